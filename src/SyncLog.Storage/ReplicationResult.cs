@@ -1,0 +1,25 @@
+namespace SyncLog.Storage;
+
+/// <summary>How a follower's attempt to mirror the leader's entries ended.</summary>
+public enum ReplicationOutcome
+{
+    /// <summary>The entries now continue the local log (exact duplicates of local entries were skipped).</summary>
+    Applied,
+
+    /// <summary>Refused: the first new entry does not follow the local latest sequence; nothing was written.</summary>
+    Gap,
+
+    /// <summary>Refused: an entry's sequence is already used locally by a different entry; nothing was written.</summary>
+    Conflict,
+}
+
+/// <summary>The outcome of <see cref="SyncLogDb.ReplicateAsync"/> and the local latest sequence after it.</summary>
+/// <param name="Outcome">Applied, or why nothing was written.</param>
+/// <param name="LatestSequence">The local latest sequence after the call.</param>
+/// <param name="AppliedCount">How many entries were written (0 when all were duplicates or on refusal).</param>
+/// <param name="ConflictingSequence">For <see cref="ReplicationOutcome.Conflict"/>, the sequence whose entry differs.</param>
+public sealed record ReplicationResult(
+    ReplicationOutcome Outcome,
+    long LatestSequence,
+    int AppliedCount,
+    long? ConflictingSequence = null);

@@ -1,0 +1,240 @@
+using Microsoft.Data.Sqlite;
+using SyncLog.Storage.Schema;
+
+namespace SyncLog.Storage;
+
+/// <summary>
+/// One library's append-only sync log in <c>{dataDir}/libraries/{libraryId}/sync.db</c>. While open it holds
+/// an exclusive OS lock on the file, one write connection (appends, replication, vacuum; serialized) and one
+/// read-only connection (fetches and helpers, never waiting behind a write). Safe for concurrent use.
+/// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite does its I/O synchronously: the async methods complete on the calling thread.
+/// Callers that must not block (actors) should run them on the thread pool.
+/// </remarks>
+public sealed class SyncLogDb : IAsyncDisposable
+{
+    /// <summary>The largest page a fetch or helper query returns.</summary>
+    public const int MaxFetchLimit = 10_000;
+
+    /// <summary>The file name of a library's log inside its folder.</summary>
+    public const string FileName = "sync.db";
+
+    private readonly LibraryFileLock _fileLock;
+    private readonly SyncLogWriter _writer;
+    private readonly SyncLogReader _reader;
+    private readonly SyncLogDbOptions _options;
+    private int _disposed;
+
+    private SyncLogDb(Guid libraryId, string filePath, SyncLogDbOptions options, LibraryFileLock fileLock,
+        SyncLogWriter writer, SyncLogReader reader)
+    {
+        LibraryId = libraryId;
+        FilePath = filePath;
+        _options = options;
+        _fileLock = fileLock;
+        _writer = writer;
+        _reader = reader;
+    }
+
+    /// <summary>The library this log belongs to.</summary>
+    public Guid LibraryId { get; }
+
+    /// <summary>Absolute path of the <c>sync.db</c> file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The path <see cref="OpenAsync"/> uses for a library under <paramref name="dataDir"/>.</summary>
+    public static string PathFor(Guid libraryId, string dataDir) =>
+        Path.Combine(Path.GetFullPath(dataDir), "libraries", libraryId.ToString("D"), FileName);
+
+    /// <summary>
+    /// Creates the library's <c>sync.db</c> (folders included) or opens it, takes its exclusive lock and runs migrations.
+    /// </summary>
+    /// <exception cref="SyncLogLockedException">Another owner, in this or another process, has the log open.</exception>
+    /// <exception cref="SyncLogSchemaException">The file was written by a newer build; it is left untouched.</exception>
+    /// <exception cref="SyncLogOpenException">The file is not a readable SQLite database.</exception>
+    public static Task<SyncLogDb> OpenAsync(Guid libraryId, string dataDir, SyncLogDbOptions? options = null,
+        CancellationToken ct = default)
+    {
+        if (libraryId == Guid.Empty)
+            throw new ArgumentException("library id must not be the empty GUID", nameof(libraryId));
+        if (string.IsNullOrWhiteSpace(dataDir))
+            throw new ArgumentException("data dir must not be empty", nameof(dataDir));
+        options ??= SyncLogDbOptions.Default;
+        options.Validate();
+        ct.ThrowIfCancellationRequested();
+
+        var filePath = PathFor(libraryId, dataDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
+        var fileLock = LibraryFileLock.Acquire(filePath);
+        SqliteConnection? writeConnection = null;
+        SyncLogWriter? writer = null;
+        try
+        {
+            writeConnection = SqliteConnectionFactory.Open(filePath, options, readOnly: false);
+            Migrator.ThrowIfNewerThanKnown(writeConnection, filePath);
+            SqliteConnectionFactory.EnableWal(writeConnection, filePath);
+            Migrator.Migrate(writeConnection, filePath);
+            writer = new SyncLogWriter(writeConnection);
+            var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true));
+            return Task.FromResult(new SyncLogDb(libraryId, filePath, options, fileLock, writer, reader));
+        }
+        catch (SqliteException e)
+        {
+            Release(writer, writeConnection, fileLock);
+            throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not be opened: {e.Message}", e);
+        }
+        catch
+        {
+            Release(writer, writeConnection, fileLock);
+            throw;
+        }
+    }
+
+    /// <summary>Appends one entry and returns its sequence, after the commit is durable.</summary>
+    /// <exception cref="ArgumentException">The entry is invalid; nothing was written.</exception>
+    public async Task<long> AppendAsync(NewSyncLogEntry entry, CancellationToken ct = default)
+    {
+        EntryValidator.Validate(entry, nameof(entry));
+        ThrowIfDisposed();
+        var sequences = await _writer.AppendAsync([entry], ct);
+        return sequences[0];
+    }
+
+    /// <summary>Appends entries in one transaction and returns their contiguous sequences, in order.</summary>
+    /// <exception cref="ArgumentException">An entry is invalid or the batch is empty; nothing was written.</exception>
+    public Task<IReadOnlyList<long>> AppendBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        CancellationToken ct = default)
+    {
+        EntryValidator.ValidateBatch(entries, nameof(entries));
+        ThrowIfDisposed();
+        return _writer.AppendAsync(entries, ct);
+    }
+
+    /// <summary>
+    /// Mirrors a leader's entries with the leader's sequences, so a follower that is elected next continues the
+    /// same sequence. Entries must be contiguous and continue the local log; exact duplicates of local entries are
+    /// skipped (an idempotent retry); a gap or a different entry at a used sequence is refused and nothing is written.
+    /// </summary>
+    public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+            throw new ArgumentException("replication needs at least one entry", nameof(entries));
+        for (var i = 0; i < entries.Count; i++)
+        {
+            EntryValidator.ValidateStored(entries[i], nameof(entries));
+            if (i > 0 && entries[i].Sequence != entries[i - 1].Sequence + 1)
+                throw new ArgumentException(
+                    $"replicated entries must have contiguous ascending sequences; entry {i} has {entries[i].Sequence} after {entries[i - 1].Sequence}",
+                    nameof(entries));
+        }
+
+        ThrowIfDisposed();
+        return _writer.ReplicateAsync(entries, ct);
+    }
+
+    /// <summary>
+    /// Entries with sequence above <paramref name="sequence"/>, ascending, at most <paramref name="limit"/>
+    /// (1 to <see cref="MaxFetchLimit"/>). Never a hole: see <see cref="FetchResult.IsTruncated"/>.
+    /// </summary>
+    public Task<FetchResult> FetchSinceAsync(long sequence, int limit, CancellationToken ct = default)
+    {
+        EntryValidator.RequireSequence(sequence, nameof(sequence));
+        EntryValidator.RequireLimit(limit, nameof(limit));
+        ThrowIfDisposed();
+        return _reader.FetchSinceAsync(sequence, limit, ct);
+    }
+
+    /// <summary>The latest sequence ever assigned (0 for a never-written log); vacuum does not lower it.</summary>
+    public Task<long> LatestSequenceAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return Task.FromResult(_writer.LatestSequence);
+    }
+
+    /// <summary>The highest sequence vacuum has removed (0 if none): fetches from below it are truncated.</summary>
+    public long VacuumedThroughSequence => _writer.VacuumedThroughSequence;
+
+    /// <summary>
+    /// Deletes entries with timestamp before <paramref name="before"/> and returns how many. Only a prefix of the
+    /// log is ever removed: an old entry that follows a younger one stays until the younger one expires too,
+    /// so readers never see a hole. Runs in chunks of <see cref="SyncLogDbOptions.VacuumChunkSize"/> rows.
+    /// </summary>
+    public Task<int> VacuumOldEntriesAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _writer.VacuumAsync(before, _options.VacuumChunkSize, ct);
+    }
+
+    /// <summary>Entries made by <paramref name="deviceId"/> with sequence above <paramref name="sinceSequence"/>, ascending.</summary>
+    public Task<IReadOnlyList<SyncLogEntry>> FetchByDeviceAsync(string deviceId, long sinceSequence, int limit,
+        CancellationToken ct = default)
+    {
+        EntryValidator.RequireId(deviceId, nameof(deviceId), "device id");
+        EntryValidator.RequireSequence(sinceSequence, nameof(sinceSequence));
+        EntryValidator.RequireLimit(limit, nameof(limit));
+        ThrowIfDisposed();
+        return _reader.FetchByDeviceAsync(deviceId, sinceSequence, limit, ct);
+    }
+
+    /// <summary>The history of one record, oldest first, at most <paramref name="limit"/> entries.</summary>
+    public Task<IReadOnlyList<SyncLogEntry>> FetchByRecordAsync(string modelType, string recordId, int limit,
+        CancellationToken ct = default)
+    {
+        EntryValidator.RequireId(modelType, nameof(modelType), "model type");
+        EntryValidator.RequireId(recordId, nameof(recordId), "record id");
+        EntryValidator.RequireLimit(limit, nameof(limit));
+        ThrowIfDisposed();
+        return _reader.FetchByRecordAsync(modelType, recordId, limit, ct);
+    }
+
+    /// <summary>Entries with <paramref name="from"/> &lt;= timestamp &lt; <paramref name="to"/> (any offsets), by time then sequence.</summary>
+    public Task<IReadOnlyList<SyncLogEntry>> FetchByTimeRangeAsync(DateTimeOffset from, DateTimeOffset to, int limit,
+        CancellationToken ct = default)
+    {
+        if (to < from)
+            throw new ArgumentException($"time range end {to:O} is before its start {from:O}", nameof(to));
+        EntryValidator.RequireLimit(limit, nameof(limit));
+        ThrowIfDisposed();
+        return _reader.FetchByTimeRangeAsync(from, to, limit, ct);
+    }
+
+    /// <summary>The smallest sequence still stored, or 0 when the log holds no entries.</summary>
+    public Task<long> OldestSequenceAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _reader.OldestSequenceAsync(ct);
+    }
+
+    /// <summary>How many entries the log holds now.</summary>
+    public Task<long> CountAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _reader.CountAsync(ct);
+    }
+
+    /// <summary>Closes both connections and releases the file lock; the file may then be reopened or deleted.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _reader.Dispose();
+            _writer.Dispose();
+            _fileLock.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static void Release(SyncLogWriter? writer, SqliteConnection? connection, LibraryFileLock fileLock)
+    {
+        if (writer is not null)
+            writer.Dispose();
+        else
+            connection?.Dispose();
+        fileLock.Dispose();
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.Data.Sqlite;
+
+namespace SyncLog.Storage;
+
+/// <summary>
+/// The read-only connection of a library's log. With WAL it reads the last committed state without
+/// waiting behind the writer; its own gate serializes readers because a connection is not thread-safe.
+/// </summary>
+internal sealed class SyncLogReader : IDisposable
+{
+    private const string SelectStateSql =
+        "SELECT latest_sequence, vacuumed_through_sequence FROM sync_log_state WHERE id = 1";
+
+    private const string FetchSinceSql =
+        $"SELECT {SyncLogRow.Columns} FROM sync_log WHERE sequence > $since ORDER BY sequence LIMIT $limit";
+
+    private const string ByDeviceSql = $"""
+        SELECT {SyncLogRow.Columns} FROM sync_log
+        WHERE device_id = $device_id AND sequence > $since ORDER BY sequence LIMIT $limit
+        """;
+
+    private const string ByRecordSql = $"""
+        SELECT {SyncLogRow.Columns} FROM sync_log
+        WHERE model_type = $model_type AND record_id = $record_id ORDER BY sequence LIMIT $limit
+        """;
+
+    // id order is sequence order (rows are only ever inserted in sequence order), and (timestamp, id)
+    // is exactly the timestamp index's key, so this needs no sort.
+    private const string ByTimeRangeSql = $"""
+        SELECT {SyncLogRow.Columns} FROM sync_log
+        WHERE timestamp >= $from AND timestamp < $to ORDER BY timestamp, id LIMIT $limit
+        """;
+
+    private const string OldestSql = "SELECT COALESCE(MIN(sequence), 0) FROM sync_log";
+
+    private const string CountSql = "SELECT COUNT(*) FROM sync_log";
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteCommand _state;
+    private readonly SqliteCommand _fetchSince;
+    private readonly SqliteParameter _since, _limit;
+
+    public SyncLogReader(SqliteConnection connection)
+    {
+        _connection = connection;
+        _state = connection.CreateCommand();
+        _state.CommandText = SelectStateSql;
+        _state.Prepare();
+        _fetchSince = connection.CreateCommand();
+        _fetchSince.CommandText = FetchSinceSql;
+        _since = _fetchSince.Parameters.Add("$since", SqliteType.Integer);
+        _limit = _fetchSince.Parameters.Add("$limit", SqliteType.Integer);
+        _fetchSince.Prepare();
+    }
+
+    public async Task<FetchResult> FetchSinceAsync(long sequence, int limit, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            // One read transaction, so the page and the state it is judged against are the same snapshot.
+            using var transaction = _connection.BeginTransaction(deferred: true);
+            _state.Transaction = transaction;
+            _fetchSince.Transaction = transaction;
+            var (latest, vacuumedThrough) = ReadState();
+            if (sequence < vacuumedThrough)
+                return new FetchResult([], latest, IsTruncated: true, vacuumedThrough);
+
+            _since.Value = sequence;
+            _limit.Value = limit;
+            var entries = ReadAll(_fetchSince, limit);
+            transaction.Commit();
+            return new FetchResult(entries, latest, IsTruncated: false, vacuumedThrough);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<SyncLogEntry>> FetchByDeviceAsync(string deviceId, long sinceSequence, int limit,
+        CancellationToken ct) =>
+        QueryAsync(ByDeviceSql, limit, ct, ("$device_id", deviceId), ("$since", sinceSequence));
+
+    public Task<IReadOnlyList<SyncLogEntry>> FetchByRecordAsync(string modelType, string recordId, int limit,
+        CancellationToken ct) =>
+        QueryAsync(ByRecordSql, limit, ct, ("$model_type", modelType), ("$record_id", recordId));
+
+    public Task<IReadOnlyList<SyncLogEntry>> FetchByTimeRangeAsync(DateTimeOffset from, DateTimeOffset to, int limit,
+        CancellationToken ct) =>
+        QueryAsync(ByTimeRangeSql, limit, ct, ("$from", UtcTimestamp.ToText(from)), ("$to", UtcTimestamp.ToText(to)));
+
+    public Task<long> OldestSequenceAsync(CancellationToken ct) => ScalarAsync(OldestSql, ct);
+
+    public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
+
+    // Waits for an in-flight read so the connection is never closed under it.
+    public void Dispose()
+    {
+        _gate.Wait();
+        _state.Dispose();
+        _fetchSince.Dispose();
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<IReadOnlyList<SyncLogEntry>> QueryAsync(string sql, int limit, CancellationToken ct,
+        params (string Name, object Value)[] parameters)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+                command.Parameters.AddWithValue(name, value);
+            command.Parameters.AddWithValue("$limit", limit);
+            return ReadAll(command, limit);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return (long)command.ExecuteScalar()!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private (long Latest, long VacuumedThrough) ReadState()
+    {
+        using var reader = _state.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static List<SyncLogEntry> ReadAll(SqliteCommand command, int limit)
+    {
+        var entries = new List<SyncLogEntry>(Math.Min(limit, 1024));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            entries.Add(SyncLogRow.Read(reader));
+        return entries;
+    }
+}
