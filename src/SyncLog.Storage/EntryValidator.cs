@@ -2,9 +2,14 @@ using System.Text.Json;
 
 namespace SyncLog.Storage;
 
-/// <summary>Checks caller input at the storage edge, so bad input fails before any sequence is taken or row written.</summary>
-internal static class EntryValidator
+/// <summary>
+/// The input rules of the log, shared by <see cref="SyncLogDb"/> and hosts that must check a request before
+/// queuing it (so one bad entry never fails a group commit of others). Each method throws an
+/// <see cref="ArgumentException"/> whose message says what was wrong and what is allowed.
+/// </summary>
+public static class EntryValidator
 {
+    /// <summary>Checks ids, change type, version and that <c>Data</c> is one JSON document.</summary>
     public static void Validate(NewSyncLogEntry? entry, string paramName)
     {
         ArgumentNullException.ThrowIfNull(entry, paramName);
@@ -19,6 +24,7 @@ internal static class EntryValidator
         RequireJson(entry.Data, paramName);
     }
 
+    /// <summary>Checks a non-empty batch, naming the first bad entry by index.</summary>
     public static void ValidateBatch(IReadOnlyList<NewSyncLogEntry>? entries, string paramName)
     {
         ArgumentNullException.ThrowIfNull(entries, paramName);
@@ -37,6 +43,7 @@ internal static class EntryValidator
         }
     }
 
+    /// <summary>Checks an entry received for replication, including its sequence.</summary>
     public static void ValidateStored(SyncLogEntry? entry, string paramName)
     {
         ArgumentNullException.ThrowIfNull(entry, paramName);
@@ -46,18 +53,37 @@ internal static class EntryValidator
             entry.ChangeType, entry.Data, entry.Version), paramName);
     }
 
+    /// <summary>Checks a non-empty run of a leader's entries with contiguous ascending sequences.</summary>
+    public static void ValidateReplicated(IReadOnlyList<SyncLogEntry>? entries, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(entries, paramName);
+        if (entries.Count == 0)
+            throw new ArgumentException("replication needs at least one entry", paramName);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            ValidateStored(entries[i], paramName);
+            if (i > 0 && entries[i].Sequence != entries[i - 1].Sequence + 1)
+                throw new ArgumentException(
+                    $"replicated entries must have contiguous ascending sequences; entry {i} has {entries[i].Sequence} after {entries[i - 1].Sequence}",
+                    paramName);
+        }
+    }
+
+    /// <summary>Checks that an id is not empty or white space.</summary>
     public static void RequireId(string? value, string paramName, string what)
     {
         if (string.IsNullOrWhiteSpace(value))
             throw new ArgumentException($"{what} must not be empty", paramName);
     }
 
+    /// <summary>Checks that a sequence to read after is 0 or more.</summary>
     public static void RequireSequence(long sequence, string paramName)
     {
         if (sequence < 0)
             throw new ArgumentOutOfRangeException(paramName, sequence, $"sequence must be 0 or more, got {sequence}");
     }
 
+    /// <summary>Checks that a page size is between 1 and <see cref="SyncLogDb.MaxFetchLimit"/>.</summary>
     public static void RequireLimit(int limit, string paramName)
     {
         if (limit < 1 || limit > SyncLogDb.MaxFetchLimit)

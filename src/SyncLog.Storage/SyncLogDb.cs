@@ -20,13 +20,13 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// <summary>The file name of a library's log inside its folder.</summary>
     public const string FileName = "sync.db";
 
-    private readonly LibraryFileLock _fileLock;
+    private readonly ExclusiveFileLock _fileLock;
     private readonly SyncLogWriter _writer;
     private readonly SyncLogReader _reader;
     private readonly SyncLogDbOptions _options;
     private int _disposed;
 
-    private SyncLogDb(Guid libraryId, string filePath, SyncLogDbOptions options, LibraryFileLock fileLock,
+    private SyncLogDb(Guid libraryId, string filePath, SyncLogDbOptions options, ExclusiveFileLock fileLock,
         SyncLogWriter writer, SyncLogReader reader)
     {
         LibraryId = libraryId;
@@ -66,7 +66,8 @@ public sealed class SyncLogDb : IAsyncDisposable
 
         var filePath = PathFor(libraryId, dataDir);
         Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
-        var fileLock = LibraryFileLock.Acquire(filePath);
+        var fileLock = ExclusiveFileLock.Acquire(filePath + ".lock", filePath,
+            $"sync log '{filePath}' is already open by another owner (this or another process); only one writer may own a library's log");
         SqliteConnection? writeConnection = null;
         SyncLogWriter? writer = null;
         try
@@ -118,18 +119,7 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// </summary>
     public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count == 0)
-            throw new ArgumentException("replication needs at least one entry", nameof(entries));
-        for (var i = 0; i < entries.Count; i++)
-        {
-            EntryValidator.ValidateStored(entries[i], nameof(entries));
-            if (i > 0 && entries[i].Sequence != entries[i - 1].Sequence + 1)
-                throw new ArgumentException(
-                    $"replicated entries must have contiguous ascending sequences; entry {i} has {entries[i].Sequence} after {entries[i - 1].Sequence}",
-                    nameof(entries));
-        }
-
+        EntryValidator.ValidateReplicated(entries, nameof(entries));
         ThrowIfDisposed();
         return _writer.ReplicateAsync(entries, ct);
     }
@@ -214,6 +204,13 @@ public sealed class SyncLogDb : IAsyncDisposable
         return _reader.CountAsync(ct);
     }
 
+    /// <summary>Counts, range, file size and per-model counts of the log, read in one snapshot.</summary>
+    public Task<SyncLogStats> StatsAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _reader.StatsAsync(FilePath, ct);
+    }
+
     /// <summary>Closes both connections and releases the file lock; the file may then be reopened or deleted.</summary>
     public ValueTask DisposeAsync()
     {
@@ -229,7 +226,7 @@ public sealed class SyncLogDb : IAsyncDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    private static void Release(SyncLogWriter? writer, SqliteConnection? connection, LibraryFileLock fileLock)
+    private static void Release(SyncLogWriter? writer, SqliteConnection? connection, ExclusiveFileLock fileLock)
     {
         if (writer is not null)
             writer.Dispose();

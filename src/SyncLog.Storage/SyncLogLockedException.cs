@@ -1,7 +1,5 @@
 namespace SyncLog.Storage;
 
-/// <summary>The library's sync log is already open by another <see cref="SyncLogDb"/>, in this process or another.</summary>
-public sealed class SyncLogLockedException(string filePath, Exception? inner = null)
-    : SyncLogOpenException(filePath,
-        $"sync log '{filePath}' is already open by another owner (this or another process); only one writer may own a library's log",
-        inner);
+/// <summary>A library's log or a host's data dir is already owned by someone else, in this process or another.</summary>
+public sealed class SyncLogLockedException(string filePath, string message, Exception? inner = null)
+    : SyncLogOpenException(filePath, message, inner);

@@ -35,6 +35,12 @@ internal sealed class SyncLogReader : IDisposable
 
     private const string CountSql = "SELECT COUNT(*) FROM sync_log";
 
+    private const string SummarySql =
+        "SELECT COUNT(*), COALESCE(MIN(sequence), 0), MIN(timestamp), MAX(timestamp) FROM sync_log";
+
+    private const string CountsByModelSql =
+        "SELECT model_type, COUNT(*) FROM sync_log GROUP BY model_type ORDER BY model_type";
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteCommand _state;
@@ -96,6 +102,49 @@ internal sealed class SyncLogReader : IDisposable
     public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
 
     // Waits for an in-flight read so the connection is never closed under it.
+    public async Task<SyncLogStats> StatsAsync(string filePath, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: true);
+            _state.Transaction = transaction;
+            var (latest, vacuumedThrough) = ReadState();
+            using var summary = _connection.CreateCommand();
+            summary.Transaction = transaction;
+            summary.CommandText = SummarySql;
+            long count, oldest;
+            DateTimeOffset? oldestTime, newestTime;
+            using (var reader = summary.ExecuteReader())
+            {
+                reader.Read();
+                count = reader.GetInt64(0);
+                oldest = reader.GetInt64(1);
+                oldestTime = reader.IsDBNull(2) ? null : UtcTimestamp.Parse(reader.GetString(2));
+                newestTime = reader.IsDBNull(3) ? null : UtcTimestamp.Parse(reader.GetString(3));
+            }
+
+            using var byModel = _connection.CreateCommand();
+            byModel.Transaction = transaction;
+            byModel.CommandText = CountsByModelSql;
+            var counts = new List<KeyValuePair<string, long>>();
+            using (var reader = byModel.ExecuteReader())
+            {
+                while (reader.Read())
+                    counts.Add(new(reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            transaction.Commit();
+            var wal = new FileInfo(filePath + "-wal");
+            var size = new FileInfo(filePath).Length + (wal.Exists ? wal.Length : 0);
+            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         _gate.Wait();

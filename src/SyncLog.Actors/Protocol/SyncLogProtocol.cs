@@ -1,0 +1,120 @@
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+// The whole message protocol of the sync log host, requests and their replies side by side.
+// Send requests to the supervisor (SyncLogHost.Supervisor); it routes them by LibraryId.
+// Every reply names its library. Refusals are typed replies; nothing is written on any refusal.
+
+/// <summary>A request addressed to one library's log; the supervisor routes it by <see cref="LibraryId"/>.</summary>
+public interface ILibraryRequest
+{
+    /// <summary>The library the request is for.</summary>
+    Guid LibraryId { get; }
+}
+
+/// <summary>A reply about one library's log.</summary>
+public interface ILibraryReply
+{
+    /// <summary>The library the reply is about.</summary>
+    Guid LibraryId { get; }
+}
+
+// ---- Appending (leader only) ----
+
+/// <summary>Append one entry; only while this device leads the library (and, if given, at <paramref name="ExpectedTerm"/>).</summary>
+public sealed record Append(Guid LibraryId, NewSyncLogEntry Entry, long? ExpectedTerm = null) : ILibraryRequest;
+
+/// <summary>The entry is durably committed at <paramref name="Sequence"/>.</summary>
+public sealed record Appended(Guid LibraryId, long Sequence) : ILibraryReply;
+
+/// <summary>Append entries in one transaction with contiguous sequences; same leadership rules as <see cref="Append"/>.</summary>
+public sealed record AppendBatch(Guid LibraryId, IReadOnlyList<NewSyncLogEntry> Entries, long? ExpectedTerm = null)
+    : ILibraryRequest;
+
+/// <summary>The batch is durably committed at these contiguous sequences, in the batch's order.</summary>
+public sealed record BatchAppended(Guid LibraryId, IReadOnlyList<long> Sequences) : ILibraryReply;
+
+// ---- Reading ----
+
+/// <summary>Entries after <paramref name="Sequence"/>, ascending, at most <paramref name="Limit"/> (1 to <see cref="SyncLogDb.MaxFetchLimit"/>).</summary>
+public sealed record FetchSince(Guid LibraryId, long Sequence, int Limit) : ILibraryRequest;
+
+/// <summary>A page of entries; see <see cref="FetchResult.IsTruncated"/> before reading it.</summary>
+public sealed record Fetched(Guid LibraryId, FetchResult Result) : ILibraryReply;
+
+/// <summary>Ask for the library's latest assigned sequence (answered from memory).</summary>
+public sealed record GetLatestSequence(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>The latest assigned sequence; 0 for a never-written log.</summary>
+public sealed record LatestSequence(Guid LibraryId, long Sequence) : ILibraryReply;
+
+/// <summary>Entries made by one device after a sequence, ascending.</summary>
+public sealed record FetchByDevice(Guid LibraryId, string DeviceId, long SinceSequence, int Limit) : ILibraryRequest;
+
+/// <summary>The history of one record, oldest first.</summary>
+public sealed record FetchByRecord(Guid LibraryId, string ModelType, string RecordId, int Limit) : ILibraryRequest;
+
+/// <summary>Entries with <paramref name="From"/> &lt;= timestamp &lt; <paramref name="To"/>, by time.</summary>
+public sealed record FetchByTimeRange(Guid LibraryId, DateTimeOffset From, DateTimeOffset To, int Limit) : ILibraryRequest;
+
+/// <summary>The answer to <see cref="FetchByDevice"/>, <see cref="FetchByRecord"/> and <see cref="FetchByTimeRange"/>.</summary>
+public sealed record EntriesFound(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entries) : ILibraryReply;
+
+/// <summary>Ask for the library's size and range.</summary>
+public sealed record GetStats(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>What the library's log holds now.</summary>
+public sealed record Stats(Guid LibraryId, SyncLogStats Value) : ILibraryReply;
+
+// ---- Retention ----
+
+/// <summary>Delete entries older than <paramref name="Before"/> (a prefix of the log only; see <see cref="SyncLogDb.VacuumOldEntriesAsync"/>).</summary>
+public sealed record VacuumOldEntries(Guid LibraryId, DateTimeOffset Before) : ILibraryRequest;
+
+/// <summary>How many entries the vacuum removed.</summary>
+public sealed record Vacuumed(Guid LibraryId, int Removed) : ILibraryReply;
+
+// ---- Leadership (from leader election) ----
+
+/// <summary>Leader election's decision: <paramref name="LeaderDeviceId"/> leads the library from <paramref name="Term"/> on. Persisted.</summary>
+public sealed record LeadershipChanged(Guid LibraryId, string LeaderDeviceId, long Term) : ILibraryRequest;
+
+/// <summary>The leadership change is durably recorded (or was already the current one).</summary>
+public sealed record LeadershipAck(Guid LibraryId, long Term) : ILibraryReply;
+
+/// <summary>Ask who leads the library.</summary>
+public sealed record GetLeadership(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>The library's current leader (null before any election) and term (0 before any).</summary>
+public sealed record Leadership(Guid LibraryId, string? LeaderDeviceId, long Term, bool IsThisDevice) : ILibraryReply;
+
+// ---- Replication (followers) ----
+
+/// <summary>Mirror the leader's entries with the leader's sequences; they must continue the local log exactly.</summary>
+public sealed record Replicate(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entries) : ILibraryRequest;
+
+/// <summary>The entries are mirrored (exact duplicates were skipped); the local log now ends at <paramref name="LatestSequence"/>.</summary>
+public sealed record Replicated(Guid LibraryId, long LatestSequence) : ILibraryReply;
+
+/// <summary>Replication refused: a gap or a conflicting entry. Fetch from <paramref name="LocalLatestSequence"/> and retry.</summary>
+public sealed record ReplicationRefused(Guid LibraryId, long LocalLatestSequence, ReplicationOutcome Reason,
+    long? ConflictingSequence) : ILibraryReply;
+
+// ---- Refusals ----
+
+/// <summary>Refused: this device does not lead the library; <paramref name="LeaderDeviceId"/> does (null: nobody yet).</summary>
+public sealed record NotLeader(Guid LibraryId, string? LeaderDeviceId, long Term) : ILibraryReply;
+
+/// <summary>Refused: the request's term (<paramref name="RequestedTerm"/>) does not match the library's current term.</summary>
+public sealed record StaleTerm(Guid LibraryId, long RequestedTerm, long CurrentTerm, string? CurrentLeaderDeviceId)
+    : ILibraryReply;
+
+/// <summary>Refused: the request itself is malformed; <paramref name="Reason"/> says what is wrong and what is allowed.</summary>
+public sealed record InvalidRequest(Guid LibraryId, string Reason) : ILibraryReply;
+
+/// <summary>Refused: the library's log could not be opened or written; nothing of this request was written.</summary>
+public sealed record StorageFailure(Guid LibraryId, string Reason) : ILibraryReply;
+
+/// <summary>Refused: more appends are waiting than <c>synclog.max-pending-appends</c>; retry later.</summary>
+public sealed record Overloaded(Guid LibraryId, int PendingAppends) : ILibraryReply;

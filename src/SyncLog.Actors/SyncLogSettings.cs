@@ -1,0 +1,125 @@
+using Akka.Configuration;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+/// <summary>
+/// Every <c>synclog</c> setting, read once from HOCON (see <c>hocon/synclog.hocon</c> for each key, default and meaning).
+/// </summary>
+public sealed record SyncLogSettings
+{
+    /// <summary>Root of all files: <c>{DataDir}/libraries/{id}/sync.db</c> and the host's leadership database.</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>This host's device id; appends succeed only for libraries it leads.</summary>
+    public required string DeviceId { get; init; }
+
+    /// <summary>How long entries are kept before automatic vacuum removes them.</summary>
+    public required TimeSpan Retention { get; init; }
+
+    /// <summary>Period of automatic vacuum of an open library; <see cref="TimeSpan.Zero"/> disables it.</summary>
+    public required TimeSpan VacuumInterval { get; init; }
+
+    /// <summary>Most entries one group-commit transaction holds.</summary>
+    public required int MaxBatchSize { get; init; }
+
+    /// <summary>Appends waiting for a transaction beyond which new appends get <see cref="Overloaded"/>.</summary>
+    public required int MaxPendingAppends { get; init; }
+
+    /// <summary>Idle time after which a library actor closes its file and stops.</summary>
+    public required TimeSpan PassivateAfter { get; init; }
+
+    /// <summary>Connection settings for each library's <c>sync.db</c>.</summary>
+    public required SyncLogDbOptions Storage { get; init; }
+
+    /// <summary>Config path of the Akka.Persistence.Sql journal that stores leadership.</summary>
+    public required string JournalPluginId { get; init; }
+
+    /// <summary>Config path of the Akka.Persistence.Sql snapshot store that stores leadership snapshots.</summary>
+    public required string SnapshotPluginId { get; init; }
+
+    /// <summary>Leadership events between snapshots.</summary>
+    public required int SnapshotEvery { get; init; }
+
+    /// <summary>The host-level SQLite file holding persisted leadership.</summary>
+    public string HostDbPath { get; init; } = "";
+
+    /// <summary>Reads the <c>synclog</c> section of <paramref name="config"/>, which must include the embedded defaults.</summary>
+    /// <exception cref="ConfigurationException">A setting is missing or out of range.</exception>
+    public static SyncLogSettings FromConfig(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var section = config.GetConfig("synclog")
+                      ?? throw new ConfigurationException("the 'synclog' config section is missing; build the config with SyncLogConfig.Build");
+
+        var dataDir = ResolveDataDir(section.GetString("data-dir"), section.GetString("data-dir-env"));
+        var deviceId = section.GetString("device-id");
+        var settings = new SyncLogSettings
+        {
+            DataDir = dataDir,
+            DeviceId = string.IsNullOrWhiteSpace(deviceId) ? Environment.MachineName.ToLowerInvariant() : deviceId.Trim(),
+            Retention = section.GetTimeSpan("retention"),
+            VacuumInterval = section.GetTimeSpan("vacuum-interval"),
+            MaxBatchSize = section.GetInt("max-batch-size"),
+            MaxPendingAppends = section.GetInt("max-pending-appends"),
+            PassivateAfter = section.GetTimeSpan("passivate-after"),
+            Storage = new SyncLogDbOptions
+            {
+                Synchronous = ParseSynchronous(section.GetString("storage.synchronous")),
+                BusyTimeout = section.GetTimeSpan("storage.busy-timeout"),
+                CacheSizeKiB = (int)((section.GetByteSize("storage.cache-size") ?? 0) / 1024),
+                VacuumChunkSize = section.GetInt("storage.vacuum-chunk-size"),
+            },
+            JournalPluginId = "synclog.persistence.journal",
+            SnapshotPluginId = "synclog.persistence.snapshot-store",
+            SnapshotEvery = section.GetInt("persistence.snapshot-every"),
+            HostDbPath = Path.Combine(dataDir, section.GetString("persistence.host-db-file")),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    private void Validate()
+    {
+        Require(Retention > TimeSpan.Zero, $"synclog.retention must be positive, got {Retention}");
+        Require(VacuumInterval >= TimeSpan.Zero, $"synclog.vacuum-interval must be 0 (off) or positive, got {VacuumInterval}");
+        Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
+        Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
+        Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
+        Require(SnapshotEvery >= 1, $"synclog.persistence.snapshot-every must be at least 1, got {SnapshotEvery}");
+        try
+        {
+            Storage.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"synclog.storage: {e.Message}");
+        }
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+            throw new ConfigurationException(message);
+    }
+
+    private static string ResolveDataDir(string configured, string environmentVariable)
+    {
+        var fromEnvironment = string.IsNullOrWhiteSpace(environmentVariable)
+            ? null
+            : Environment.GetEnvironmentVariable(environmentVariable);
+        var dir = string.IsNullOrWhiteSpace(fromEnvironment) ? configured : fromEnvironment;
+        if (string.IsNullOrWhiteSpace(dir))
+            throw new ConfigurationException("synclog.data-dir must not be empty");
+        if (dir == "~" || dir.StartsWith("~/", StringComparison.Ordinal))
+            dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), dir.TrimStart('~', '/'));
+        return Path.GetFullPath(dir);
+    }
+
+    private static SynchronousMode ParseSynchronous(string value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "full" => SynchronousMode.Full,
+        "normal" => SynchronousMode.Normal,
+        _ => throw new ConfigurationException($"synclog.storage.synchronous must be 'full' or 'normal', got '{value}'"),
+    };
+}

@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace SyncLog.Actors;
+
+/// <summary>
+/// Routes every <see cref="ILibraryRequest"/> to its library's <see cref="LibrarySyncLogActor"/>, creating it on first use.
+/// Passivation goes through here so no message is lost to a stopping child: while a child drains and stops,
+/// its library's new messages are held and handed to a fresh child once the old one is gone.
+/// </summary>
+public sealed class SyncLogSupervisor : ReceiveActor
+{
+    private readonly SyncLogSettings _settings;
+    private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _passivating = [];
+    private readonly Dictionary<IActorRef, Guid> _libraryOf = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    /// <summary>Creates the supervisor; use <see cref="Props(SyncLogSettings)"/>.</summary>
+    public SyncLogSupervisor(SyncLogSettings settings)
+    {
+        _settings = settings;
+
+        Receive<ILibraryRequest>(request =>
+        {
+            if (request.LibraryId == Guid.Empty)
+            {
+                Sender.Tell(new InvalidRequest(Guid.Empty, "library id must not be the empty GUID"));
+                return;
+            }
+
+            if (_passivating.TryGetValue(request.LibraryId, out var held))
+                held.Add((request, Sender));
+            else
+                ChildFor(request.LibraryId).Forward(request);
+        });
+
+        Receive<Passivate>(passivate =>
+        {
+            if (_passivating.ContainsKey(passivate.LibraryId))
+                return;
+            _passivating[passivate.LibraryId] = [];
+            // Mailbox order: the child sees this only after everything forwarded to it before.
+            Sender.Tell(StopWhenIdle.Instance);
+        });
+
+        Receive<Terminated>(terminated =>
+        {
+            if (!_libraryOf.Remove(terminated.ActorRef, out var libraryId))
+                return;
+            if (!_passivating.Remove(libraryId, out var held) || held.Count == 0)
+                return;
+            var child = ChildFor(libraryId);
+            foreach (var (message, sender) in held)
+                child.Tell(message, sender);
+        });
+    }
+
+    /// <summary>Props for the supervisor of one host.</summary>
+    public static Props Props(SyncLogSettings settings) => Akka.Actor.Props.Create(() => new SyncLogSupervisor(settings));
+
+    /// <summary>The child name of a library's actor.</summary>
+    public static string ChildName(Guid libraryId) => $"library-{libraryId:D}";
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // Each library fails alone. A restart reopens its file; a library that keeps failing is stopped and comes
+        // back on its next message instead of spinning.
+        new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(e =>
+        {
+            _log.Warning("Sync log child failed, restarting it: {0}", e.Message);
+            return e is ActorInitializationException ? Directive.Stop : Directive.Restart;
+        }));
+
+    private IActorRef ChildFor(Guid libraryId)
+    {
+        var name = ChildName(libraryId);
+        var child = Context.Child(name);
+        if (!child.IsNobody())
+            return child;
+        child = Context.ActorOf(LibrarySyncLogActor.Props(libraryId, _settings), name);
+        Context.Watch(child);
+        _libraryOf[child] = libraryId;
+        return child;
+    }
+}

@@ -1,0 +1,20 @@
+namespace SyncLog.Storage;
+
+/// <summary>A snapshot of what a library's log holds, for operators and the <c>synclog stats</c> command.</summary>
+/// <param name="Count">Entries stored now.</param>
+/// <param name="OldestSequence">Smallest stored sequence (0 when empty).</param>
+/// <param name="LatestSequence">Latest assigned sequence (survives vacuum).</param>
+/// <param name="VacuumedThroughSequence">Highest sequence vacuum removed (0 if none).</param>
+/// <param name="OldestTimestamp">Earliest stored timestamp, if any entry is stored.</param>
+/// <param name="NewestTimestamp">Latest stored timestamp, if any entry is stored.</param>
+/// <param name="FileSizeBytes">Bytes on disk of <c>sync.db</c> and its WAL.</param>
+/// <param name="CountsByModel">Stored entries per model type, ordered by model type.</param>
+public sealed record SyncLogStats(
+    long Count,
+    long OldestSequence,
+    long LatestSequence,
+    long VacuumedThroughSequence,
+    DateTimeOffset? OldestTimestamp,
+    DateTimeOffset? NewestTimestamp,
+    long FileSizeBytes,
+    IReadOnlyList<KeyValuePair<string, long>> CountsByModel);
