@@ -1,0 +1,73 @@
+using Akka.Configuration;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors.Tests;
+
+public sealed class SettingsSpecs
+{
+    [Fact]
+    public void The_shipped_hocon_holds_the_documented_defaults()
+    {
+        var settings = SyncLogSettings.FromConfig(SyncLogConfig.Defaults.WithFallback(ConfigurationFactory.ParseString("synclog.data-dir-env = \"\"")));
+
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spacedrive"), settings.DataDir);
+        Assert.Equal(TimeSpan.FromDays(30), settings.Retention);
+        Assert.Equal(TimeSpan.FromHours(1), settings.VacuumInterval);
+        Assert.Equal(1000, settings.MaxBatchSize);
+        Assert.Equal(50_000, settings.MaxPendingAppends);
+        Assert.Equal(TimeSpan.FromMinutes(2), settings.PassivateAfter);
+        Assert.Equal(SynchronousMode.Full, settings.Storage.Synchronous);
+        Assert.Equal(16 * 1024, settings.Storage.CacheSizeKiB);
+        Assert.Equal(Environment.MachineName.ToLowerInvariant(), settings.DeviceId);
+        Assert.Equal(Path.Combine(settings.DataDir, "sync-host.db"), settings.HostDbPath);
+    }
+
+    [Fact]
+    public void Overrides_win_and_the_host_db_connection_strings_follow_the_data_dir()
+    {
+        var config = SyncLogConfig.Build(ConfigurationFactory.ParseString("""
+            synclog { data-dir = "/tmp/synclog-x", data-dir-env = "", device-id = laptop, storage.synchronous = normal }
+            """));
+
+        var settings = SyncLogSettings.FromConfig(config);
+
+        Assert.Equal("/tmp/synclog-x", settings.DataDir);
+        Assert.Equal("laptop", settings.DeviceId);
+        Assert.Equal(SynchronousMode.Normal, settings.Storage.Synchronous);
+        Assert.Equal("Data Source=/tmp/synclog-x/sync-host.db", config.GetString("synclog.persistence.journal.connection-string"));
+        Assert.Equal("Data Source=/tmp/synclog-x/sync-host.db", config.GetString("synclog.persistence.snapshot-store.connection-string"));
+    }
+
+    [Fact]
+    public void The_environment_variable_named_by_data_dir_env_overrides_the_data_dir()
+    {
+        var variable = "SYNCLOG_TEST_DIR_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, "/tmp/from-env");
+        try
+        {
+            var settings = SyncLogSettings.FromConfig(ConfigurationFactory
+                .ParseString($"synclog.data-dir-env = {variable}").WithFallback(SyncLogConfig.Defaults));
+
+            Assert.Equal("/tmp/from-env", settings.DataDir);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("synclog.max-batch-size = 0", "max-batch-size must be between 1 and 100000, got 0")]
+    [InlineData("synclog.retention = 0s", "retention must be positive")]
+    [InlineData("synclog.storage.synchronous = sometimes", "synchronous must be 'full' or 'normal', got 'sometimes'")]
+    [InlineData("synclog.max-pending-appends = 0", "max-pending-appends must be at least 1")]
+    [InlineData("synclog.storage.cache-size = 1KiB", "cache size must be at least 64 KiB")]
+    public void A_setting_out_of_range_is_reported_by_name(string hocon, string expected)
+    {
+        var config = ConfigurationFactory.ParseString(hocon).WithFallback(SyncLogConfig.Defaults);
+
+        var error = Assert.Throws<ConfigurationException>(() => SyncLogSettings.FromConfig(config));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
