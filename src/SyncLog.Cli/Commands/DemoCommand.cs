@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Spectre.Console;
+using SyncLog.Actors;
+using SyncLog.Cli.Demo;
+
+namespace SyncLog.Cli.Commands;
+
+/// <summary><c>synclog demo</c>: runs <see cref="DemoScenario"/> on the data dir (or a temp dir) and verifies it.</summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliHost cli)
+    {
+        var temp = new Option<bool>("--temp") { Description = "Run in a fresh temp dir, removed afterwards" };
+        var command = new Command("demo", "Sync one library between three devices with a leader handover, then verify") { temp };
+        command.SetAction(async (parse, _) =>
+        {
+            var tempDir = parse.GetValue(temp)
+                ? Path.Combine(Path.GetTempPath(), "synclog-demo-" + Guid.NewGuid().ToString("N"))
+                : null;
+            try
+            {
+                var overrides = cli.Overrides(parse, tempDir);
+                var dataDir = SyncLogSettings.FromConfig(SyncLogConfig.Build(overrides)).DataDir;
+                var json = cli.Json(parse);
+                var scenario = new DemoScenario(dataDir, overrides, line =>
+                {
+                    if (!json)
+                        AnsiConsole.MarkupLine(line);
+                });
+                var checks = await scenario.RunAsync();
+                Report(checks, json);
+                return checks.All(c => c.Passed) ? ExitCodes.Ok : ExitCodes.Refused;
+            }
+            finally
+            {
+                if (tempDir is not null && Directory.Exists(tempDir))
+                    Directory.Delete(tempDir, recursive: true);
+            }
+        });
+        return command;
+    }
+
+    private static void Report(IReadOnlyList<DemoCheck> checks, bool json)
+    {
+        if (json)
+        {
+            Output.WriteJson(new { passed = checks.All(c => c.Passed), checks });
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("", "check", "observed");
+        foreach (var check in checks)
+            table.AddRow(check.Passed ? "[green]ok[/]" : "[red]FAILED[/]", Markup.Escape(check.What), Markup.Escape(check.Detail));
+        AnsiConsole.Write(table);
+        var failed = checks.Count(c => !c.Passed);
+        AnsiConsole.MarkupLine(failed == 0
+            ? $"[green]demo verified: {checks.Count} checks passed[/]"
+            : $"[red]demo failed: {failed} of {checks.Count} checks failed[/]");
+    }
+}

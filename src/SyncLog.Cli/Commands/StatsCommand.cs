@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SyncLog.Actors;
+using SyncLog.Storage;
+
+namespace SyncLog.Cli.Commands;
+
+/// <summary><c>synclog stats</c>: entries, sequence and time range, file size and per-model counts of a library.</summary>
+internal static class StatsCommand
+{
+    public static Command Create(CliHost cli)
+    {
+        var library = CommonOptions.Library();
+        var command = new Command("stats", "Show what a library's log holds") { library };
+        command.SetAction((parse, _) => cli.RunAsync(parse, async host =>
+        {
+            var id = parse.GetValue(library);
+            var stats = Replies.Expect<Stats>(await host.AskAsync(new GetStats(id))).Value;
+            if (cli.Json(parse))
+            {
+                Output.WriteJson(new
+                {
+                    library_id = id,
+                    entries = stats.Count,
+                    oldest_sequence = stats.OldestSequence,
+                    latest_sequence = stats.LatestSequence,
+                    vacuumed_through_sequence = stats.VacuumedThroughSequence,
+                    oldest_timestamp = stats.OldestTimestamp,
+                    newest_timestamp = stats.NewestTimestamp,
+                    file_size_bytes = stats.FileSizeBytes,
+                    per_model = stats.CountsByModel.ToDictionary(p => p.Key, p => p.Value),
+                });
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("library " + id, "");
+            table.AddRow("entries", Number(stats.Count));
+            table.AddRow("oldest sequence", Number(stats.OldestSequence));
+            table.AddRow("latest sequence", Number(stats.LatestSequence));
+            table.AddRow("vacuumed through", Number(stats.VacuumedThroughSequence));
+            table.AddRow("oldest time (UTC)", stats.OldestTimestamp is { } o ? UtcTimestamp.ToText(o) : "-");
+            table.AddRow("newest time (UTC)", stats.NewestTimestamp is { } n ? UtcTimestamp.ToText(n) : "-");
+            table.AddRow("file size", $"{stats.FileSizeBytes / 1024.0:N1} KiB");
+            foreach (var (model, count) in stats.CountsByModel)
+                table.AddRow($"  {Markup.Escape(model)}", Number(count));
+            AnsiConsole.Write(table);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

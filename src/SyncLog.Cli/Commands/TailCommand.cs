@@ -1,0 +1,79 @@
+using System.CommandLine;
+using SyncLog.Actors;
+using SyncLog.Storage;
+
+namespace SyncLog.Cli.Commands;
+
+/// <summary><c>synclog tail</c>: the last entries of a library; with <c>--follow</c>, new ones as they are committed.</summary>
+internal static class TailCommand
+{
+    public static Command Create(CliHost cli)
+    {
+        var library = CommonOptions.Library();
+        var count = new Option<int>("--lines", "-n") { Description = "How many of the last entries to show", DefaultValueFactory = _ => 20 };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new entries until interrupted" };
+        var interval = new Option<string>("--interval") { Description = "How often --follow polls (e.g. 1s)", DefaultValueFactory = _ => "1s" };
+        var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval };
+        command.SetAction((parse, ct) =>
+        {
+            var n = parse.GetValue(count);
+            if (n is < 0 or > SyncLogDb.MaxFetchLimit)
+                throw new CliUsageException($"--lines must be between 0 and {SyncLogDb.MaxFetchLimit}, got {n}");
+            var period = DurationText.Parse(parse.GetValue(interval)!);
+            return cli.RunAsync(parse, async host =>
+            {
+                var id = parse.GetValue(library);
+                var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
+                var since = Math.Max(0, latest - n);
+                since = await PrintFromAsync(host, id, since, cli.Json(parse), ct);
+                if (!parse.GetValue(follow))
+                    return ExitCodes.Ok;
+
+                try
+                {
+                    while (true)
+                    {
+                        await Task.Delay(period, ct);
+                        since = await PrintFromAsync(host, id, since, cli.Json(parse), ct);
+                    }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return ExitCodes.Ok;
+                }
+            });
+        });
+        return command;
+    }
+
+    private static async Task<long> PrintFromAsync(SyncLogHost host, Guid library, long since, bool json, CancellationToken ct)
+    {
+        while (true)
+        {
+            var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(library, since, 1000), ct: ct)).Result;
+            if (page.IsTruncated)
+            {
+                // The tail fell behind a vacuum: say so, and continue from what still exists.
+                await Console.Error.WriteLineAsync($"entries {since + 1}..{page.VacuumedThroughSequence} were vacuumed; continuing after them");
+                since = page.VacuumedThroughSequence;
+                continue;
+            }
+
+            if (page.Entries.Count == 0)
+                return since;
+            if (json)
+            {
+                foreach (var entry in page.Entries)
+                    Console.WriteLine(EntryJson.ToLine(entry));
+            }
+            else
+            {
+                Output.WriteEntriesTable(page.Entries);
+            }
+
+            since = page.Entries[^1].Sequence;
+            if (!page.HasMore)
+                return since;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using SyncLog.Actors;
+
+namespace SyncLog.Cli;
+
+/// <summary>Turns protocol replies into the result a command expects, or into its one-line error.</summary>
+internal static class Replies
+{
+    /// <summary>Returns <paramref name="reply"/> as <typeparamref name="T"/>, or throws the CLI error that describes the refusal.</summary>
+    public static T Expect<T>(object reply) => reply switch
+    {
+        T expected => expected,
+        InvalidRequest invalid => throw new CliUsageException(invalid.Reason),
+        _ => throw new CliRefusedException(Describe(reply)),
+    };
+
+    /// <summary>A one-line, human description of a refusal reply.</summary>
+    public static string Describe(object reply) => reply switch
+    {
+        NotLeader { LeaderDeviceId: null } n => $"this device does not lead library {n.LibraryId} (no leader yet); run 'synclog lead --library {n.LibraryId} --term 1' first",
+        NotLeader n => $"this device does not lead library {n.LibraryId}; {n.LeaderDeviceId} leads at term {n.Term}",
+        StaleTerm s => $"term {s.RequestedTerm} is not current for library {s.LibraryId}; {s.CurrentLeaderDeviceId ?? "nobody"} leads at term {s.CurrentTerm}",
+        StorageFailure f => $"storage failure for library {f.LibraryId}: {f.Reason}",
+        Overloaded o => $"library {o.LibraryId} is overloaded ({o.PendingAppends} appends waiting); retry later",
+        ReplicationRefused r => $"replication refused for library {r.LibraryId}: {r.Reason} (local latest sequence {r.LocalLatestSequence})",
+        _ => $"unexpected reply {reply.GetType().Name}",
+    };
+}
