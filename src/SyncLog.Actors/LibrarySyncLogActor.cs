@@ -255,7 +255,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         }
         catch (ArgumentException e)
         {
-            return new InvalidRequest(_libraryId, e.Message);
+            return new InvalidRequest(_libraryId, EntryValidator.ReasonOf(e));
         }
     }
 
@@ -279,7 +279,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         }
         catch (ArgumentException e)
         {
-            Sender.Tell(new InvalidRequest(_libraryId, e.Message));
+            Sender.Tell(new InvalidRequest(_libraryId, EntryValidator.ReasonOf(e)));
             return;
         }
 
@@ -437,8 +437,8 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private object Refusal(Exception e)
     {
         var cause = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e;
-        return cause is ArgumentException
-            ? new InvalidRequest(_libraryId, cause.Message)
+        return cause is ArgumentException argument
+            ? new InvalidRequest(_libraryId, EntryValidator.ReasonOf(argument))
             : new StorageFailure(_libraryId, cause.Message);
     }
 

@@ -40,12 +40,12 @@ internal static class Output
     public static void WriteEntriesTable(IReadOnlyList<SyncLogEntry> entries)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("seq", "timestamp (UTC)", "device", "model", "record", "change", "ver", "data");
+            .AddColumns("seq", "time (UTC)", "device", "model", "record", "change", "ver", "data");
         foreach (var e in entries)
         {
             table.AddRow(
                 e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                UtcTimestamp.ToText(e.Timestamp),
+                e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(e.DeviceId),
                 Markup.Escape(e.ModelType),
                 Markup.Escape(e.RecordId),

@@ -1,8 +1,13 @@
 using System.CommandLine;
 using Akka.Configuration;
+using Spectre.Console;
 using SyncLog.Cli;
 using SyncLog.Cli.Commands;
 using SyncLog.Storage;
+
+// Piped output is read by scripts and pagers, not a terminal of 80 columns: do not wrap tables.
+if (Console.IsOutputRedirected)
+    AnsiConsole.Profile.Width = 240;
 
 var options = new GlobalOptions();
 var cli = new CliHost(options);

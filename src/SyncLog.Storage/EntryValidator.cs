@@ -38,7 +38,7 @@ public static class EntryValidator
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"entry {i} of the batch: {StripParamSuffix(e)}", paramName, e);
+                throw new ArgumentException($"entry {i} of the batch: {ReasonOf(e)}", paramName, e);
             }
         }
     }
@@ -105,7 +105,17 @@ public static class EntryValidator
         }
     }
 
-    // ArgumentException.Message appends " (Parameter 'x')"; the batch wrapper adds its own.
-    private static string StripParamSuffix(ArgumentException e) =>
-        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+    /// <summary>
+    /// The reason an input check gave, as one line: without the <c>(Parameter 'x')</c> and <c>Actual value was</c>
+    /// parts .NET appends, for replies and command-line errors.
+    /// </summary>
+    public static string ReasonOf(ArgumentException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var message = e.Message;
+        var cut = e.ParamName is null ? -1 : message.IndexOf($" (Parameter '{e.ParamName}')", StringComparison.Ordinal);
+        if (cut < 0)
+            cut = message.IndexOf('\n', StringComparison.Ordinal);
+        return (cut < 0 ? message : message[..cut]).Trim();
+    }
 }

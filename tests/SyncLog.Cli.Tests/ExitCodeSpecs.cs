@@ -1,0 +1,85 @@
+using Akka.Configuration;
+using SyncLog.Actors;
+
+namespace SyncLog.Cli.Tests;
+
+public sealed class ExitCodeSpecs : IDisposable
+{
+    private readonly Synclog _cli = new();
+    private readonly string _library = Guid.NewGuid().ToString();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Theory]
+    [InlineData("fetch")]
+    [InlineData("fetch", "--library", "not-a-guid")]
+    [InlineData("fetch", "--library", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "--limit", "0")]
+    [InlineData("append", "--library", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "--device", "d", "--model", "tag", "--record", "r", "--change", "upsert", "--data", "{}")]
+    [InlineData("append", "--library", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "--device", "d", "--model", "tag", "--record", "r", "--change", "insert")]
+    [InlineData("vacuum", "--library", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "--older-than", "a month")]
+    [InlineData("no-such-command")]
+    public void Bad_arguments_get_one_line_on_stderr_and_exit_code_2(params string[] args)
+    {
+        var run = _cli.Run(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("synclog: ", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_json_data_is_a_bad_argument_and_nothing_is_written()
+    {
+        Assert.Equal(0, _cli.Run("lead", "--library", _library, "--term", "1").ExitCode);
+
+        var run = _cli.Run("append", "--library", _library, "--device", "d", "--model", "tag", "--record", "r",
+            "--change", "insert", "--data", "{oops");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("valid JSON", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("0", _cli.Run("latest", "--library", _library).Stdout.Trim());
+    }
+
+    [Fact]
+    public void Appending_without_leadership_is_a_refusal_with_exit_code_1()
+    {
+        var run = _cli.Run("append", "--library", _library, "--device", "d", "--model", "tag", "--record", "r",
+            "--change", "insert", "--data", "{}");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("does not lead", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stale_term_is_a_refusal_with_exit_code_1()
+    {
+        Assert.Equal(0, _cli.Run("lead", "--library", _library, "--term", "5").ExitCode);
+
+        var run = _cli.Run("lead", "--library", _library, "--term", "4", "--leader", "phone");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("term 4 is not current", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_dir_in_use_by_another_host_is_refused_with_exit_code_1()
+    {
+        await using var running = SyncLogHost.Start(ConfigurationFactory.ParseString(
+            $"synclog.data-dir = {SyncLogConfig.Quote(_cli.DataDir)}\nsynclog.data-dir-env = \"\"\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
+
+        var run = _cli.Run("latest");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("already used by another SyncLogHost", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_demo_runs_to_completion_and_verifies_itself()
+    {
+        var run = Synclog.RunIn(null, "demo", "--temp");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains("demo verified", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", run.Stdout, StringComparison.Ordinal);
+    }
+}

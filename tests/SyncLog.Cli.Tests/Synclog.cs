@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary>What one run of the real <c>synclog</c> program did.</summary>
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Runs the built <c>synclog</c> as a separate process against a temp data dir, as a user would.</summary>
+public sealed class Synclog : IDisposable
+{
+    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "synclog.dll");
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "synclog-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public CliRun Run(params string[] args) => RunIn(DataDir, args);
+
+    public static CliRun RunIn(string? dataDir, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add(Program);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        if (dataDir is not null)
+        {
+            start.ArgumentList.Add("--data-dir");
+            start.ArgumentList.Add(dataDir);
+        }
+
+        start.ArgumentList.Add("--host-device");
+        start.ArgumentList.Add("laptop");
+        start.Environment.Remove("SYNCLOG_DATA_DIR");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"synclog {string.Join(' ', args)} did not finish in 2 minutes");
+        }
+
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(DataDir))
+            Directory.Delete(DataDir, recursive: true);
+    }
+}
