@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Configuration;
+using HdrHistogram;
+using SyncLog.Actors;
+using SyncLog.Storage;
+
+namespace SyncLog.Bench;
+
+/// <summary>SyncLogActors itself: acked appends through the supervisor, reads, latest-sequence answers, many libraries.</summary>
+internal sealed class ActorAppendBench(string dataDir) : IAsyncDisposable
+{
+    private readonly SyncLogHost _host = SyncLogHost.Start(ConfigurationFactory.ParseString($"""
+        synclog.data-dir = {SyncLogConfig.Quote(dataDir)}
+        synclog.data-dir-env = ""
+        synclog.device-id = bench
+        synclog.passivate-after = 2s
+        synclog.max-pending-appends = 1000000
+        akka.loglevel = WARNING
+        """), "bench");
+
+    public SyncLogHost Host => _host;
+
+    /// <summary>A fresh library led by this host.</summary>
+    public async Task<Guid> NewLibraryAsync()
+    {
+        var library = Guid.NewGuid();
+        if (await _host.AskAsync(new LeadershipChanged(library, "bench", 1)) is not LeadershipAck)
+            throw new InvalidOperationException("could not lead the bench library");
+        return library;
+    }
+
+    /// <summary>Acked single appends from <paramref name="producers"/> producers, each with <paramref name="window"/> in flight.</summary>
+    public async Task<(double RowsPerSecond, LongHistogram Latency, Guid Library)> AppendAsync(NewSyncLogEntry[] rows, int producers, int window)
+    {
+        var library = await NewLibraryAsync();
+        var perProducer = rows.Length / producers;
+        var (perSecond, latency) = await Producers.RunAsync(_host.System, _host.Supervisor, producers, perProducer, window,
+            (p, i) => new Append(library, rows[p * perProducer + i]), reply => reply is Appended);
+        return (perSecond, latency, library);
+    }
+
+    /// <summary>Acked <see cref="AppendBatch"/>es of <paramref name="batchSize"/> from one producer.</summary>
+    public async Task<double> AppendBatchesAsync(NewSyncLogEntry[] rows, int batchSize)
+    {
+        var library = await NewLibraryAsync();
+        var batches = rows.Chunk(batchSize).ToArray();
+        var (perSecond, _) = await Producers.RunAsync(_host.System, _host.Supervisor, 1, batches.Length, 1,
+            (_, i) => new AppendBatch(library, batches[i]), reply => reply is BatchAppended);
+        return perSecond * batchSize;
+    }
+
+    /// <summary>Reads the whole library with FetchSince pages through the actor; rows per second.</summary>
+    public async Task<double> FetchAllAsync(Guid library, int pageSize)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long cursor = 0, read = 0;
+        while (true)
+        {
+            var page = ((Fetched)await _host.AskAsync(new FetchSince(library, cursor, pageSize))).Result;
+            read += page.Entries.Count;
+            if (!page.HasMore)
+                return read / clock.Elapsed.TotalSeconds;
+            cursor = page.Entries[^1].Sequence;
+        }
+    }
+
+    /// <summary>GetLatestSequence answers per second from <paramref name="producers"/> pipelined producers.</summary>
+    public async Task<double> LatestSequenceAsync(Guid library, int total, int producers, int window)
+    {
+        var (perSecond, _) = await Producers.RunAsync(_host.System, _host.Supervisor, producers, total / producers, window,
+            (_, _) => new GetLatestSequence(library), reply => reply is LatestSequence);
+        return perSecond;
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}

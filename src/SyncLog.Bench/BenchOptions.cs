@@ -1,0 +1,16 @@
+namespace SyncLog.Bench;
+
+/// <summary>Sizes of one benchmark run.</summary>
+/// <param name="Rows">Rows written by each write scenario (each into a fresh library file).</param>
+/// <param name="Libraries">Libraries opened, appended to and passivated by the many-libraries scenario.</param>
+/// <param name="LatencySamples">Single appends timed with one producer.</param>
+/// <param name="LatestQueries">GetLatestSequence requests answered in the read-from-memory scenario.</param>
+/// <param name="WorkDir">Where the benchmark files go (removed afterwards).</param>
+/// <param name="Sections">Which sections to run (null: all); section 1, the baseline, always runs.</param>
+internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples, int LatestQueries, string WorkDir,
+    IReadOnlySet<int>? Sections = null)
+{
+    public static BenchOptions Full(string workDir) => new(100_000, 1000, 5000, 1_000_000, workDir);
+
+    public static BenchOptions Quick(string workDir) => new(2000, 20, 200, 20_000, workDir);
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using SyncLog.Bench;
+
+// synclog-bench: one run, same machine, same entries; prints a table with ratios (see README "Benchmarks").
+var quick = new Option<bool>("--quick") { Description = "Tiny sizes (a smoke run, numbers meaningless)" };
+var rows = new Option<int?>("--rows") { Description = "Rows per write scenario (default 100000)" };
+var libraries = new Option<int?>("--libraries") { Description = "Libraries in the many-libraries scenario (default 1000)" };
+var workDir = new Option<string?>("--work-dir") { Description = "Where to put benchmark files (default: a temp dir, removed)" };
+var sections = new Option<int[]>("--sections") { Description = "Only these sections, e.g. --sections 3 5 (1, the baseline, always runs)", AllowMultipleArgumentsPerToken = true };
+var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, workDir, sections };
+root.SetAction(async (parse, _) =>
+{
+    var dir = parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "synclog-bench-" + Guid.NewGuid().ToString("N"));
+    var options = parse.GetValue(quick) ? BenchOptions.Quick(dir) : BenchOptions.Full(dir);
+    options = options with
+    {
+        Rows = parse.GetValue(rows) ?? options.Rows,
+        Libraries = parse.GetValue(libraries) ?? options.Libraries,
+        Sections = parse.GetValue(sections) is { Length: > 0 } only ? only.ToHashSet() : null,
+    };
+    Directory.CreateDirectory(dir);
+    try
+    {
+        var results = await BenchRunner.RunAsync(options, Console.Error.WriteLine);
+        ResultTable.Print(results, options, Console.Out);
+        return 0;
+    }
+    finally
+    {
+        if (parse.GetValue(workDir) is null)
+            Directory.Delete(dir, recursive: true);
+    }
+});
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using SyncLog.Storage;
+
+namespace SyncLog.Bench;
+
+/// <summary>
+/// The raw limit: Microsoft.Data.Sqlite with a prepared insert, 1000 rows per transaction, into the same schema with
+/// the same pragmas (WAL, synchronous=FULL, same cache) as the log; and a raw paged SELECT for the read side.
+/// </summary>
+internal static class RawSqliteBench
+{
+    public const int RowsPerTransaction = 1000;
+
+    private static readonly string[] InsertParameters = ["$s", "$d", "$t", "$m", "$r", "$c", "$v", "$j"];
+
+    public static async Task<(double Overall, double LastFifth)> InsertAsync(string dataDir, NewSyncLogEntry[] rows)
+    {
+        var path = await CreateSchemaAsync(dataDir);
+        using var connection = Open(path, SyncLogDbOptions.Default);
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO sync_log (sequence, device_id, timestamp, model_type, record_id, change_type, version, data)
+            VALUES ($s, $d, $t, $m, $r, $c, $v, $j)
+            """;
+        var p = InsertParameters.Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+        insert.Prepare();
+
+        var rates = new RateMeter(rows.Length);
+        for (var start = 0; start < rows.Length; start += RowsPerTransaction)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            insert.Transaction = transaction;
+            for (var i = start; i < Math.Min(start + RowsPerTransaction, rows.Length); i++)
+            {
+                var e = rows[i];
+                p[0].Value = i + 1L;
+                p[1].Value = e.DeviceId;
+                p[2].Value = UtcTimestamp.ToText(e.Timestamp);
+                p[3].Value = e.ModelType;
+                p[4].Value = e.RecordId;
+                p[5].Value = ChangeTypeText.ToText(e.ChangeType);
+                p[6].Value = e.Version;
+                p[7].Value = e.Data;
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            rates.Done(Math.Min(start + RowsPerTransaction, rows.Length));
+        }
+
+        return (rates.Overall, rates.LastFifth);
+    }
+
+    /// <summary>Reads every row of <paramref name="path"/> in pages of 1000 by sequence into entries; rows per second.</summary>
+    public static double ReadPages(string path, int pageSize)
+    {
+        using var connection = Open(path, SyncLogDbOptions.Default, readOnly: true);
+        using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT id, sequence, device_id, timestamp, model_type, record_id, change_type, version, data
+            FROM sync_log WHERE sequence > $since ORDER BY sequence LIMIT $limit
+            """;
+        var since = select.Parameters.Add(new SqliteParameter { ParameterName = "$since" });
+        select.Parameters.AddWithValue("$limit", pageSize);
+        select.Prepare();
+        var clock = Stopwatch.StartNew();
+        long cursor = 0, read = 0;
+        while (true)
+        {
+            since.Value = cursor;
+            var page = new List<SyncLogEntry>(pageSize);
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    page.Add(new SyncLogEntry(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2),
+                        UtcTimestamp.Parse(reader.GetString(3)), reader.GetString(4), reader.GetString(5),
+                        ChangeTypeText.Parse(reader.GetString(6)), reader.GetInt64(7), reader.GetString(8)));
+                }
+            }
+
+            if (page.Count == 0)
+                return read / clock.Elapsed.TotalSeconds;
+            read += page.Count;
+            cursor = page[^1].Sequence;
+        }
+    }
+
+    private static async Task<string> CreateSchemaAsync(string dataDir)
+    {
+        // The log's own migrations make the file, so the raw writer meets exactly the same schema and indexes.
+        await using var db = await SyncLogDb.OpenAsync(Guid.NewGuid(), dataDir);
+        return db.FilePath;
+    }
+
+    private static SqliteConnection Open(string path, SyncLogDbOptions options, bool readOnly = false)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = false,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
+        }.ToString());
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{options.CacheSizeKiB};";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+}

@@ -1,0 +1,29 @@
+namespace SyncLog.Bench.Tests;
+
+/// <summary>The benchmark runs end to end on tiny sizes. Its numbers are never asserted: only that every section reports.</summary>
+public sealed class BenchSmokeSpecs : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "synclog-bench-smoke", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+            Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_section_runs_and_reports_a_value()
+    {
+        var options = BenchOptions.Quick(_dir) with { Rows = 640, Libraries = 10, LatencySamples = 50, LatestQueries = 4000 };
+
+        var results = await BenchRunner.RunAsync(options, _ => { });
+        using var table = new StringWriter();
+        ResultTable.Print(results, options, table);
+
+        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest"],
+            results.Select(r => r.Section).Distinct());
+        Assert.All(results, r => Assert.True(r.Value > 0 && double.IsFinite(r.Value), $"{r.Name}: {r.Value}"));
+        Assert.Contains("x  ", table.ToString(), StringComparison.Ordinal);
+        Assert.Contains(BenchRunner.Raw, table.ToString(), StringComparison.Ordinal);
+    }
+}
