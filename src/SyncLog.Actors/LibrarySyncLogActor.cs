@@ -326,7 +326,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
 
             _writing = true;
             var target = _db;
-            Task.Run(() => target.AppendBatchAsync(entries)).PipeTo(Self,
+            Task.Run(() => target.AppendValidatedBatchAsync(entries)).PipeTo(Self,
                 success: s => new AppendsCommitted(group, replies, s),
                 failure: e => new WriteFailed(group, e, replies));
             return;

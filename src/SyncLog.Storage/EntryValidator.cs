@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace SyncLog.Storage;
@@ -91,17 +93,27 @@ public static class EntryValidator
                 $"limit must be between 1 and {SyncLogDb.MaxFetchLimit}, got {limit}");
     }
 
+    // A forward-only read of the UTF-8 bytes: checks the document is well-formed without building a DOM.
     private static void RequireJson(string? data, string paramName)
     {
         if (string.IsNullOrWhiteSpace(data))
             throw new ArgumentException("data must be a JSON document, got an empty string", paramName);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(data.Length));
         try
         {
-            using var _ = JsonDocument.Parse(data);
+            var length = Encoding.UTF8.GetBytes(data, buffer);
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), new JsonReaderOptions { MaxDepth = 256 });
+            while (reader.Read())
+            {
+            }
         }
         catch (JsonException e)
         {
             throw new ArgumentException($"data must be valid JSON: {e.Message}", paramName, e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -113,6 +113,17 @@ public sealed class SyncLogDb : IAsyncDisposable
     }
 
     /// <summary>
+    /// <see cref="AppendBatchAsync"/> for a host that has already run <see cref="EntryValidator"/> on every entry
+    /// (the actor validates each request alone, so one bad entry never fails a group); skips a second JSON parse.
+    /// </summary>
+    internal Task<IReadOnlyList<long>> AppendValidatedBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _writer.AppendAsync(entries, ct);
+    }
+
+    /// <summary>
     /// Mirrors a leader's entries with the leader's sequences, so a follower that is elected next continues the
     /// same sequence. Entries must be contiguous and continue the local log; exact duplicates of local entries are
     /// skipped (an idempotent retry); a gap or a different entry at a used sequence is refused and nothing is written.
