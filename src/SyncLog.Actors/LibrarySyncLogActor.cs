@@ -18,6 +18,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private readonly SyncLogSettings _settings;
     private readonly WriteQueue _writes = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly DedicatedThreadScheduler _io = StorageIo.Get(Context.System).Scheduler;
     private LeadershipState _leadership = LeadershipState.None;
     private SyncLogDb? _db;
     private Task<SyncLogDb>? _opening;
@@ -84,7 +85,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private void BeginOpening()
     {
         // The open runs on the thread pool; its outcome comes back as a message so state only changes in here.
-        _opening = Task.Run(() => SyncLogDb.OpenAsync(_libraryId, _settings.DataDir, _settings.Storage));
+        _opening = _io.Run(() => SyncLogDb.OpenAsync(_libraryId, _settings.DataDir, _settings.Storage));
         _opening.PipeTo(Self, success: db => new DbOpened(db), failure: e => new DbOpenFailed(e));
         Become(Opening);
     }
@@ -302,7 +303,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
             {
                 _writing = true;
                 var db = _db;
-                Task.Run(() => db.ReplicateAsync(replicate.Replication.Entries))
+                _io.Run(() => db.ReplicateAsync(replicate.Replication.Entries))
                     .PipeTo(Self, success: r => new ReplicationDone(replicate, r), failure: e => new WriteFailed(group, e));
                 return;
             }
@@ -326,7 +327,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
 
             _writing = true;
             var target = _db;
-            Task.Run(() => target.AppendValidatedBatchAsync(entries)).PipeTo(Self,
+            _io.Run(() => target.AppendValidatedBatchAsync(entries)).PipeTo(Self,
                 success: s => new AppendsCommitted(group, replies, s),
                 failure: e => new WriteFailed(group, e, replies));
             return;

@@ -29,6 +29,9 @@ public sealed record SyncLogSettings
     /// <summary>Idle time after which a library actor closes its file and stops.</summary>
     public required TimeSpan PassivateAfter { get; init; }
 
+    /// <summary>Threads dedicated to opening and writing library files, shared by all libraries of a host.</summary>
+    public required int StorageIoThreads { get; init; }
+
     /// <summary>Connection settings for each library's <c>sync.db</c>.</summary>
     public required SyncLogDbOptions Storage { get; init; }
 
@@ -63,6 +66,7 @@ public sealed record SyncLogSettings
             MaxBatchSize = section.GetInt("max-batch-size"),
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
+            StorageIoThreads = section.GetInt("storage.io-threads"),
             Storage = new SyncLogDbOptions
             {
                 Synchronous = ParseSynchronous(section.GetString("storage.synchronous")),
@@ -86,6 +90,7 @@ public sealed record SyncLogSettings
         Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
         Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
+        Require(StorageIoThreads is >= 1 and <= 64, $"synclog.storage.io-threads must be between 1 and 64, got {StorageIoThreads}");
         Require(SnapshotEvery >= 1, $"synclog.persistence.snapshot-every must be at least 1, got {SnapshotEvery}");
         try
         {

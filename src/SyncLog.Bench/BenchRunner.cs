@@ -19,12 +19,15 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
 
     private async Task<List<BenchResult>> RunAsync()
     {
-        await RawLimitAsync();
+        var raw = await RawLimitAsync(0);
         if (Runs(2))
             await PeerAsync();
         await using var ours = new ActorAppendBench(Path.Combine(options.WorkDir, "ours"));
         if (Runs(3))
             await AppendsAsync(ours);
+        // The disk of a shared machine drifts: measure the baseline again after the actor runs and keep the better.
+        var again = await RawLimitAsync(1);
+        _results.Remove(again.Value > raw.Value ? raw : again);
         if (Runs(4))
             await FetchAsync(ours);
         if (Runs(5))
@@ -38,19 +41,14 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
 
     private bool Runs(int section) => options.Sections is null || options.Sections.Contains(section);
 
-    private async Task RawLimitAsync()
+    private async Task<BenchResult> RawLimitAsync(int run)
     {
         progress("1. raw SQLite limit");
-        // Twice, each into a fresh file, keeping the better: the first run also pays for JIT and a cold disk.
-        var best = (Rate: 0.0, LastFifth: 0.0);
-        for (var run = 0; run < 2; run++)
-        {
-            var measured = await RawSqliteBench.InsertAsync(Path.Combine(options.WorkDir, $"raw-{run}"), _entries);
-            if (measured.Overall > best.Rate)
-                best = measured;
-        }
-
-        _results.Add(new("1 raw limit", Raw, best.Rate, "rows/s", Note: $"{_table}; last fifth {best.LastFifth:N0}/s; best of 2"));
+        var (rate, lastFifth) = await RawSqliteBench.InsertAsync(Path.Combine(options.WorkDir, $"raw-{run}"), _entries);
+        var result = new BenchResult("1 raw limit", Raw, rate, "rows/s",
+            Note: $"{_table}; last fifth {lastFifth:N0}/s; best of 2 runs, before and after section 3");
+        _results.Insert(0, result);
+        return result;
     }
 
     private async Task PeerAsync()

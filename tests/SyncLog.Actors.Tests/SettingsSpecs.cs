@@ -18,6 +18,7 @@ public sealed class SettingsSpecs
         Assert.Equal(TimeSpan.FromMinutes(2), settings.PassivateAfter);
         Assert.Equal(SynchronousMode.Full, settings.Storage.Synchronous);
         Assert.Equal(16 * 1024, settings.Storage.CacheSizeKiB);
+        Assert.Equal(4, settings.StorageIoThreads);
         Assert.Equal(Environment.MachineName.ToLowerInvariant(), settings.DeviceId);
         Assert.Equal(Path.Combine(settings.DataDir, "sync-host.db"), settings.HostDbPath);
     }
