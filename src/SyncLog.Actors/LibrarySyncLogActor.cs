@@ -98,7 +98,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
             _db = opened.Db;
             _latest = opened.Db.LatestSequenceAsync().Result;
             Become(Ready);
-            if (_settings.VacuumInterval > TimeSpan.Zero)
+            if (_settings.VacuumInterval > TimeSpan.Zero && !_settings.ReadOnly)
                 Timers.StartPeriodicTimer(VacuumTimerKey, VacuumTick.Instance, _settings.VacuumInterval);
             Stash.UnstashAll();
         });
@@ -118,6 +118,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private void Failed(string reason)
     {
         Context.SetReceiveTimeout(_settings.PassivateAfter);
+        RefuseWritesWhenReadOnly();
         HandleLeadership();
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(_libraryId)));
         Command<StopWhenIdle>(_ => Context.Stop(Self));
@@ -129,6 +130,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private void Ready()
     {
         Context.SetReceiveTimeout(_settings.PassivateAfter);
+        RefuseWritesWhenReadOnly();
         HandleLeadership();
 
         Command<Append>(append => EnqueueAppend(append, [append.Entry], append.ExpectedTerm, isBatch: false));
@@ -178,6 +180,22 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("Library {0}: leadership snapshot failed: {1}", _libraryId, f.Cause.Message));
+    }
+
+    // Registered first, so these handlers win over the writing ones in a read-only host.
+    private void RefuseWritesWhenReadOnly()
+    {
+        if (!_settings.ReadOnly)
+            return;
+        var refusal = new InvalidRequest(_libraryId, "this host is read-only (synclog.read-only = on); it serves reads only");
+        Command<Append>(_ => Sender.Tell(refusal));
+        Command<AppendBatch>(_ => Sender.Tell(refusal));
+        Command<Replicate>(_ => Sender.Tell(refusal));
+        Command<VacuumOldEntries>(_ => Sender.Tell(refusal));
+        Command<LeadershipChanged>(_ => Sender.Tell(refusal));
+        Command<GetLeadership>(_ => Sender.Tell(refusal));
+        // Another process appends: the latest sequence comes from the file, not from memory.
+        Command<GetLatestSequence>(_ => Read(db => db.LatestSequenceAsync(), latest => new LatestSequence(_libraryId, latest)));
     }
 
     private void HandleLeadership()

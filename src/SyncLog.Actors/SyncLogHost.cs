@@ -50,7 +50,7 @@ public sealed class SyncLogHost : IAsyncDisposable
         }
         catch
         {
-            dataDirLock.Dispose();
+            dataDirLock?.Dispose();
             throw;
         }
     }
@@ -92,8 +92,11 @@ public sealed class SyncLogHost : IAsyncDisposable
         }
     }
 
-    private static ExclusiveFileLock LockDataDir(SyncLogSettings settings)
+    // A read-only host shares the data dir with its owner, so it takes no lock.
+    private static ExclusiveFileLock? LockDataDir(SyncLogSettings settings)
     {
+        if (settings.ReadOnly)
+            return null;
         Directory.CreateDirectory(settings.DataDir);
         return ExclusiveFileLock.Acquire(Path.Combine(settings.DataDir, "sync-host.lock"), settings.DataDir,
             $"data dir '{settings.DataDir}' is already used by another SyncLogHost (this or another process)");

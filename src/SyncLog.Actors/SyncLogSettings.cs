@@ -32,6 +32,12 @@ public sealed record SyncLogSettings
     /// <summary>Threads dedicated to opening and writing library files, shared by all libraries of a host.</summary>
     public required int StorageIoThreads { get; init; }
 
+    /// <summary>
+    /// A host that only reads logs another process owns: no data-dir lock, files opened read-only, writes and
+    /// leadership refused, latest sequence read from the file.
+    /// </summary>
+    public required bool ReadOnly { get; init; }
+
     /// <summary>Connection settings for each library's <c>sync.db</c>.</summary>
     public required SyncLogDbOptions Storage { get; init; }
 
@@ -57,6 +63,7 @@ public sealed record SyncLogSettings
 
         var dataDir = ResolveDataDir(section.GetString("data-dir"), section.GetString("data-dir-env"));
         var deviceId = section.GetString("device-id");
+        var readOnly = section.GetBoolean("read-only");
         var settings = new SyncLogSettings
         {
             DataDir = dataDir,
@@ -67,15 +74,19 @@ public sealed record SyncLogSettings
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
             StorageIoThreads = section.GetInt("storage.io-threads"),
+            ReadOnly = readOnly,
             Storage = new SyncLogDbOptions
             {
                 Synchronous = ParseSynchronous(section.GetString("storage.synchronous")),
                 BusyTimeout = section.GetTimeSpan("storage.busy-timeout"),
                 CacheSizeKiB = (int)((section.GetByteSize("storage.cache-size") ?? 0) / 1024),
                 VacuumChunkSize = section.GetInt("storage.vacuum-chunk-size"),
+                ReadOnly = readOnly,
             },
-            JournalPluginId = "synclog.persistence.journal",
-            SnapshotPluginId = "synclog.persistence.snapshot-store",
+            // A read-only host recovers no leadership (it would need the owner's host database); in-memory plugins
+            // keep the persistent actor's lifecycle without touching sync-host.db.
+            JournalPluginId = readOnly ? "akka.persistence.journal.inmem" : "synclog.persistence.journal",
+            SnapshotPluginId = readOnly ? "akka.persistence.snapshot-store.inmem" : "synclog.persistence.snapshot-store",
             SnapshotEvery = section.GetInt("persistence.snapshot-every"),
             HostDbPath = Path.Combine(dataDir, section.GetString("persistence.host-db-file")),
         };

@@ -8,9 +8,11 @@ namespace SyncLog.Cli;
 internal sealed class CliHost(GlobalOptions options)
 {
     /// <summary>The HOCON overrides the options make, over the embedded <c>synclog.hocon</c>.</summary>
-    public Config Overrides(ParseResult parse, string? dataDirOverride = null)
+    public Config Overrides(ParseResult parse, string? dataDirOverride = null, bool readOnly = false)
     {
         var lines = new List<string>();
+        if (readOnly)
+            lines.Add("synclog.read-only = on");
         var verbose = parse.GetValue(options.Verbose);
         // The actor system logs to stdout; keep it quiet so tables and JSON stay clean.
         lines.Add($"akka.loglevel = {(verbose ? "INFO" : "OFF")}");
@@ -42,6 +44,16 @@ internal sealed class CliHost(GlobalOptions options)
     public async Task<int> RunAsync(ParseResult parse, Func<SyncLogHost, Task<int>> body)
     {
         await using var host = SyncLogHost.Start(Overrides(parse), "synclog-cli");
+        return await body(host);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> against a read-only host: it takes no lock, so it works beside the process that
+    /// owns the data dir (your app, or another synclog), and it can change nothing.
+    /// </summary>
+    public async Task<int> ReadAsync(ParseResult parse, Func<SyncLogHost, Task<int>> body)
+    {
+        await using var host = SyncLogHost.Start(Overrides(parse, readOnly: true), "synclog-cli");
         return await body(host);
     }
 

@@ -20,14 +20,14 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// <summary>The file name of a library's log inside its folder.</summary>
     public const string FileName = "sync.db";
 
-    private readonly ExclusiveFileLock _fileLock;
-    private readonly SyncLogWriter _writer;
+    private readonly ExclusiveFileLock? _fileLock;
+    private readonly SyncLogWriter? _writer;
     private readonly SyncLogReader _reader;
     private readonly SyncLogDbOptions _options;
     private int _disposed;
 
-    private SyncLogDb(Guid libraryId, string filePath, SyncLogDbOptions options, ExclusiveFileLock fileLock,
-        SyncLogWriter writer, SyncLogReader reader)
+    private SyncLogDb(Guid libraryId, string filePath, SyncLogDbOptions options, ExclusiveFileLock? fileLock,
+        SyncLogWriter? writer, SyncLogReader reader)
     {
         LibraryId = libraryId;
         FilePath = filePath;
@@ -65,6 +65,8 @@ public sealed class SyncLogDb : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         var filePath = PathFor(libraryId, dataDir);
+        if (options.ReadOnly)
+            return Task.FromResult(OpenReadOnly(libraryId, filePath, options));
         Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
         var fileLock = ExclusiveFileLock.Acquire(filePath + ".lock", filePath,
             $"sync log '{filePath}' is already open by another owner (this or another process); only one writer may own a library's log");
@@ -92,13 +94,39 @@ public sealed class SyncLogDb : IAsyncDisposable
         }
     }
 
+    private static SyncLogDb OpenReadOnly(Guid libraryId, string filePath, SyncLogDbOptions options)
+    {
+        if (!File.Exists(filePath))
+            throw new SyncLogOpenException(filePath, $"there is no sync log at '{filePath}'");
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = SqliteConnectionFactory.Open(filePath, options, readOnly: true);
+            var version = Migrator.ThrowIfNewerThanKnown(connection, filePath);
+            if (version < Migrations.LatestVersion)
+                throw new SyncLogOpenException(filePath,
+                    $"sync log '{filePath}' has schema version {version}; it is migrated to {Migrations.LatestVersion} when its owner opens it for writing");
+            return new SyncLogDb(libraryId, filePath, options, fileLock: null, writer: null, new SyncLogReader(connection));
+        }
+        catch (SqliteException e)
+        {
+            connection?.Dispose();
+            throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not be opened: {e.Message}", e);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Appends one entry and returns its sequence, after the commit is durable.</summary>
     /// <exception cref="ArgumentException">The entry is invalid; nothing was written.</exception>
     public async Task<long> AppendAsync(NewSyncLogEntry entry, CancellationToken ct = default)
     {
         EntryValidator.Validate(entry, nameof(entry));
         ThrowIfDisposed();
-        var sequences = await _writer.AppendAsync([entry], ct);
+        var sequences = await Writer.AppendAsync([entry], ct);
         return sequences[0];
     }
 
@@ -109,7 +137,7 @@ public sealed class SyncLogDb : IAsyncDisposable
     {
         EntryValidator.ValidateBatch(entries, nameof(entries));
         ThrowIfDisposed();
-        return _writer.AppendAsync(entries, ct);
+        return Writer.AppendAsync(entries, ct);
     }
 
     /// <summary>
@@ -120,7 +148,7 @@ public sealed class SyncLogDb : IAsyncDisposable
         CancellationToken ct = default)
     {
         ThrowIfDisposed();
-        return _writer.AppendAsync(entries, ct);
+        return Writer.AppendAsync(entries, ct);
     }
 
     /// <summary>
@@ -132,7 +160,7 @@ public sealed class SyncLogDb : IAsyncDisposable
     {
         EntryValidator.ValidateReplicated(entries, nameof(entries));
         ThrowIfDisposed();
-        return _writer.ReplicateAsync(entries, ct);
+        return Writer.ReplicateAsync(entries, ct);
     }
 
     /// <summary>
@@ -151,11 +179,15 @@ public sealed class SyncLogDb : IAsyncDisposable
     public Task<long> LatestSequenceAsync(CancellationToken ct = default)
     {
         ThrowIfDisposed();
-        return Task.FromResult(_writer.LatestSequence);
+        return _writer is null ? LatestFromFileAsync(ct) : Task.FromResult(_writer.LatestSequence);
     }
 
     /// <summary>The highest sequence vacuum has removed (0 if none): fetches from below it are truncated.</summary>
-    public long VacuumedThroughSequence => _writer.VacuumedThroughSequence;
+    public long VacuumedThroughSequence =>
+        _writer?.VacuumedThroughSequence ?? _reader.StateAsync(CancellationToken.None).GetAwaiter().GetResult().VacuumedThrough;
+
+    /// <summary>True when opened with <see cref="SyncLogDbOptions.ReadOnly"/>: reads only, no lock held.</summary>
+    public bool IsReadOnly => _writer is null;
 
     /// <summary>
     /// Deletes entries with timestamp before <paramref name="before"/> and returns how many. Only a prefix of the
@@ -165,7 +197,7 @@ public sealed class SyncLogDb : IAsyncDisposable
     public Task<int> VacuumOldEntriesAsync(DateTimeOffset before, CancellationToken ct = default)
     {
         ThrowIfDisposed();
-        return _writer.VacuumAsync(before, _options.VacuumChunkSize, ct);
+        return Writer.VacuumAsync(before, _options.VacuumChunkSize, ct);
     }
 
     /// <summary>Entries made by <paramref name="deviceId"/> with sequence above <paramref name="sinceSequence"/>, ascending.</summary>
@@ -228,12 +260,17 @@ public sealed class SyncLogDb : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _reader.Dispose();
-            _writer.Dispose();
-            _fileLock.Dispose();
+            _writer?.Dispose();
+            _fileLock?.Dispose();
         }
 
         return ValueTask.CompletedTask;
     }
+
+    private SyncLogWriter Writer => _writer
+        ?? throw new InvalidOperationException($"sync log '{FilePath}' was opened read-only; it cannot be written");
+
+    private async Task<long> LatestFromFileAsync(CancellationToken ct) => (await _reader.StateAsync(ct)).Latest;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 

@@ -24,6 +24,12 @@ public sealed record SyncLogDbOptions
     /// <summary>Rows deleted per transaction by vacuum, so a large vacuum never holds the write lock for long.</summary>
     public int VacuumChunkSize { get; init; } = 10_000;
 
+    /// <summary>
+    /// Open an existing log for reading only, without its lock: for inspecting a log another process owns.
+    /// Writes throw; nothing is created or migrated.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a setting is outside its allowed range.</summary>
     public void Validate()
     {

@@ -99,6 +99,21 @@ internal sealed class SyncLogReader : IDisposable
 
     public Task<long> OldestSequenceAsync(CancellationToken ct) => ScalarAsync(OldestSql, ct);
 
+    /// <summary>The committed high-water mark and vacuum floor, for a read-only log whose writer is elsewhere.</summary>
+    public async Task<(long Latest, long VacuumedThrough)> StateAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            _state.Transaction = null;
+            return ReadState();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
 
     // Waits for an in-flight read so the connection is never closed under it.

@@ -62,12 +62,12 @@ public sealed class ExitCodeSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_data_dir_in_use_by_another_host_is_refused_with_exit_code_1()
+    public async Task A_write_to_a_data_dir_in_use_by_another_host_is_refused_with_exit_code_1()
     {
         await using var running = SyncLogHost.Start(ConfigurationFactory.ParseString(
             $"synclog.data-dir = {SyncLogConfig.Quote(_cli.DataDir)}\nsynclog.data-dir-env = \"\"\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
 
-        var run = _cli.Run("latest");
+        var run = _cli.Run("lead", "--library", _library, "--term", "1");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("already used by another SyncLogHost", run.Stderr, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ internal static class ExportCommand
         var since = new Option<long?>("--since") { Description = "Export entries after this sequence (default: all that are still stored)" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "File to write (default: standard output)" };
         var command = new Command("export", "Export entries as JSON Lines") { library, since, output };
-        command.SetAction((parse, ct) => cli.RunAsync(parse, async host =>
+        command.SetAction((parse, ct) => cli.ReadAsync(parse, async host =>
         {
             var id = parse.GetValue(library);
             var file = parse.GetValue(output);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SyncLog.Actors;
+using SyncLog.Storage;
 
 namespace SyncLog.Cli.Commands;
 
@@ -12,27 +13,36 @@ internal static class FetchCommand
         var since = CommonOptions.Since();
         var limit = CommonOptions.Limit(100);
         var command = new Command("fetch", "Fetch entries after a sequence") { library, since, limit };
-        command.SetAction((parse, _) => cli.RunAsync(parse, async host =>
+        command.SetAction((parse, _) =>
         {
-            var id = parse.GetValue(library);
-            var result = Replies.Expect<Fetched>(
-                await host.AskAsync(new FetchSince(id, parse.GetValue(since), parse.GetValue(limit)))).Result;
-            if (cli.Json(parse))
+            var request = new FetchSince(parse.GetValue(library), parse.GetValue(since), parse.GetValue(limit));
+            Arguments.Check(() =>
             {
-                Output.WriteEntriesJson(result);
-                return ExitCodes.Ok;
-            }
+                EntryValidator.RequireSequence(request.Sequence, "since");
+                EntryValidator.RequireLimit(request.Limit, "limit");
+            });
+            return cli.ReadAsync(parse, host => FetchAsync(host, request, cli.Json(parse)));
+        });
+        return command;
+    }
 
-            if (result.IsTruncated)
-            {
-                Console.WriteLine($"entries after {parse.GetValue(since)} were vacuumed (through {result.VacuumedThroughSequence}); resync, then fetch --since {result.VacuumedThroughSequence}");
-                return ExitCodes.Ok;
-            }
-
+    private static async Task<int> FetchAsync(SyncLogHost host, FetchSince request, bool json)
+    {
+        var result = Replies.Expect<Fetched>(await host.AskAsync(request)).Result;
+        if (json)
+        {
+            Output.WriteEntriesJson(result);
+        }
+        else if (result.IsTruncated)
+        {
+            Console.WriteLine($"entries after {request.Sequence} were vacuumed (through {result.VacuumedThroughSequence}); resync, then fetch --since {result.VacuumedThroughSequence}");
+        }
+        else
+        {
             Output.WriteEntriesTable(result.Entries);
             Console.WriteLine($"{result.Entries.Count} entries; latest sequence {result.LatestSequence}{(result.HasMore ? "; more to fetch" : "")}");
-            return ExitCodes.Ok;
-        }));
-        return command;
+        }
+
+        return ExitCodes.Ok;
     }
 }

@@ -12,7 +12,7 @@ internal static class LatestCommand
     {
         var library = new Option<Guid?>("--library") { Description = "The library's UUID (default: every library in the data dir)" };
         var command = new Command("latest", "Show the latest sequence") { library };
-        command.SetAction((parse, _) => cli.RunAsync(parse, async host =>
+        command.SetAction((parse, _) => cli.ReadAsync(parse, async host =>
         {
             var ids = parse.GetValue(library) is { } one ? [one] : LibrariesIn(host.Settings.DataDir);
             var rows = new List<(Guid Library, long Latest)>();

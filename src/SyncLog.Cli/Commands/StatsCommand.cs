@@ -13,7 +13,7 @@ internal static class StatsCommand
     {
         var library = CommonOptions.Library();
         var command = new Command("stats", "Show what a library's log holds") { library };
-        command.SetAction((parse, _) => cli.RunAsync(parse, async host =>
+        command.SetAction((parse, _) => cli.ReadAsync(parse, async host =>
         {
             var id = parse.GetValue(library);
             var stats = Replies.Expect<Stats>(await host.AskAsync(new GetStats(id))).Value;

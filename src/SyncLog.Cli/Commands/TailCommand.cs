@@ -20,7 +20,7 @@ internal static class TailCommand
             if (n is < 0 or > SyncLogDb.MaxFetchLimit)
                 throw new CliUsageException($"--lines must be between 0 and {SyncLogDb.MaxFetchLimit}, got {n}");
             var period = DurationText.Parse(parse.GetValue(interval)!);
-            return cli.RunAsync(parse, async host =>
+            return cli.ReadAsync(parse, async host =>
             {
                 var id = parse.GetValue(library);
                 var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
