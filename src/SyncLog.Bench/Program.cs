@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using SyncLog.Bench;
 
 // synclog-bench: one run, same machine, same entries; prints a table with ratios (see README "Benchmarks").
@@ -21,7 +22,10 @@ root.SetAction(async (parse, _) =>
     Directory.CreateDirectory(dir);
     try
     {
-        var results = await BenchRunner.RunAsync(options, Console.Error.WriteLine);
+        // A spinner naming the running section on a terminal; nothing but the table when piped.
+        var results = Console.IsOutputRedirected || Console.IsErrorRedirected
+            ? await BenchRunner.RunAsync(options, _ => { })
+            : await AnsiConsole.Status().StartAsync("starting", context => BenchRunner.RunAsync(options, section => context.Status(section)));
         ResultTable.Print(results, options, Console.Out);
         return 0;
     }
