@@ -7,13 +7,13 @@ using SyncLog.Storage;
 namespace SyncLog.Bench;
 
 /// <summary>SyncLogActors itself: acked appends through the supervisor, reads, latest-sequence answers, many libraries.</summary>
-internal sealed class ActorAppendBench(string dataDir) : IAsyncDisposable
+internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "2s") : IAsyncDisposable
 {
     private readonly SyncLogHost _host = SyncLogHost.Start(ConfigurationFactory.ParseString($"""
         synclog.data-dir = {SyncLogConfig.Quote(dataDir)}
         synclog.data-dir-env = ""
         synclog.device-id = bench
-        synclog.passivate-after = 2s
+        synclog.passivate-after = {passivateAfter}
         synclog.max-pending-appends = 1000000
         akka.loglevel = WARNING
         """), "bench");

@@ -33,7 +33,7 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         if (Runs(5))
             await LatencyAsync(ours);
         if (Runs(6))
-            await ManyLibrariesAsync(ours);
+            await ManyLibrariesAsync();
         if (Runs(7))
             await LatestAsync(ours);
         return _results;
@@ -112,16 +112,19 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         }
     }
 
-    private async Task ManyLibrariesAsync(ActorAppendBench ours)
+    private async Task ManyLibrariesAsync()
     {
         progress("6. many libraries");
-        var many = await ManyLibrariesBench.RunAsync(ours, options.Libraries, appendsEach: 10);
+        var many = await ManyLibrariesBench.RunAsync(Path.Combine(options.WorkDir, "many"), options.Libraries, appendsEach: 10,
+            options.PassivateAfterSeconds);
         _results.Add(new("6 many libraries", $"{many.Libraries} libraries opened + 10 appends each",
             many.Libraries / many.OpenAndAppend.TotalSeconds, "libraries/s", Note: $"in {many.OpenAndAppend.TotalSeconds:N1} s"));
         _results.Add(new("6 many libraries", "working set: before / all open / passivated", many.WorkingSetPeakMiB, "MiB",
             Note: $"{many.WorkingSetBeforeMiB:N0} / {many.WorkingSetPeakMiB:N0} / {many.WorkingSetAfterMiB:N0} MiB"));
+        _results.Add(new("6 many libraries", "live managed heap: before / all open / passivated", many.ManagedPeakMiB, "MiB",
+            Note: $"{many.ManagedBeforeMiB:N0} / {many.ManagedPeakMiB:N0} / {many.ManagedAfterMiB:N0} MiB"));
         _results.Add(new("6 many libraries", "open file handles: before / all open / passivated", many.HandlesPeak, "handles",
-            Note: $"{many.HandlesBefore} / {many.HandlesPeak} / {many.HandlesAfter} (passivated within {many.PassivatedWithin.TotalSeconds:N1} s)"));
+            Note: $"{many.HandlesBefore} / {many.HandlesPeak} / {many.HandlesAfter} (sampled {many.PassivatedWithin.TotalSeconds:N0} s after the last append; passivate-after {options.PassivateAfterSeconds}s)"));
     }
 
     private async Task LatestAsync(ActorAppendBench ours)

@@ -7,10 +7,13 @@ namespace SyncLog.Bench;
 internal static class ManyLibrariesBench
 {
     public sealed record Outcome(int Libraries, TimeSpan OpenAndAppend, double WorkingSetBeforeMiB, double WorkingSetPeakMiB,
-        double WorkingSetAfterMiB, int HandlesBefore, int HandlesPeak, int HandlesAfter, TimeSpan PassivatedWithin);
+        double WorkingSetAfterMiB, int HandlesBefore, int HandlesPeak, int HandlesAfter, TimeSpan PassivatedWithin,
+        double ManagedBeforeMiB, double ManagedPeakMiB, double ManagedAfterMiB);
 
-    public static async Task<Outcome> RunAsync(ActorAppendBench bench, int libraries, int appendsEach)
+    public static async Task<Outcome> RunAsync(string dataDir, int libraries, int appendsEach, int passivateAfterSeconds)
     {
+        await using var bench = new ActorAppendBench(dataDir, $"{passivateAfterSeconds}s");
+        var managedBefore = ManagedMiB(forceFullCollection: true);
         var (wsBefore, fdBefore) = Sample();
         var clock = Stopwatch.StartNew();
         var ids = await Task.WhenAll(Enumerable.Range(0, libraries).Select(_ => bench.NewLibraryAsync()));
@@ -22,20 +25,21 @@ internal static class ManyLibrariesBench
         }));
         var openAndAppend = clock.Elapsed;
         var (wsPeak, fdPeak) = Sample();
+        var managedPeak = ManagedMiB(forceFullCollection: true);
 
-        // Every library is now idle; wait for passivation to close their files (passivate-after = 2s).
+        // Every library is now idle: give passivation its time, plus a quarter as margin, to close their files.
         clock.Restart();
+        await Task.Delay(TimeSpan.FromSeconds(passivateAfterSeconds + Math.Max(1, passivateAfterSeconds / 4)));
+        var passivatedWithin = clock.Elapsed;
+        var managedAfter = ManagedMiB(forceFullCollection: true);
         var (wsAfter, fdAfter) = Sample();
-        while (fdAfter > fdBefore + 8 && clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(250);
-            (wsAfter, fdAfter) = Sample();
-        }
-
-        GC.Collect();
-        (wsAfter, fdAfter) = Sample();
-        return new Outcome(libraries, openAndAppend, wsBefore, wsPeak, wsAfter, fdBefore, fdPeak, fdAfter, clock.Elapsed);
+        return new Outcome(libraries, openAndAppend, wsBefore, wsPeak, wsAfter, fdBefore, fdPeak, fdAfter, passivatedWithin,
+            managedBefore, managedPeak, managedAfter);
     }
+
+    // Live managed objects after a full collection: what the open libraries really hold, unlike the working set,
+    // which keeps pages the GC and SQLite's allocator have not returned to the OS.
+    private static double ManagedMiB(bool forceFullCollection) => GC.GetTotalMemory(forceFullCollection) / 1024.0 / 1024.0;
 
     private static (double WorkingSetMiB, int Handles) Sample()
     {
