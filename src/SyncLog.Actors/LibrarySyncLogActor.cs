@@ -27,7 +27,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private int _readsInFlight;
     private int _vacuumsInFlight;
     private bool _stopRequested;
-    private bool _leadershipDeferred;
+    private readonly List<(IActorRef ReplyTo, LeadershipAck Ack)> _acksAfterWrite = [];
 
     /// <summary>Creates the actor for <paramref name="libraryId"/>; use <see cref="Props(Guid, SyncLogSettings)"/>.</summary>
     public LibrarySyncLogActor(Guid libraryId, SyncLogSettings settings)
@@ -84,7 +84,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
 
     private void BeginOpening()
     {
-        // The open runs on the thread pool; its outcome comes back as a message so state only changes in here.
+        // The open runs on a storage thread; its outcome comes back as a message so state only changes in here.
         _opening = _io.Run(() => SyncLogDb.OpenAsync(_libraryId, _settings.DataDir, _settings.Storage));
         _opening.PipeTo(Self, success: db => new DbOpened(db), failure: e => new DbOpenFailed(e));
         Become(Opening);
@@ -96,7 +96,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         {
             _opening = null;
             _db = opened.Db;
-            _latest = opened.Db.LatestSequenceAsync().Result;
+            _latest = opened.Db.LatestSequenceAsync().GetAwaiter().GetResult();
             Become(Ready);
             if (_settings.VacuumInterval > TimeSpan.Zero && !_settings.ReadOnly)
                 Timers.StartPeriodicTimer(VacuumTimerKey, VacuumTick.Instance, _settings.VacuumInterval);
@@ -218,19 +218,20 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
                 case LeadershipDecision.Stale:
                     Sender.Tell(new StaleTerm(_libraryId, change.Term, _leadership.Term, _leadership.LeaderDeviceId));
                     break;
-                case LeadershipDecision.Newer when _writing:
-                    _leadershipDeferred = true;
-                    Stash.Stash();
-                    break;
                 case LeadershipDecision.Newer:
                     Persist(new LeaderElected(change.LeaderDeviceId, change.Term), elected =>
                     {
-                        _leadershipDeferred = false;
                         _leadership = _leadership.Apply(elected);
                         if (LastSequenceNr % _settings.SnapshotEvery == 0)
                             SaveSnapshot(_leadership);
                         _log.Info("Library {0}: {1} leads from term {2}", _libraryId, elected.LeaderDeviceId, elected.Term);
-                        Sender.Tell(new LeadershipAck(_libraryId, elected.Term));
+                        // A write started under the old term may still commit; the ack waits for it, so nothing of
+                        // the old term commits after the ack. Writes still queued are judged by the new term.
+                        var ack = new LeadershipAck(_libraryId, elected.Term);
+                        if (_writing)
+                            _acksAfterWrite.Add((Sender, ack));
+                        else
+                            Sender.Tell(ack);
                         WriteNext();
                     });
                     break;
@@ -308,7 +309,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
 
     private void WriteNext()
     {
-        while (!_writing && !_leadershipDeferred && _db is not null)
+        while (!_writing && _db is not null)
         {
             var group = _writes.TakeNext(_settings.MaxBatchSize);
             if (group.Count == 0)
@@ -400,25 +401,25 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         var failure = new StorageFailure(_libraryId, $"write failed, nothing of it was stored: {failed.Cause.Message}");
         Answer(failed.Group, failed.Replies ?? new object?[failed.Group.Count], sequences: null, failure);
 
-        // Writes still waiting go back to the mailbox with their senders, behind any deferred leadership change,
-        // so the restarted actor (with a freshly opened file) serves them; only the failed group is answered with the failure.
-        Stash.UnstashAll();
-        foreach (var waiting in _writes.DrainAll())
-            Self.Tell(waiting.Request, waiting.ReplyTo);
+        ReleaseAcks();
+        // Writes still waiting go into the stash, which a persistent actor puts back at the front of its mailbox on
+        // restart: the restarted actor (with a freshly opened file) serves them before anything newer, so each
+        // sender's replies stay in order. Only the failed group is answered with the failure.
+        Stash.Prepend(_writes.DrainAll().Select(w => new Envelope(w.Request, w.ReplyTo)));
         throw new SyncLogWriteException(_libraryId, failed.Cause);
     }
 
-    // A leadership change that arrived during the write was held back so nothing of the old term commits after
-    // it is acknowledged; it goes first now, and the next write starts once it is recorded.
     private void ResumeAfterWrite()
     {
-        if (_leadershipDeferred)
-        {
-            Stash.UnstashAll();
-            return;
-        }
-
+        ReleaseAcks();
         WriteNext();
+    }
+
+    private void ReleaseAcks()
+    {
+        foreach (var (replyTo, ack) in _acksAfterWrite)
+            replyTo.Tell(ack);
+        _acksAfterWrite.Clear();
     }
 
     private object? RefuseAppend(long? expectedTerm)

@@ -77,6 +77,32 @@ public sealed class LeadershipSpecs : SyncLogSpec
     }
 
     [Fact]
+    public void A_leadership_change_is_acknowledged_only_after_the_write_in_flight_commits()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            // Hold the writer so an append is in flight when the election result arrives.
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
+            Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            transaction.Rollback();
+        }
+
+        // The in-flight append (started under term 1) commits before the ack; the one queued behind it is refused.
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+        Assert.Equal(new LeadershipAck(_library, 2), probe.ExpectMsg<LeadershipAck>(Patience));
+        Assert.Equal(new NotLeader(_library, OtherDevice, 2), probe.ExpectMsg<NotLeader>(Patience));
+        Assert.Equal([1L, 2], ReadAll(_library).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Leadership_survives_an_actor_system_restart_and_still_refuses_the_deposed_leader()
     {
         var dataDir = NewDataDir();
