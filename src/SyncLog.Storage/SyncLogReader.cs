@@ -8,9 +8,6 @@ namespace SyncLog.Storage;
 /// </summary>
 internal sealed class SyncLogReader : IDisposable
 {
-    private const string SelectStateSql =
-        "SELECT latest_sequence, vacuumed_through_sequence FROM sync_log_state WHERE id = 1";
-
     private const string FetchSinceSql =
         $"SELECT {SyncLogRow.Columns} FROM sync_log WHERE sequence > $since ORDER BY sequence LIMIT $limit";
 
@@ -51,7 +48,7 @@ internal sealed class SyncLogReader : IDisposable
     {
         _connection = connection;
         _state = connection.CreateCommand();
-        _state.CommandText = SelectStateSql;
+        _state.CommandText = SyncLogStateRow.SelectSql;
         _state.Prepare();
         _fetchSince = connection.CreateCommand();
         _fetchSince.CommandText = FetchSinceSql;
@@ -203,12 +200,7 @@ internal sealed class SyncLogReader : IDisposable
         }
     }
 
-    private (long Latest, long VacuumedThrough) ReadState()
-    {
-        using var reader = _state.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
+    private (long Latest, long VacuumedThrough) ReadState() => SyncLogStateRow.Read(_state);
 
     private static List<SyncLogEntry> ReadAll(SqliteCommand command, int limit)
     {

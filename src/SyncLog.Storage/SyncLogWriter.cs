@@ -15,9 +15,6 @@ internal sealed class SyncLogWriter : IDisposable
 
     private const string UpdateLatestSql = "UPDATE sync_log_state SET latest_sequence = $latest WHERE id = 1";
 
-    private const string SelectStateSql =
-        "SELECT latest_sequence, vacuumed_through_sequence FROM sync_log_state WHERE id = 1";
-
     private const string SelectBySequenceSql = $"SELECT {SyncLogRow.Columns} FROM sync_log WHERE sequence = $sequence";
 
     private const string SelectVacuumWindowSql =
@@ -249,10 +246,7 @@ internal sealed class SyncLogWriter : IDisposable
     private (long Latest, long VacuumedThrough) ReadState()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = SelectStateSql;
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
-            throw new InvalidOperationException("sync_log_state has no row; the schema migration did not run");
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        command.CommandText = SyncLogStateRow.SelectSql;
+        return SyncLogStateRow.Read(command);
     }
 }
