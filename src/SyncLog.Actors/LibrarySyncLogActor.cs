@@ -136,6 +136,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         Command<Append>(append => EnqueueAppend(append, [append.Entry], append.ExpectedTerm, isBatch: false));
         Command<AppendBatch>(batch => EnqueueAppend(batch, batch.Entries, batch.ExpectedTerm, isBatch: true));
         Command<Replicate>(EnqueueReplicate);
+        Command<ResyncFrom>(EnqueueResync);
         Command<GetLatestSequence>(_ => Sender.Tell(new LatestSequence(_libraryId, _latest)));
 
         Command<FetchSince>(f => Read(db => db.FetchSinceAsync(f.Sequence, f.Limit), r => new Fetched(_libraryId, r)));
@@ -152,6 +153,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
 
         Command<AppendsCommitted>(OnAppendsCommitted);
         Command<ReplicationDone>(OnReplicationDone);
+        Command<ResyncDone>(OnResyncDone);
         Command<WriteFailed>(OnWriteFailed);
         Command<ReadDone>(done =>
         {
@@ -191,6 +193,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         Command<Append>(_ => Sender.Tell(refusal));
         Command<AppendBatch>(_ => Sender.Tell(refusal));
         Command<Replicate>(_ => Sender.Tell(refusal));
+        Command<ResyncFrom>(_ => Sender.Tell(refusal));
         Command<VacuumOldEntries>(_ => Sender.Tell(refusal));
         Command<LeadershipChanged>(_ => Sender.Tell(refusal));
         Command<GetLeadership>(_ => Sender.Tell(refusal));
@@ -307,6 +310,31 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         WriteNext();
     }
 
+    private void EnqueueResync(ResyncFrom resync)
+    {
+        if (_stopRequested)
+        {
+            Context.Parent.Forward(resync);
+            return;
+        }
+
+        // On the leader, raising the latest sequence would skip sequences it has yet to assign.
+        if (_leadership.IsLedBy(_settings.DeviceId))
+        {
+            Sender.Tell(new InvalidRequest(_libraryId, $"this device leads the library at term {_leadership.Term}; only followers resync"));
+            return;
+        }
+
+        if (resync.Sequence < 0)
+        {
+            Sender.Tell(new InvalidRequest(_libraryId, $"sequence must be 0 or more, got {resync.Sequence}"));
+            return;
+        }
+
+        _writes.Enqueue(new PendingResync(resync, Sender));
+        WriteNext();
+    }
+
     private void WriteNext()
     {
         while (!_writing && _db is not null)
@@ -324,6 +352,15 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
                 var db = _db;
                 _io.Run(() => db.ReplicateAsync(replicate.Replication.Entries))
                     .PipeTo(Self, success: r => new ReplicationDone(replicate, r), failure: e => new WriteFailed(group, e));
+                return;
+            }
+
+            if (group is [PendingResync pendingResync])
+            {
+                _writing = true;
+                var db = _db;
+                _io.Run(() => db.ResyncFromAsync(pendingResync.Resync.Sequence))
+                    .PipeTo(Self, success: marks => new ResyncDone(pendingResync, marks), failure: e => new WriteFailed(group, e));
                 return;
             }
 
@@ -392,6 +429,14 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         done.Write.ReplyTo.Tell(done.Result.Outcome == ReplicationOutcome.Applied
             ? new Replicated(_libraryId, done.Result.LatestSequence)
             : new ReplicationRefused(_libraryId, done.Result.LatestSequence, done.Result.Outcome, done.Result.ConflictingSequence));
+        ResumeAfterWrite();
+    }
+
+    private void OnResyncDone(ResyncDone done)
+    {
+        _writing = false;
+        _latest = done.Marks.Latest;
+        done.Write.ReplyTo.Tell(new Resynced(_libraryId, done.Marks.Latest, done.Marks.VacuumedThrough));
         ResumeAfterWrite();
     }
 
@@ -484,6 +529,8 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private sealed record AppendsCommitted(IReadOnlyList<PendingWrite> Group, object?[] Replies, IReadOnlyList<long> Sequences);
 
     private sealed record ReplicationDone(PendingReplicate Write, ReplicationResult Result);
+
+    private sealed record ResyncDone(PendingResync Write, (long Latest, long VacuumedThrough) Marks);
 
     private sealed record WriteFailed(IReadOnlyList<PendingWrite> Group, Exception Cause, object?[]? Replies = null);
 

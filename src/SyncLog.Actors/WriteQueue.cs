@@ -19,10 +19,13 @@ internal sealed record PendingReply(object Request, IActorRef ReplyTo, object Re
 /// <summary>A <see cref="Replicate"/> waiting to run alone on the write connection.</summary>
 internal sealed record PendingReplicate(Replicate Replication, IActorRef ReplyTo) : PendingWrite(Replication, ReplyTo);
 
+/// <summary>A <see cref="ResyncFrom"/> waiting to run alone on the write connection.</summary>
+internal sealed record PendingResync(ResyncFrom Resync, IActorRef ReplyTo) : PendingWrite(Resync, ReplyTo);
+
 /// <summary>
 /// The writes waiting while one transaction is in flight, in arrival order. Consecutive appends (and refused appends
 /// waiting to be answered in order) are gathered into one group commit up to the batch cap; a replication runs on its
-/// own so its outcome never mixes with appends.
+/// own (as does a resync) so its outcome never mixes with appends.
 /// </summary>
 internal sealed class WriteQueue
 {
@@ -41,7 +44,7 @@ internal sealed class WriteQueue
     }
 
     /// <summary>
-    /// The next group to write: one replication, or consecutive appends holding at most <paramref name="maxEntries"/>
+    /// The next group to write: one replication or resync, or consecutive appends holding at most <paramref name="maxEntries"/>
     /// entries (an <see cref="AppendBatch"/> larger than the cap still goes whole, alone: it is one transaction by contract).
     /// </summary>
     public IReadOnlyList<PendingWrite> TakeNext(int maxEntries)
@@ -50,7 +53,7 @@ internal sealed class WriteQueue
         var entries = 0;
         while (_waiting.First is { Value: var head })
         {
-            if (head is PendingReplicate)
+            if (head is PendingReplicate or PendingResync)
             {
                 if (group.Count == 0)
                     Remove(head, group);

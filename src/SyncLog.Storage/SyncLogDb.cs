@@ -164,6 +164,20 @@ public sealed class SyncLogDb : IAsyncDisposable
     }
 
     /// <summary>
+    /// For a follower that fell behind the leader's vacuum (<see cref="FetchResult.IsTruncated"/>) and rebuilt its state
+    /// up to <paramref name="sequence"/> by other means: drops local entries at or below it and makes it the vacuum
+    /// floor and, if higher, the latest sequence, so replication continues with <paramref name="sequence"/> + 1.
+    /// Never lowers either mark. Not for a leader: raising the latest sequence would skip sequences it assigns.
+    /// </summary>
+    /// <returns>The latest sequence and the vacuum floor after the call.</returns>
+    public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, CancellationToken ct = default)
+    {
+        EntryValidator.RequireSequence(sequence, nameof(sequence));
+        ThrowIfDisposed();
+        return Writer.ResyncFromAsync(sequence, ct);
+    }
+
+    /// <summary>
     /// Entries with sequence above <paramref name="sequence"/>, ascending, at most <paramref name="limit"/>
     /// (1 to <see cref="MaxFetchLimit"/>). Never a hole: see <see cref="FetchResult.IsTruncated"/>.
     /// </summary>

@@ -22,6 +22,9 @@ internal sealed class SyncLogWriter : IDisposable
 
     private const string DeleteThroughSql = "DELETE FROM sync_log WHERE sequence <= $through";
 
+    private const string UpdateStateSql =
+        "UPDATE sync_log_state SET latest_sequence = $latest, vacuumed_through_sequence = $through WHERE id = 1";
+
     private const string UpdateVacuumedSql =
         "UPDATE sync_log_state SET vacuumed_through_sequence = $through WHERE id = 1";
 
@@ -162,6 +165,41 @@ internal sealed class SyncLogWriter : IDisposable
             {
                 _gate.Release();
             }
+        }
+    }
+
+    /// <summary>Restarts the log after <paramref name="through"/>; see <see cref="SyncLogDb.ResyncFromAsync"/>.</summary>
+    public async Task<(long Latest, long VacuumedThrough)> ResyncFromAsync(long through, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var floor = Math.Max(_vacuumedThrough, through);
+            var latest = Math.Max(_latest, floor);
+            using (var transaction = _connection.BeginTransaction(deferred: false))
+            {
+                using var delete = _connection.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = DeleteThroughSql;
+                delete.Parameters.AddWithValue("$through", floor);
+                delete.ExecuteNonQuery();
+
+                using var update = _connection.CreateCommand();
+                update.Transaction = transaction;
+                update.CommandText = UpdateStateSql;
+                update.Parameters.AddWithValue("$latest", latest);
+                update.Parameters.AddWithValue("$through", floor);
+                update.ExecuteNonQuery();
+                transaction.Commit();
+            }
+
+            Volatile.Write(ref _latest, latest);
+            Volatile.Write(ref _vacuumedThrough, floor);
+            return (latest, floor);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

@@ -40,6 +40,7 @@ public sealed class ReadOnlyHostSpecs : SyncLogSpec, IAsyncLifetime
             new Append(_library, entry), new AppendBatch(_library, [entry]), new VacuumOldEntries(_library, DateTimeOffset.UtcNow),
             new LeadershipChanged(_library, "inspector", 9), new GetLeadership(_library),
             new Replicate(_library, [new SyncLogEntry(0, 2, "d", DateTimeOffset.UtcNow, "tag", "r", ChangeType.Insert, 1, "{}")]),
+            new ResyncFrom(_library, 5),
         ];
 
         foreach (var write in writes)

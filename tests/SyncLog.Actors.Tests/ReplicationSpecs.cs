@@ -104,6 +104,38 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
         Assert.Equal(new Replicated(_library, 5), probe.ExpectMsg<Replicated>(Patience));
     }
 
+    [Fact]
+    public async Task A_follower_that_joins_after_the_leaders_vacuum_resyncs_and_then_mirrors()
+    {
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        var probe = CreateTestProbe();
+        Supervisor.Tell(new AppendBatch(_library, Enumerable.Range(0, 5).Select(i => Entry(i, at: old)).ToList()), probe.Ref);
+        probe.ExpectMsg<BatchAppended>(Patience);
+        AppendMany(3);
+        Supervisor.Tell(new VacuumOldEntries(_library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
+        Assert.Equal(5, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+
+        var behind = LeaderPageResult(0);
+        Assert.True(behind.IsTruncated);
+        var resynced = await _follower.AskAsync(new ResyncFrom(_library, behind.VacuumedThroughSequence));
+        var mirrored = await _follower.AskAsync(new Replicate(_library, LeaderPage(behind.VacuumedThroughSequence)));
+
+        Assert.Equal(new Resynced(_library, 5, 5), resynced);
+        Assert.Equal(new Replicated(_library, 8), mirrored);
+    }
+
+    [Fact]
+    public void The_leader_does_not_resync()
+    {
+        var probe = CreateTestProbe();
+
+        Supervisor.Tell(new ResyncFrom(_library, 100), probe.Ref);
+
+        Assert.Contains("only followers resync", probe.ExpectMsg<InvalidRequest>(Patience).Reason, StringComparison.Ordinal);
+        Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
+        Assert.Equal(0, probe.ExpectMsg<LatestSequence>(Patience).Sequence);
+    }
+
     private void AppendMany(int count)
     {
         var probe = CreateTestProbe();
@@ -111,10 +143,12 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
         probe.ExpectMsg<BatchAppended>(Patience);
     }
 
-    private IReadOnlyList<SyncLogEntry> LeaderPage(long since)
+    private IReadOnlyList<SyncLogEntry> LeaderPage(long since) => LeaderPageResult(since).Entries;
+
+    private FetchResult LeaderPageResult(long since)
     {
         var probe = CreateTestProbe();
         Supervisor.Tell(new FetchSince(_library, since, 1000), probe.Ref);
-        return probe.ExpectMsg<Fetched>(Patience).Result.Entries;
+        return probe.ExpectMsg<Fetched>(Patience).Result;
     }
 }

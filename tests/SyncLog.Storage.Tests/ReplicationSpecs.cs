@@ -82,6 +82,44 @@ public sealed class ReplicationSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_follower_behind_the_leaders_vacuum_resyncs_and_then_mirrors_from_the_floor()
+    {
+        await using var leader = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        await leader.AppendBatchAsync(Entries.Many(10));
+        await leader.VacuumOldEntriesAsync(Entries.T0.AddSeconds(6)); // 1..6 gone
+        var behind = await leader.FetchSinceAsync(0, 100);
+        Assert.True(behind.IsTruncated);
+
+        var reset = await follower.ResyncFromAsync(behind.VacuumedThroughSequence);
+        var mirrored = await follower.ReplicateAsync((await leader.FetchSinceAsync(behind.VacuumedThroughSequence, 100)).Entries);
+
+        Assert.Equal((6L, 6L), reset);
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 10, 4), mirrored);
+        Assert.True((await follower.FetchSinceAsync(0, 10)).IsTruncated);
+        Assert.Equal([7L, 8, 9, 10], (await follower.FetchSinceAsync(6, 10)).Entries.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Resync_drops_local_entries_at_or_below_the_floor_and_never_lowers_a_mark()
+    {
+        await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        await follower.AppendBatchAsync(Entries.Many(5));
+
+        Assert.Equal((5L, 3L), await follower.ResyncFromAsync(3));
+        Assert.Equal([4L, 5], Raw.Sequences(follower.FilePath));
+        Assert.Equal((5L, 3L), await follower.ResyncFromAsync(1));
+        Assert.Equal((9L, 9L), await follower.ResyncFromAsync(9));
+        Assert.Equal(0, await follower.CountAsync());
+        Assert.Equal(10, await follower.AppendAsync(Entries.New()));
+
+        await follower.DisposeAsync();
+        await using var again = await SyncLogDb.OpenAsync(follower.LibraryId, _dir.Path);
+        Assert.Equal(10, await again.LatestSequenceAsync());
+        Assert.Equal(9, again.VacuumedThroughSequence);
+    }
+
+    [Fact]
     public async Task Entries_that_are_not_contiguous_are_refused_as_bad_input()
     {
         await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);

@@ -101,6 +101,15 @@ public sealed record Replicated(Guid LibraryId, long LatestSequence) : ILibraryR
 public sealed record ReplicationRefused(Guid LibraryId, long LocalLatestSequence, ReplicationOutcome Reason,
     long? ConflictingSequence) : ILibraryReply;
 
+/// <summary>
+/// A follower that fell behind the leader's vacuum (<see cref="FetchResult.IsTruncated"/>) and rebuilt its state up to
+/// <paramref name="Sequence"/> restarts its log there, so <see cref="Replicate"/> continues from <paramref name="Sequence"/> + 1.
+/// </summary>
+public sealed record ResyncFrom(Guid LibraryId, long Sequence) : ILibraryRequest;
+
+/// <summary>The local log now continues after <paramref name="LatestSequence"/>; entries up to <paramref name="VacuumedThroughSequence"/> are gone.</summary>
+public sealed record Resynced(Guid LibraryId, long LatestSequence, long VacuumedThroughSequence) : ILibraryReply;
+
 // ---- Refusals ----
 
 /// <summary>Refused: this device does not lead the library; <paramref name="LeaderDeviceId"/> does (null: nobody yet).</summary>

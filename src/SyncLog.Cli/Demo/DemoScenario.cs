@@ -8,7 +8,8 @@ namespace SyncLog.Cli.Demo;
 /// <summary>
 /// The README's main job: one library synced between three devices. The laptop leads, several producers append a
 /// realistic mix of changes, the phone and desktop follow with FetchSince/Replicate, leadership hands over to the phone
-/// mid-run and it continues the sequence, a retention vacuum runs, and at the end everything is verified.
+/// mid-run and it continues the sequence, a retention vacuum runs, a tablet joins after it (resyncing past the vacuumed
+/// entries), and at the end everything is verified.
 /// </summary>
 internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<string> say)
 {
@@ -66,7 +67,13 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         Check("a follower asking for vacuumed entries is told to resync", behind.IsTruncated && behind.Entries.Count == 0,
             $"truncated={behind.IsTruncated}, vacuumed through {behind.VacuumedThroughSequence}");
 
-        await VerifyAsync(everyone);
+        // A new device joins after the vacuum: the phone's log no longer starts at 1, so the tablet resyncs first.
+        await using var tablet = StartDevice("tablet", Path.Combine(dataDir, "demo-devices", "tablet"));
+        Replies.Expect<LeadershipAck>(await tablet.AskAsync(new LeadershipChanged(_library, "phone", 2)));
+        await CatchUpAsync(phone, tablet);
+        say($"tablet joined after the vacuum: resynced from sequence {behind.VacuumedThroughSequence} and caught up to {await LatestAsync(tablet)}");
+
+        await VerifyAsync([.. everyone, tablet]);
         say($"finished in {clock.Elapsed.TotalSeconds:N1} s");
         return _checks;
     }
@@ -141,7 +148,13 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         {
             var page = Replies.Expect<Fetched>(await leader.AskAsync(new FetchSince(_library, local, 1000))).Result;
             if (page.IsTruncated)
-                throw new CliRefusedException($"{follower.Settings.DeviceId} fell behind the leader's vacuum");
+            {
+                // What it asked for was vacuumed: a real follower rebuilds its state from the leader's library
+                // database (outside the log), then restarts its log at the leader's floor.
+                local = Replies.Expect<Resynced>(await follower.AskAsync(new ResyncFrom(_library, page.VacuumedThroughSequence))).LatestSequence;
+                continue;
+            }
+
             if (page.Entries.Count == 0)
                 return;
             local = Replies.Expect<Replicated>(await follower.AskAsync(new Replicate(_library, page.Entries))).LatestSequence;
