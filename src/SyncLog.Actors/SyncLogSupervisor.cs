@@ -67,8 +67,9 @@ public sealed class SyncLogSupervisor : ReceiveActor
         // back on its next message instead of spinning.
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(e =>
         {
-            _log.Warning("Sync log child failed, restarting it: {0}", e.Message);
-            return e is ActorInitializationException ? Directive.Stop : Directive.Restart;
+            var directive = e is ActorInitializationException ? Directive.Stop : Directive.Restart;
+            _log.Warning("Sync log child failed, {0}: {1}", directive == Directive.Restart ? "restarting it" : "stopping it", e.Message);
+            return directive;
         }));
 
     private IActorRef ChildFor(Guid libraryId)
