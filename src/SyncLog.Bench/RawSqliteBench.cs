@@ -104,7 +104,9 @@ internal static class RawSqliteBench
         }.ToString());
         connection.Open();
         using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{options.CacheSizeKiB};";
+        // The same pragmas as the log's write connection, including its wal_autocheckpoint (the log also checkpoints
+        // in the background; that is part of what is measured, not a setting the raw writer lacks).
+        pragmas.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{options.CacheSizeKiB}; PRAGMA wal_autocheckpoint = {SyncLogDb.WriterWalAutoCheckpointFrames};";
         pragmas.ExecuteNonQuery();
         return connection;
     }

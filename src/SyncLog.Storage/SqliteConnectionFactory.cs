@@ -46,6 +46,10 @@ internal static class SqliteConnectionFactory
             throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not switch to WAL journaling (got '{mode}')");
     }
 
+    /// <summary>Sets how many WAL frames make this connection checkpoint after its own commit.</summary>
+    public static void SetAutoCheckpoint(SqliteConnection connection, int frames) =>
+        Execute(connection, $"PRAGMA wal_autocheckpoint = {frames}");
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -17,6 +17,12 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// <summary>The largest page a fetch or helper query returns.</summary>
     public const int MaxFetchLimit = 10_000;
 
+    /// <summary>
+    /// <c>wal_autocheckpoint</c> of the write connection. Checkpoints normally run in the background after about 1000
+    /// WAL frames, on a connection of their own; the writer checkpoints itself only past this many.
+    /// </summary>
+    public const int WriterWalAutoCheckpointFrames = 4000;
+
     /// <summary>The file name of a library's log inside its folder.</summary>
     public const string FileName = "sync.db";
 
@@ -77,8 +83,9 @@ public sealed class SyncLogDb : IAsyncDisposable
             writeConnection = SqliteConnectionFactory.Open(filePath, options, readOnly: false);
             Migrator.ThrowIfNewerThanKnown(writeConnection, filePath);
             SqliteConnectionFactory.EnableWal(writeConnection, filePath);
+            SqliteConnectionFactory.SetAutoCheckpoint(writeConnection, BackgroundCheckpointer.BackstopFrames);
             Migrator.Migrate(writeConnection, filePath);
-            writer = new SyncLogWriter(writeConnection);
+            writer = new SyncLogWriter(writeConnection, new BackgroundCheckpointer(filePath, options));
             var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true));
             return Task.FromResult(new SyncLogDb(libraryId, filePath, options, fileLock, writer, reader));
         }

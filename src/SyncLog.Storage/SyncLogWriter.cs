@@ -29,6 +29,7 @@ internal sealed class SyncLogWriter : IDisposable
         "UPDATE sync_log_state SET vacuumed_through_sequence = $through WHERE id = 1";
 
     private readonly SqliteConnection _connection;
+    private readonly BackgroundCheckpointer _checkpointer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _sequence, _deviceId, _timestamp, _modelType, _recordId, _changeType, _version, _data;
@@ -37,9 +38,10 @@ internal sealed class SyncLogWriter : IDisposable
     private long _latest;
     private long _vacuumedThrough;
 
-    public SyncLogWriter(SqliteConnection connection)
+    public SyncLogWriter(SqliteConnection connection, BackgroundCheckpointer checkpointer)
     {
         _connection = connection;
+        _checkpointer = checkpointer;
         (_latest, _vacuumedThrough) = ReadState();
 
         _insert = connection.CreateCommand();
@@ -88,6 +90,7 @@ internal sealed class SyncLogWriter : IDisposable
             }
 
             Volatile.Write(ref _latest, sequences[^1]);
+            _checkpointer.Committed(entries.Count);
             return sequences;
         }
         finally
@@ -133,6 +136,7 @@ internal sealed class SyncLogWriter : IDisposable
             }
 
             Volatile.Write(ref _latest, fresh[^1].Sequence);
+            _checkpointer.Committed(fresh.Count);
             return new ReplicationResult(ReplicationOutcome.Applied, _latest, fresh.Count);
         }
         finally
@@ -207,6 +211,7 @@ internal sealed class SyncLogWriter : IDisposable
     public void Dispose()
     {
         _gate.Wait();
+        _checkpointer.Dispose();
         _insert.Dispose();
         _updateLatest.Dispose();
         _connection.Dispose();

@@ -30,6 +30,24 @@ public sealed class DurabilitySpecs : IDisposable
     }
 
     [Fact]
+    public async Task Commits_are_checkpointed_in_the_background_well_before_the_writers_backstop()
+    {
+        await using var db = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        var initialSize = new FileInfo(db.FilePath).Length;
+
+        // About 1,600 WAL frames: past the background threshold (1,000), far below the writer's own (4,000).
+        for (var batch = 0; batch < 15; batch++)
+            await db.AppendBatchAsync(Entries.Many(100, start: batch * 100));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (new FileInfo(db.FilePath).Length == initialSize && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.True(new FileInfo(db.FilePath).Length > initialSize, "no checkpoint copied pages into sync.db");
+        Assert.Equal(1500, await db.CountAsync());
+        Assert.Equal("ok", Raw.Scalar(db.FilePath, "PRAGMA integrity_check"));
+    }
+
+    [Fact]
     public void Full_synchronous_is_the_default()
     {
         Assert.Equal(SynchronousMode.Full, SyncLogDbOptions.Default.Synchronous);
