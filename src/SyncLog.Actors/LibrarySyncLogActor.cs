@@ -28,6 +28,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     private int _vacuumsInFlight;
     private bool _stopRequested;
     private readonly List<(IActorRef ReplyTo, LeadershipAck Ack)> _acksAfterWrite = [];
+    private LateJoiners? _lateJoiners;
 
     /// <summary>Creates the actor for <paramref name="libraryId"/>; use <see cref="Props(Guid, SyncLogSettings)"/>.</summary>
     public LibrarySyncLogActor(Guid libraryId, SyncLogSettings settings)
@@ -253,15 +254,28 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         }
 
         var refusal = RefuseAppend(expectedTerm) ?? Validate(entries, isBatch);
-        if (refusal is null && _writes.PendingAppendEntries >= _settings.MaxPendingAppends)
-            refusal = new Overloaded(_libraryId, _writes.PendingAppendEntries);
+        var pending = _writes.PendingAppendEntries + (_lateJoiners?.WaitingEntries ?? 0);
+        if (refusal is null && pending >= _settings.MaxPendingAppends)
+            refusal = new Overloaded(_libraryId, pending);
 
         if (refusal is not null && !_writing && _writes.Count == 0)
+        {
             Sender.Tell(refusal);
-        else if (refusal is not null)
+            return;
+        }
+
+        if (refusal is not null)
+        {
             _writes.Enqueue(new PendingReply(request, Sender, refusal));
-        else
-            _writes.Enqueue(new PendingAppend(request, Sender, entries!, expectedTerm, isBatch));
+            WriteNext();
+            return;
+        }
+
+        var append = new PendingAppend(request, Sender, entries!, expectedTerm, isBatch);
+        // While a group is being written, an append with nothing queued ahead of it may still join that transaction.
+        if (_writes.Count == 0 && _lateJoiners is { } late && late.TryAdd(append))
+            return;
+        _writes.Enqueue(append);
         WriteNext();
     }
 
@@ -383,7 +397,9 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
 
             _writing = true;
             var target = _db;
-            _io.Run(() => target.AppendValidatedBatchAsync(entries)).PipeTo(Self,
+            var late = _lateJoiners = new LateJoiners();
+            var cap = _settings.MaxBatchSize;
+            _io.Run(() => target.AppendValidatedBatchAsync(entries, late.Take, Math.Max(cap, entries.Count))).PipeTo(Self,
                 success: s => new AppendsCommitted(group, replies, s),
                 failure: e => new WriteFailed(group, e, replies));
             return;
@@ -394,8 +410,23 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     {
         _writing = false;
         _latest = committed.Sequences[^1];
-        Answer(committed.Group, committed.Replies, committed.Sequences, failure: null);
+        var (group, replies) = WithLateJoiners(committed.Group, committed.Replies);
+        Answer(group, replies, committed.Sequences, failure: null);
         ResumeAfterWrite();
+    }
+
+    // The appends that joined the transaction follow its group (they arrived later); those that did not go back
+    // to the front of the queue, ahead of anything that arrived after them.
+    private (IReadOnlyList<PendingWrite> Group, object?[] Replies) WithLateJoiners(IReadOnlyList<PendingWrite> group, object?[] replies)
+    {
+        if (_lateJoiners is not { } late)
+            return (group, replies);
+        _lateJoiners = null;
+        var (joined, left) = late.Close();
+        _writes.PrependRange(left);
+        if (joined.Count == 0)
+            return (group, replies);
+        return ([.. group, .. joined], [.. replies, .. new object?[joined.Count]]);
     }
 
     // Answers a group in arrival order: refusals as decided, accepted appends with their slice of the
@@ -444,7 +475,8 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
     {
         _writing = false;
         var failure = new StorageFailure(_libraryId, $"write failed, nothing of it was stored: {failed.Cause.Message}");
-        Answer(failed.Group, failed.Replies ?? new object?[failed.Group.Count], sequences: null, failure);
+        var (group, replies) = WithLateJoiners(failed.Group, failed.Replies ?? new object?[failed.Group.Count]);
+        Answer(group, replies, sequences: null, failure);
 
         ReleaseAcks();
         // Writes still waiting go into the stash, which a persistent actor puts back at the front of its mailbox on

@@ -43,6 +43,16 @@ internal sealed class WriteQueue
             PendingAppendEntries += append.Entries.Count;
     }
 
+    /// <summary>Puts appends back at the front, in the given order: they arrived before everything still waiting.</summary>
+    public void PrependRange(IReadOnlyList<PendingAppend> appends)
+    {
+        for (var i = appends.Count - 1; i >= 0; i--)
+        {
+            _waiting.AddFirst(appends[i]);
+            PendingAppendEntries += appends[i].Entries.Count;
+        }
+    }
+
     /// <summary>
     /// The next group to write: one replication or resync, or consecutive appends holding at most <paramref name="maxEntries"/>
     /// entries (an <see cref="AppendBatch"/> larger than the cap still goes whole, alone: it is one transaction by contract).

@@ -151,11 +151,16 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// <see cref="AppendBatchAsync"/> for a host that has already run <see cref="EntryValidator"/> on every entry
     /// (the actor validates each request alone, so one bad entry never fails a group); skips a second JSON parse.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="joinLate"/> is asked, before the commit, for validated entries that arrived meanwhile (given the
+    /// room left under <paramref name="maxEntries"/>); they join the same transaction and get the following sequences.
+    /// It runs on the writing thread.
+    /// </remarks>
     internal Task<IReadOnlyList<long>> AppendValidatedBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
-        CancellationToken ct = default)
+        Func<int, IReadOnlyList<NewSyncLogEntry>>? joinLate = null, int maxEntries = int.MaxValue)
     {
         ThrowIfDisposed();
-        return Writer.AppendAsync(entries, ct);
+        return Writer.AppendAsync(entries, CancellationToken.None, joinLate, maxEntries);
     }
 
     /// <summary>

@@ -66,23 +66,34 @@ internal sealed class SyncLogWriter : IDisposable
 
     public long VacuumedThroughSequence => Volatile.Read(ref _vacuumedThrough);
 
-    /// <summary>Writes validated entries in one transaction with the next contiguous sequences.</summary>
-    public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries, CancellationToken ct)
+    /// <summary>
+    /// Writes validated entries in one transaction with the next contiguous sequences. Before committing it asks
+    /// <paramref name="joinLate"/> (if given) for entries that arrived meanwhile, with the room left under
+    /// <paramref name="maxEntries"/>, and writes those too, until it returns none: a busy writer's transactions grow
+    /// to what is waiting instead of alternating between a full and a half-full one.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries, CancellationToken ct,
+        Func<int, IReadOnlyList<NewSyncLogEntry>>? joinLate = null, int maxEntries = int.MaxValue)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            var first = _latest + 1;
-            var sequences = new long[entries.Count];
+            var next = _latest + 1;
+            var sequences = new List<long>(entries.Count);
             using (var transaction = _connection.BeginTransaction(deferred: false))
             {
                 _insert.Transaction = transaction;
                 _updateLatest.Transaction = transaction;
-                for (var i = 0; i < entries.Count; i++)
+                var batch = entries;
+                while (batch.Count > 0)
                 {
-                    sequences[i] = first + i;
-                    Insert(sequences[i], entries[i].DeviceId, entries[i].Timestamp, entries[i].ModelType,
-                        entries[i].RecordId, entries[i].ChangeType, entries[i].Version, entries[i].Data);
+                    foreach (var e in batch)
+                    {
+                        sequences.Add(next);
+                        Insert(next++, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType, e.Version, e.Data);
+                    }
+
+                    batch = joinLate is null || sequences.Count >= maxEntries ? [] : joinLate(maxEntries - sequences.Count);
                 }
 
                 SetLatest(sequences[^1]);
@@ -90,7 +101,7 @@ internal sealed class SyncLogWriter : IDisposable
             }
 
             Volatile.Write(ref _latest, sequences[^1]);
-            _checkpointer.Committed(entries.Count);
+            _checkpointer.Committed(sequences.Count);
             return sequences;
         }
         finally

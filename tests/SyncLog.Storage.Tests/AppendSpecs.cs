@@ -98,6 +98,25 @@ public sealed class AppendSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Entries_that_join_late_get_the_following_sequences_in_the_same_transaction()
+    {
+        await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
+        var late = new Queue<IReadOnlyList<NewSyncLogEntry>>([Entries.Many(2, start: 10), Entries.Many(5, start: 20)]);
+        var rooms = new List<int>();
+
+        var sequences = await db.AppendValidatedBatchAsync(Entries.Many(3), room =>
+        {
+            rooms.Add(room);
+            return late.Count > 0 ? late.Dequeue() : [];
+        }, maxEntries: 10);
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), sequences);
+        Assert.Equal([7, 5], rooms); // asked again while there was room; not asked once the cap was reached
+        Assert.Equal(Entries.Many(3).Concat(Entries.Many(2, start: 10)).Concat(Entries.Many(5, start: 20)).Select(e => e.Data),
+            (await db.FetchSinceAsync(0, 100)).Entries.Select(e => e.Data));
+    }
+
+    [Fact]
     public async Task The_latest_sequence_survives_closing_and_reopening()
     {
         await using (var db = await SyncLogDb.OpenAsync(_library, _dir.Path))

@@ -1,0 +1,73 @@
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+/// <summary>
+/// Appends accepted while a group's transaction is being written, which the writer (on its own thread) may still add
+/// to that transaction before it commits. The actor adds and, once the write is over, takes back what was not joined;
+/// the writer takes. One lock keeps each append in exactly one place.
+/// </summary>
+internal sealed class LateJoiners
+{
+    private readonly object _lock = new();
+    private readonly List<PendingAppend> _waiting = [];
+    private readonly List<PendingAppend> _joined = [];
+    private int _waitingEntries;
+    private bool _closed;
+
+    /// <summary>Entries accepted but not yet taken by the writer (they count toward the pending bound).</summary>
+    public int WaitingEntries
+    {
+        get
+        {
+            lock (_lock)
+                return _waitingEntries;
+        }
+    }
+
+    /// <summary>Actor: offers an accepted append; false once the write is over.</summary>
+    public bool TryAdd(PendingAppend append)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+                return false;
+            _waiting.Add(append);
+            _waitingEntries += append.Entries.Count;
+            return true;
+        }
+    }
+
+    /// <summary>Writer thread: whole appends, in arrival order, holding at most <paramref name="room"/> entries.</summary>
+    public IReadOnlyList<NewSyncLogEntry> Take(int room)
+    {
+        lock (_lock)
+        {
+            var entries = new List<NewSyncLogEntry>();
+            var taken = 0;
+            while (taken < _waiting.Count && entries.Count + _waiting[taken].Entries.Count <= room)
+            {
+                entries.AddRange(_waiting[taken].Entries);
+                _joined.Add(_waiting[taken]);
+                taken++;
+            }
+
+            _waiting.RemoveRange(0, taken);
+            _waitingEntries -= entries.Count;
+            return entries;
+        }
+    }
+
+    /// <summary>Actor, after the write: what joined the transaction, and what did not (to be written next), both in order.</summary>
+    public (IReadOnlyList<PendingAppend> Joined, IReadOnlyList<PendingAppend> Left) Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            var left = _waiting.ToList();
+            _waiting.Clear();
+            _waitingEntries = 0;
+            return (_joined, left);
+        }
+    }
+}
