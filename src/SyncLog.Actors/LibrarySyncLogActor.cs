@@ -296,23 +296,35 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void EnqueueReplicate(Replicate replicate)
+    private void EnqueueReplicate(Replicate replicate) =>
+        EnqueueFollowerWrite(replicate, "replicate",
+            () => EntryValidator.ValidateReplicated(replicate.Entries, nameof(Replicate.Entries)),
+            () => new PendingReplicate(replicate, Sender));
+
+    private void EnqueueResync(ResyncFrom resync) =>
+        EnqueueFollowerWrite(resync, "resync",
+            () => EntryValidator.RequireSequence(resync.Sequence, nameof(ResyncFrom.Sequence)),
+            () => new PendingResync(resync, Sender));
+
+    // Replicate and ResyncFrom: writes only a follower may make (on the leader they would clash with or skip the
+    // sequences it assigns), each run alone on the write connection.
+    private void EnqueueFollowerWrite(object request, string verb, Action validate, Func<PendingWrite> pending)
     {
         if (_stopRequested)
         {
-            Context.Parent.Forward(replicate);
+            Context.Parent.Forward(request);
             return;
         }
 
         if (_leadership.IsLedBy(_settings.DeviceId))
         {
-            Sender.Tell(new InvalidRequest(_libraryId, $"this device leads the library at term {_leadership.Term}; only followers replicate"));
+            Sender.Tell(new InvalidRequest(_libraryId, $"this device leads the library at term {_leadership.Term}; only followers {verb}"));
             return;
         }
 
         try
         {
-            EntryValidator.ValidateReplicated(replicate.Entries, nameof(Replicate.Entries));
+            validate();
         }
         catch (ArgumentException e)
         {
@@ -320,32 +332,7 @@ public sealed class LibrarySyncLogActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        _writes.Enqueue(new PendingReplicate(replicate, Sender));
-        WriteNext();
-    }
-
-    private void EnqueueResync(ResyncFrom resync)
-    {
-        if (_stopRequested)
-        {
-            Context.Parent.Forward(resync);
-            return;
-        }
-
-        // On the leader, raising the latest sequence would skip sequences it has yet to assign.
-        if (_leadership.IsLedBy(_settings.DeviceId))
-        {
-            Sender.Tell(new InvalidRequest(_libraryId, $"this device leads the library at term {_leadership.Term}; only followers resync"));
-            return;
-        }
-
-        if (resync.Sequence < 0)
-        {
-            Sender.Tell(new InvalidRequest(_libraryId, $"sequence must be 0 or more, got {resync.Sequence}"));
-            return;
-        }
-
-        _writes.Enqueue(new PendingResync(resync, Sender));
+        _writes.Enqueue(pending());
         WriteNext();
     }
 

@@ -25,9 +25,6 @@ internal sealed class SyncLogWriter : IDisposable
     private const string UpdateStateSql =
         "UPDATE sync_log_state SET latest_sequence = $latest, vacuumed_through_sequence = $through WHERE id = 1";
 
-    private const string UpdateVacuumedSql =
-        "UPDATE sync_log_state SET vacuumed_through_sequence = $through WHERE id = 1";
-
     private readonly SqliteConnection _connection;
     private readonly BackgroundCheckpointer _checkpointer;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -172,7 +169,7 @@ internal sealed class SyncLogWriter : IDisposable
             {
                 var (through, reachedYoungerEntry) = FindExpiredPrefixEnd(cutoff, chunkSize);
                 if (through > 0)
-                    removed += DeleteThrough(through);
+                    removed += DeleteThrough(through, _latest);
                 if (reachedYoungerEntry || through == 0)
                     return removed;
             }
@@ -191,25 +188,7 @@ internal sealed class SyncLogWriter : IDisposable
         {
             var floor = Math.Max(_vacuumedThrough, through);
             var latest = Math.Max(_latest, floor);
-            using (var transaction = _connection.BeginTransaction(deferred: false))
-            {
-                using var delete = _connection.CreateCommand();
-                delete.Transaction = transaction;
-                delete.CommandText = DeleteThroughSql;
-                delete.Parameters.AddWithValue("$through", floor);
-                delete.ExecuteNonQuery();
-
-                using var update = _connection.CreateCommand();
-                update.Transaction = transaction;
-                update.CommandText = UpdateStateSql;
-                update.Parameters.AddWithValue("$latest", latest);
-                update.Parameters.AddWithValue("$through", floor);
-                update.ExecuteNonQuery();
-                transaction.Commit();
-            }
-
-            Volatile.Write(ref _latest, latest);
-            Volatile.Write(ref _vacuumedThrough, floor);
+            DeleteThrough(floor, latest);
             return (latest, floor);
         }
         finally
@@ -268,7 +247,8 @@ internal sealed class SyncLogWriter : IDisposable
         return (through, false);
     }
 
-    private int DeleteThrough(long through)
+    // Removes entries up to `through` and records both marks in the same transaction.
+    private int DeleteThrough(long through, long latest)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         using var delete = _connection.CreateCommand();
@@ -279,11 +259,13 @@ internal sealed class SyncLogWriter : IDisposable
 
         using var update = _connection.CreateCommand();
         update.Transaction = transaction;
-        update.CommandText = UpdateVacuumedSql;
+        update.CommandText = UpdateStateSql;
+        update.Parameters.AddWithValue("$latest", latest);
         update.Parameters.AddWithValue("$through", through);
         update.ExecuteNonQuery();
         transaction.Commit();
 
+        Volatile.Write(ref _latest, latest);
         Volatile.Write(ref _vacuumedThrough, through);
         return removed;
     }
