@@ -20,6 +20,14 @@ public interface ILibraryReply
     Guid LibraryId { get; }
 }
 
+// ---- Opening ----
+
+/// <summary>Open (creating if needed) the library's <c>sync.db</c>; the file exists once <see cref="LibraryOpened"/> arrives.</summary>
+public sealed record OpenLibrary(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>The library's log is open; it ends at <paramref name="LatestSequence"/>.</summary>
+public sealed record LibraryOpened(Guid LibraryId, long LatestSequence) : ILibraryReply;
+
 // ---- Appending (leader only) ----
 
 /// <summary>Append one entry; only while this device leads the library (and, if given, at <paramref name="ExpectedTerm"/>).</summary>
@@ -118,6 +126,12 @@ public sealed record NotLeader(Guid LibraryId, string? LeaderDeviceId, long Term
 /// <summary>Refused: the request's term (<paramref name="RequestedTerm"/>) does not match the library's current term.</summary>
 public sealed record StaleTerm(Guid LibraryId, long RequestedTerm, long CurrentTerm, string? CurrentLeaderDeviceId)
     : ILibraryReply;
+
+/// <summary>
+/// Refused: the library has no <c>sync.db</c> at <paramref name="FilePath"/> and this request does not create one
+/// (reads, vacuum, refused writes never do; <see cref="OpenLibrary"/>, an accepted append or replication does).
+/// </summary>
+public sealed record LibraryNotFound(Guid LibraryId, string FilePath) : ILibraryReply;
 
 /// <summary>Refused: the request itself is malformed; <paramref name="Reason"/> says what is wrong and what is allowed.</summary>
 public sealed record InvalidRequest(Guid LibraryId, string Reason) : ILibraryReply;
