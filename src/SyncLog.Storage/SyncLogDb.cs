@@ -73,20 +73,26 @@ public sealed class SyncLogDb : IAsyncDisposable
         var filePath = PathFor(libraryId, dataDir);
         if (options.ReadOnly)
             return Task.FromResult(OpenReadOnly(libraryId, filePath, options));
-        Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
+        CreateFolder(filePath);
         var fileLock = ExclusiveFileLock.Acquire(filePath + ".lock", filePath,
             $"sync log '{filePath}' is already open by another owner (this or another process); only one writer may own a library's log");
         SqliteConnection? writeConnection = null;
         SyncLogWriter? writer = null;
         try
         {
+            // Before SQLite sees the file: closing a connection would checkpoint and delete a damaged WAL.
+            SyncLogFileCheck.ThrowIfDamaged(filePath);
             writeConnection = SqliteConnectionFactory.Open(filePath, options, readOnly: false);
-            Migrator.ThrowIfNewerThanKnown(writeConnection, filePath);
+            var version = Migrator.ThrowIfNewerThanKnown(writeConnection, filePath);
+            Migrator.ThrowIfNotMigratable(writeConnection, filePath, version);
+            Migrator.PrepareNewFile(writeConnection);
             SqliteConnectionFactory.EnableWal(writeConnection, filePath);
             SqliteConnectionFactory.SetAutoCheckpoint(writeConnection, BackgroundCheckpointer.BackstopFrames);
             Migrator.Migrate(writeConnection, filePath);
-            writer = new SyncLogWriter(writeConnection, new BackgroundCheckpointer(filePath, options));
-            var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true));
+            Migrator.EnsureIncrementalAutoVacuum(writeConnection);
+            SqliteConnectionFactory.LimitFileSize(writeConnection, options.MaxFileSizeBytes);
+            writer = new SyncLogWriter(writeConnection, new BackgroundCheckpointer(filePath, options), filePath, options);
+            var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true), filePath);
             return Task.FromResult(new SyncLogDb(libraryId, filePath, options, fileLock, writer, reader));
         }
         catch (SqliteException e)
@@ -108,12 +114,13 @@ public sealed class SyncLogDb : IAsyncDisposable
         SqliteConnection? connection = null;
         try
         {
+            SyncLogFileCheck.ThrowIfDamaged(filePath);
             connection = SqliteConnectionFactory.Open(filePath, options, readOnly: true);
             var version = Migrator.ThrowIfNewerThanKnown(connection, filePath);
             if (version < Migrations.LatestVersion)
                 throw new SyncLogOpenException(filePath,
                     $"sync log '{filePath}' has schema version {version}; it is migrated to {Migrations.LatestVersion} when its owner opens it for writing");
-            return new SyncLogDb(libraryId, filePath, options, fileLock: null, writer: null, new SyncLogReader(connection));
+            return new SyncLogDb(libraryId, filePath, options, fileLock: null, writer: null, new SyncLogReader(connection, filePath));
         }
         catch (SqliteException e)
         {
@@ -299,6 +306,20 @@ public sealed class SyncLogDb : IAsyncDisposable
     private async Task<long> LatestFromFileAsync(CancellationToken ct) => (await _reader.StateAsync(ct)).Latest;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    // A path that cannot be a folder (a file in its place, a read-only file system) is reported as an open failure.
+    private static void CreateFolder(string filePath)
+    {
+        var folder = Path.GetDirectoryName(filePath)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not be opened: its folder '{folder}' could not be created: {e.Message}", e);
+        }
+    }
 
     private static void Release(SyncLogWriter? writer, SqliteConnection? connection, ExclusiveFileLock fileLock)
     {
