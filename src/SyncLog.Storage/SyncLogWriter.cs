@@ -264,7 +264,8 @@ internal sealed class SyncLogWriter : IDisposable
     /// <summary>
     /// Truncates free pages off the end of the file with <c>PRAGMA incremental_vacuum</c>,
     /// <see cref="SyncLogDbOptions.IncrementalVacuumPages"/> per turn of the writer so appends interleave, then
-    /// checkpoints: with WAL the file itself only shrinks once the truncation is copied back into it.
+    /// checkpoints: with WAL the file itself only shrinks once the truncation is copied back into it. Finally the
+    /// WAL, grown by the deletes, is truncated to zero bytes too.
     /// </summary>
     public async Task ReturnFreePagesAsync(CancellationToken ct)
     {
@@ -286,8 +287,18 @@ internal sealed class SyncLogWriter : IDisposable
             }
         }
 
-        if (returned)
-            await _checkpointer.CheckpointNowAsync();
+        if (!returned)
+            return;
+        await _checkpointer.CheckpointNowAsync();
+        await _gate.EnterAsync(ct);
+        try
+        {
+            TruncateWal();
+        }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>Restarts the log after <paramref name="through"/>; see <see cref="SyncLogDb.ResyncFromAsync"/>.</summary>
@@ -372,6 +383,29 @@ internal sealed class SyncLogWriter : IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
+        }
+    }
+
+    // The background checkpoint just copied the WAL, so this has little left to copy. It must not wait for a reader
+    // on an older snapshot while holding the writer: with busy_timeout 0 it then just leaves the WAL as it is
+    // (SQLite reports that as a result row, not as an error).
+    private void TruncateWal()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 0";
+        command.ExecuteNonQuery();
+        try
+        {
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+            }
+        }
+        finally
+        {
+            command.CommandText = $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}";
+            command.ExecuteNonQuery();
         }
     }
 

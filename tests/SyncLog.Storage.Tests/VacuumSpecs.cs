@@ -100,9 +100,9 @@ public sealed class VacuumSpecs : IDisposable
 
         Assert.Equal(60_000, await db.VacuumOldEntriesAsync(Entries.T0.AddHours(1)));
 
-        var sizeAfter = new FileInfo(db.FilePath).Length;
+        var sizeAfter = new FileInfo(db.FilePath).Length + new FileInfo(db.FilePath + "-wal").Length;
         Assert.True(sizeBefore > 10_000_000, $"{sizeBefore} bytes before vacuum");
-        Assert.True(sizeAfter < sizeBefore / 20, $"sync.db is {sizeAfter} bytes after vacuum, was {sizeBefore} with its WAL");
+        Assert.True(sizeAfter < sizeBefore / 20, $"sync.db and its WAL take {sizeAfter} bytes after vacuum, {sizeBefore} before");
         Assert.Equal(0L, Raw.Scalar(db.FilePath, "PRAGMA freelist_count"));
         Assert.Equal(60_002, await db.AppendAsync(Entries.New()));
         Assert.Equal("ok", Raw.Scalar(db.FilePath, "PRAGMA integrity_check"));
