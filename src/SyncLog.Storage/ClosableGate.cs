@@ -29,19 +29,6 @@ internal sealed class ClosableGate(string objectName) : IDisposable
         }
     }
 
-    /// <summary>Waits for the gate synchronously, for short operations on the owner's thread.</summary>
-    public void Enter()
-    {
-        try
-        {
-            _semaphore.Wait(_closing.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new ObjectDisposedException(objectName);
-        }
-    }
-
     /// <summary>Leaves the gate.</summary>
     public void Exit() => _semaphore.Release();
 

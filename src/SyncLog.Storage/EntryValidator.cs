@@ -77,7 +77,7 @@ public static class EntryValidator
         ArgumentNullException.ThrowIfNull(entry, paramName);
         if (entry.Sequence < 1 || entry.Sequence > MaxSequence)
             throw new ArgumentException(
-                $"sequence must be between 1 and {MaxSequence} (2^53-1), got {entry.Sequence}", paramName);
+                $"sequence must be at least 1 and at most {MaxSequence} (2^53-1), got {entry.Sequence}", paramName);
         Validate(new NewSyncLogEntry(entry.DeviceId, entry.Timestamp, entry.ModelType, entry.RecordId,
             entry.ChangeType, entry.Data, entry.Version), paramName);
     }
@@ -110,7 +110,7 @@ public static class EntryValidator
     {
         if (sequence < 0 || sequence > MaxSequence)
             throw new ArgumentOutOfRangeException(paramName, sequence,
-                $"sequence must be between 0 and {MaxSequence} (2^53-1), got {sequence}");
+                $"sequence must be 0 or more and at most {MaxSequence} (2^53-1), got {sequence}");
     }
 
     /// <summary>Checks that a page size is between 1 and <see cref="SyncLogDb.MaxFetchLimit"/>.</summary>

@@ -38,6 +38,9 @@ internal static class SyncLogFileCheck
             throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not be opened: its write-ahead log '{walPath}' cannot be read: {e.Message}", e);
         }
 
+        // 0 bytes: emptied by its owner's checkpoint since the length was read (a read-only open of a live log).
+        if (read == 0)
+            return;
         if (read < WalHeaderSize || !IsValidWalHeader(header))
             throw new SyncLogOpenException(filePath,
                 $"sync log '{filePath}' could not be opened: its write-ahead log '{walPath}' is not a SQLite WAL (bad header); " +

@@ -81,8 +81,8 @@ public sealed class SequenceBoundSpecs : IDisposable
         };
 
         foreach (var error in errors)
-            Assert.Contains("between", EntryValidator.ReasonOf(error), StringComparison.Ordinal);
-        Assert.Equal("sequence must be between 0 and 9007199254740991 (2^53-1), got 9007199254740992",
+            Assert.Contains("at most 9007199254740991 (2^53-1), got 9007199254740992", EntryValidator.ReasonOf(error), StringComparison.Ordinal);
+        Assert.Equal("sequence must be 0 or more and at most 9007199254740991 (2^53-1), got 9007199254740992",
             EntryValidator.ReasonOf(errors[0]));
         Assert.Equal(0, await db.LatestSequenceAsync());
         Assert.Equal(0, await db.CountAsync());
