@@ -58,7 +58,10 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// </summary>
     /// <exception cref="SyncLogLockedException">Another owner, in this or another process, has the log open.</exception>
     /// <exception cref="SyncLogSchemaException">The file was written by a newer build; it is left untouched.</exception>
-    /// <exception cref="SyncLogOpenException">The file is not a readable SQLite database.</exception>
+    /// <exception cref="SyncLogOpenException">
+    /// The file is not a readable SQLite database (garbage, truncated, a folder), its WAL is damaged, its folder cannot
+    /// be created or written, or its rows cannot be upgraded; the files are left untouched.
+    /// </exception>
     public static Task<SyncLogDb> OpenAsync(Guid libraryId, string dataDir, SyncLogDbOptions? options = null,
         CancellationToken ct = default)
     {
@@ -134,8 +137,13 @@ public sealed class SyncLogDb : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends one entry and returns its sequence, after the commit is durable.</summary>
+    /// <summary>
+    /// Appends one entry and returns its sequence, after the commit is durable. If its idempotency key is in the
+    /// window, nothing is written and the sequence the key was first given is returned.
+    /// </summary>
     /// <exception cref="ArgumentException">The entry is invalid; nothing was written.</exception>
+    /// <exception cref="SyncLogSequenceExhaustedException">Sequences are used up to <see cref="EntryValidator.MaxSequence"/>; nothing was written.</exception>
+    /// <exception cref="SyncLogFullException">The file reached <see cref="SyncLogDbOptions.MaxFileSizeBytes"/> or the disk is full; nothing was written.</exception>
     public async Task<long> AppendAsync(NewSyncLogEntry entry, CancellationToken ct = default)
     {
         EntryValidator.Validate(entry, nameof(entry));
@@ -144,8 +152,14 @@ public sealed class SyncLogDb : IAsyncDisposable
         return sequences[0];
     }
 
-    /// <summary>Appends entries in one transaction and returns their contiguous sequences, in order.</summary>
+    /// <summary>
+    /// Appends entries in one transaction and returns one sequence per entry, in input order: new entries get
+    /// contiguous sequences; an entry whose idempotency key is in the window (or earlier in this batch) writes
+    /// nothing and gets the sequence its key was first given.
+    /// </summary>
     /// <exception cref="ArgumentException">An entry is invalid or the batch is empty; nothing was written.</exception>
+    /// <exception cref="SyncLogSequenceExhaustedException">The batch would pass <see cref="EntryValidator.MaxSequence"/>; nothing was written.</exception>
+    /// <exception cref="SyncLogFullException">The file reached <see cref="SyncLogDbOptions.MaxFileSizeBytes"/> or the disk is full; nothing was written.</exception>
     public Task<IReadOnlyList<long>> AppendBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
         CancellationToken ct = default)
     {
@@ -160,8 +174,10 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// </summary>
     /// <remarks>
     /// <paramref name="joinLate"/> is asked, before the commit, for validated entries that arrived meanwhile (given the
-    /// room left under <paramref name="maxEntries"/>); they join the same transaction and get the following sequences.
-    /// It runs on the writing thread.
+    /// room left under <paramref name="maxEntries"/> and under <see cref="EntryValidator.MaxSequence"/>); they join the
+    /// same transaction. It runs on the writing thread. The result holds one sequence per entry, the given ones
+    /// then the late ones, in order; a retried idempotency key's entry gets its first sequence, so the last element
+    /// is not necessarily the latest sequence (use the maximum, or <see cref="LatestSequenceAsync"/>).
     /// </remarks>
     internal Task<IReadOnlyList<long>> AppendValidatedBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
         Func<int, IReadOnlyList<NewSyncLogEntry>>? joinLate = null, int maxEntries = int.MaxValue)
@@ -287,7 +303,10 @@ public sealed class SyncLogDb : IAsyncDisposable
         return _reader.StatsAsync(FilePath, ct);
     }
 
-    /// <summary>Closes both connections and releases the file lock; the file may then be reopened or deleted.</summary>
+    /// <summary>
+    /// Closes both connections and releases the file lock; the file may then be reopened or deleted. Calls still
+    /// waiting for a connection fail with <see cref="ObjectDisposedException"/>; the one in flight is waited for.
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
