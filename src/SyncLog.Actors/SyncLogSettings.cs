@@ -81,6 +81,9 @@ public sealed record SyncLogSettings
                 BusyTimeout = section.GetTimeSpan("storage.busy-timeout"),
                 CacheSizeKiB = (int)((section.GetByteSize("storage.cache-size") ?? 0) / 1024),
                 VacuumChunkSize = section.GetInt("storage.vacuum-chunk-size"),
+                IncrementalVacuumPages = section.GetInt("storage.incremental-vacuum-pages"),
+                IdempotencyWindow = section.GetInt("storage.idempotency-window"),
+                MaxFileSizeBytes = section.GetByteSize("storage.max-file-size") ?? 0,
                 ReadOnly = readOnly,
             },
             // A read-only host recovers no leadership (it would need the owner's host database); in-memory plugins

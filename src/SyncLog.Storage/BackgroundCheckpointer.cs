@@ -14,6 +14,7 @@ internal sealed class BackgroundCheckpointer(string filePath, SyncLogDbOptions o
     /// <summary>The writer connection's <c>wal_autocheckpoint</c>: only reached if background checkpoints fall behind.</summary>
     public const int BackstopFrames = SyncLogDb.WriterWalAutoCheckpointFrames;
 
+    private readonly Lock _sync = new();
     private long _framesSinceCheckpoint;
     private Task _running = Task.CompletedTask;
 
@@ -23,15 +24,44 @@ internal sealed class BackgroundCheckpointer(string filePath, SyncLogDbOptions o
     /// </summary>
     public void Committed(int rows)
     {
-        _framesSinceCheckpoint += rows + 5;
-        if (_framesSinceCheckpoint < FramesPerCheckpoint || !_running.IsCompleted)
-            return;
-        _framesSinceCheckpoint = 0;
-        _running = Task.Run(Checkpoint);
+        lock (_sync)
+        {
+            _framesSinceCheckpoint += rows + 5;
+            if (_framesSinceCheckpoint < FramesPerCheckpoint || !_running.IsCompleted)
+                return;
+            _framesSinceCheckpoint = 0;
+            _running = Task.Run(Checkpoint);
+        }
+    }
+
+    /// <summary>
+    /// Runs a checkpoint now, after any in progress, and waits for it: used after a vacuum has truncated the
+    /// database, so the file on disk shrinks without waiting for the next thousand frames.
+    /// </summary>
+    public async Task CheckpointNowAsync()
+    {
+        Task previous;
+        lock (_sync)
+            previous = _running;
+        await previous;
+        Task now;
+        lock (_sync)
+        {
+            _framesSinceCheckpoint = 0;
+            now = _running = _running.IsCompleted ? Task.Run(Checkpoint) : _running.ContinueWith(_ => Checkpoint(), TaskScheduler.Default);
+        }
+
+        await now;
     }
 
     /// <summary>Waits for a checkpoint in progress, so the file can be closed.</summary>
-    public void Dispose() => _running.Wait();
+    public void Dispose()
+    {
+        Task running;
+        lock (_sync)
+            running = _running;
+        running.Wait();
+    }
 
     private void Checkpoint()
     {

@@ -11,6 +11,12 @@ namespace SyncLog.Storage;
 /// </summary>
 public static class EntryValidator
 {
+    /// <summary>The largest sequence the log assigns or accepts: every sequence stays exact as a JSON number.</summary>
+    public const long MaxSequence = 9_007_199_254_740_991; // 2^53-1, exact in JSON numbers
+
+    /// <summary>The longest <see cref="NewSyncLogEntry.IdempotencyKey"/> accepted, in UTF-16 characters.</summary>
+    public const int MaxIdempotencyKeyLength = 128;
+
     /// <summary>Checks ids, change type, version and that <c>Data</c> is one JSON document.</summary>
     public static void Validate(NewSyncLogEntry? entry, string paramName)
     {
@@ -24,6 +30,26 @@ public static class EntryValidator
         if (entry.Version < 1)
             throw new ArgumentException($"version must be at least 1, got {entry.Version}", paramName);
         RequireJson(entry.Data, paramName);
+        if (entry.IdempotencyKey is not null)
+            RequireIdempotencyKey(entry.IdempotencyKey, paramName);
+    }
+
+    /// <summary>
+    /// Checks an idempotency key: 1 to <see cref="MaxIdempotencyKeyLength"/> characters, not only white space,
+    /// no control characters.
+    /// </summary>
+    public static void RequireIdempotencyKey(string? key, string paramName)
+    {
+        var allowed = $"an idempotency key must be 1 to {MaxIdempotencyKeyLength} characters, not only white space, without control characters";
+        if (string.IsNullOrWhiteSpace(key))
+            throw new ArgumentException($"{allowed}; got an empty key", paramName);
+        if (key.Length > MaxIdempotencyKeyLength)
+            throw new ArgumentException($"{allowed}; got {key.Length} characters", paramName);
+        var control = key.AsSpan().IndexOfAnyInRange('\u0000', '\u001f');
+        if (control < 0)
+            control = key.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        if (control >= 0)
+            throw new ArgumentException($"{allowed}; got U+{(int)key[control]:X4} at position {control}", paramName);
     }
 
     /// <summary>Checks a non-empty batch, naming the first bad entry by index.</summary>
@@ -49,8 +75,9 @@ public static class EntryValidator
     public static void ValidateStored(SyncLogEntry? entry, string paramName)
     {
         ArgumentNullException.ThrowIfNull(entry, paramName);
-        if (entry.Sequence < 1)
-            throw new ArgumentException($"sequence must be at least 1, got {entry.Sequence}", paramName);
+        if (entry.Sequence < 1 || entry.Sequence > MaxSequence)
+            throw new ArgumentException(
+                $"sequence must be at least 1 and at most {MaxSequence} (2^53-1), got {entry.Sequence}", paramName);
         Validate(new NewSyncLogEntry(entry.DeviceId, entry.Timestamp, entry.ModelType, entry.RecordId,
             entry.ChangeType, entry.Data, entry.Version), paramName);
     }
@@ -78,11 +105,12 @@ public static class EntryValidator
             throw new ArgumentException($"{what} must not be empty", paramName);
     }
 
-    /// <summary>Checks that a sequence to read after is 0 or more.</summary>
+    /// <summary>Checks a sequence to read after or resync from: 0 to <see cref="MaxSequence"/>.</summary>
     public static void RequireSequence(long sequence, string paramName)
     {
-        if (sequence < 0)
-            throw new ArgumentOutOfRangeException(paramName, sequence, $"sequence must be 0 or more, got {sequence}");
+        if (sequence < 0 || sequence > MaxSequence)
+            throw new ArgumentOutOfRangeException(paramName, sequence,
+                $"sequence must be 0 or more and at most {MaxSequence} (2^53-1), got {sequence}");
     }
 
     /// <summary>Checks that a page size is between 1 and <see cref="SyncLogDb.MaxFetchLimit"/>.</summary>

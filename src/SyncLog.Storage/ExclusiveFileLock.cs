@@ -17,6 +17,7 @@ public sealed class ExclusiveFileLock : IDisposable
 
     /// <summary>Takes the lock on <paramref name="lockPath"/>, which guards <paramref name="guardedPath"/>, at once or fails.</summary>
     /// <exception cref="SyncLogLockedException">Someone else holds it; the message is <paramref name="heldMessage"/>.</exception>
+    /// <exception cref="SyncLogOpenException">The lock file cannot be created or written (read-only file system, no folder).</exception>
     public static ExclusiveFileLock Acquire(string lockPath, string guardedPath, string heldMessage)
     {
         try
@@ -24,11 +25,23 @@ public sealed class ExclusiveFileLock : IDisposable
             return new ExclusiveFileLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite,
                 FileShare.None, bufferSize: 1, FileOptions.None));
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when (IsHeldBySomeoneElse(e))
         {
             throw new SyncLogLockedException(guardedPath, heldMessage, e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not a lock held elsewhere: a read-only file system, a missing or unwritable folder. Reported as such.
+            throw new SyncLogOpenException(guardedPath,
+                $"'{guardedPath}' could not be opened: its lock file '{lockPath}' cannot be created or opened for writing: {e.Message}", e);
+        }
     }
+
+    // A lock held elsewhere is a failed flock with EWOULDBLOCK on Unix (.NET puts the errno in HResult: 11 on Linux,
+    // 35 on macOS) and a sharing or lock violation on Windows; anything else is a real I/O failure.
+    private static bool IsHeldBySomeoneElse(IOException e) =>
+        OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) is 32 or 33
+        : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
 
     /// <summary>Releases the lock.</summary>
     public void Dispose() => _stream.Dispose();

@@ -46,6 +46,18 @@ internal static class SqliteConnectionFactory
             throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not switch to WAL journaling (got '{mode}')");
     }
 
+    /// <summary>
+    /// Caps the file at <paramref name="maxBytes"/> (0: no cap) through <c>max_page_count</c>, so a write that would grow
+    /// it further fails with SQLITE_FULL and is rolled back whole. SQLite never sets it below the current size.
+    /// </summary>
+    public static void LimitFileSize(SqliteConnection connection, long maxBytes)
+    {
+        if (maxBytes <= 0)
+            return;
+        var pageSize = Convert.ToInt64(Scalar(connection, "PRAGMA page_size"), CultureInfo.InvariantCulture);
+        Execute(connection, $"PRAGMA max_page_count = {Math.Max(1, maxBytes / pageSize)}");
+    }
+
     /// <summary>Sets how many WAL frames make this connection checkpoint after its own commit.</summary>
     public static void SetAutoCheckpoint(SqliteConnection connection, int frames) =>
         Execute(connection, $"PRAGMA wal_autocheckpoint = {frames}");

@@ -58,7 +58,10 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// </summary>
     /// <exception cref="SyncLogLockedException">Another owner, in this or another process, has the log open.</exception>
     /// <exception cref="SyncLogSchemaException">The file was written by a newer build; it is left untouched.</exception>
-    /// <exception cref="SyncLogOpenException">The file is not a readable SQLite database.</exception>
+    /// <exception cref="SyncLogOpenException">
+    /// The file is not a readable SQLite database (garbage, truncated, a folder), its WAL is damaged, its folder cannot
+    /// be created or written, or its rows cannot be upgraded; the files are left untouched.
+    /// </exception>
     public static Task<SyncLogDb> OpenAsync(Guid libraryId, string dataDir, SyncLogDbOptions? options = null,
         CancellationToken ct = default)
     {
@@ -73,20 +76,26 @@ public sealed class SyncLogDb : IAsyncDisposable
         var filePath = PathFor(libraryId, dataDir);
         if (options.ReadOnly)
             return Task.FromResult(OpenReadOnly(libraryId, filePath, options));
-        Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
+        CreateFolder(filePath);
         var fileLock = ExclusiveFileLock.Acquire(filePath + ".lock", filePath,
             $"sync log '{filePath}' is already open by another owner (this or another process); only one writer may own a library's log");
         SqliteConnection? writeConnection = null;
         SyncLogWriter? writer = null;
         try
         {
+            // Before SQLite sees the file: closing a connection would checkpoint and delete a damaged WAL.
+            SyncLogFileCheck.ThrowIfDamaged(filePath);
             writeConnection = SqliteConnectionFactory.Open(filePath, options, readOnly: false);
-            Migrator.ThrowIfNewerThanKnown(writeConnection, filePath);
+            var version = Migrator.ThrowIfNewerThanKnown(writeConnection, filePath);
+            Migrator.ThrowIfNotMigratable(writeConnection, filePath, version);
+            Migrator.PrepareNewFile(writeConnection);
             SqliteConnectionFactory.EnableWal(writeConnection, filePath);
             SqliteConnectionFactory.SetAutoCheckpoint(writeConnection, BackgroundCheckpointer.BackstopFrames);
             Migrator.Migrate(writeConnection, filePath);
-            writer = new SyncLogWriter(writeConnection, new BackgroundCheckpointer(filePath, options));
-            var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true));
+            Migrator.EnsureIncrementalAutoVacuum(writeConnection);
+            SqliteConnectionFactory.LimitFileSize(writeConnection, options.MaxFileSizeBytes);
+            writer = new SyncLogWriter(writeConnection, new BackgroundCheckpointer(filePath, options), filePath, options);
+            var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true), filePath);
             return Task.FromResult(new SyncLogDb(libraryId, filePath, options, fileLock, writer, reader));
         }
         catch (SqliteException e)
@@ -108,12 +117,13 @@ public sealed class SyncLogDb : IAsyncDisposable
         SqliteConnection? connection = null;
         try
         {
+            SyncLogFileCheck.ThrowIfDamaged(filePath);
             connection = SqliteConnectionFactory.Open(filePath, options, readOnly: true);
             var version = Migrator.ThrowIfNewerThanKnown(connection, filePath);
             if (version < Migrations.LatestVersion)
                 throw new SyncLogOpenException(filePath,
                     $"sync log '{filePath}' has schema version {version}; it is migrated to {Migrations.LatestVersion} when its owner opens it for writing");
-            return new SyncLogDb(libraryId, filePath, options, fileLock: null, writer: null, new SyncLogReader(connection));
+            return new SyncLogDb(libraryId, filePath, options, fileLock: null, writer: null, new SyncLogReader(connection, filePath));
         }
         catch (SqliteException e)
         {
@@ -127,8 +137,13 @@ public sealed class SyncLogDb : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends one entry and returns its sequence, after the commit is durable.</summary>
+    /// <summary>
+    /// Appends one entry and returns its sequence, after the commit is durable. If its idempotency key is in the
+    /// window, nothing is written and the sequence the key was first given is returned.
+    /// </summary>
     /// <exception cref="ArgumentException">The entry is invalid; nothing was written.</exception>
+    /// <exception cref="SyncLogSequenceExhaustedException">Sequences are used up to <see cref="EntryValidator.MaxSequence"/>; nothing was written.</exception>
+    /// <exception cref="SyncLogFullException">The file reached <see cref="SyncLogDbOptions.MaxFileSizeBytes"/> or the disk is full; nothing was written.</exception>
     public async Task<long> AppendAsync(NewSyncLogEntry entry, CancellationToken ct = default)
     {
         EntryValidator.Validate(entry, nameof(entry));
@@ -137,8 +152,14 @@ public sealed class SyncLogDb : IAsyncDisposable
         return sequences[0];
     }
 
-    /// <summary>Appends entries in one transaction and returns their contiguous sequences, in order.</summary>
+    /// <summary>
+    /// Appends entries in one transaction and returns one sequence per entry, in input order: new entries get
+    /// contiguous sequences; an entry whose idempotency key is in the window (or earlier in this batch) writes
+    /// nothing and gets the sequence its key was first given.
+    /// </summary>
     /// <exception cref="ArgumentException">An entry is invalid or the batch is empty; nothing was written.</exception>
+    /// <exception cref="SyncLogSequenceExhaustedException">The batch would pass <see cref="EntryValidator.MaxSequence"/>; nothing was written.</exception>
+    /// <exception cref="SyncLogFullException">The file reached <see cref="SyncLogDbOptions.MaxFileSizeBytes"/> or the disk is full; nothing was written.</exception>
     public Task<IReadOnlyList<long>> AppendBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
         CancellationToken ct = default)
     {
@@ -153,8 +174,10 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// </summary>
     /// <remarks>
     /// <paramref name="joinLate"/> is asked, before the commit, for validated entries that arrived meanwhile (given the
-    /// room left under <paramref name="maxEntries"/>); they join the same transaction and get the following sequences.
-    /// It runs on the writing thread.
+    /// room left under <paramref name="maxEntries"/> and under <see cref="EntryValidator.MaxSequence"/>); they join the
+    /// same transaction. It runs on the writing thread. The result holds one sequence per entry, the given ones
+    /// then the late ones, in order; a retried idempotency key's entry gets its first sequence, so the last element
+    /// is not necessarily the latest sequence (use the maximum, or <see cref="LatestSequenceAsync"/>).
     /// </remarks>
     internal Task<IReadOnlyList<long>> AppendValidatedBatchAsync(IReadOnlyList<NewSyncLogEntry> entries,
         Func<int, IReadOnlyList<NewSyncLogEntry>>? joinLate = null, int maxEntries = int.MaxValue)
@@ -280,7 +303,10 @@ public sealed class SyncLogDb : IAsyncDisposable
         return _reader.StatsAsync(FilePath, ct);
     }
 
-    /// <summary>Closes both connections and releases the file lock; the file may then be reopened or deleted.</summary>
+    /// <summary>
+    /// Closes both connections and releases the file lock; the file may then be reopened or deleted. Calls still
+    /// waiting for a connection fail with <see cref="ObjectDisposedException"/>; the one in flight is waited for.
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -299,6 +325,20 @@ public sealed class SyncLogDb : IAsyncDisposable
     private async Task<long> LatestFromFileAsync(CancellationToken ct) => (await _reader.StateAsync(ct)).Latest;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    // A path that cannot be a folder (a file in its place, a read-only file system) is reported as an open failure.
+    private static void CreateFolder(string filePath)
+    {
+        var folder = Path.GetDirectoryName(filePath)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SyncLogOpenException(filePath, $"sync log '{filePath}' could not be opened: its folder '{folder}' could not be created: {e.Message}", e);
+        }
+    }
 
     private static void Release(SyncLogWriter? writer, SqliteConnection? connection, ExclusiveFileLock fileLock)
     {

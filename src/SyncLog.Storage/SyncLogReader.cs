@@ -39,14 +39,15 @@ internal sealed class SyncLogReader : IDisposable
         "SELECT model_type, COUNT(*) FROM sync_log GROUP BY model_type ORDER BY model_type";
 
     private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ClosableGate _gate;
     private readonly SqliteCommand _state;
     private readonly SqliteCommand _fetchSince;
     private readonly SqliteParameter _since, _limit;
 
-    public SyncLogReader(SqliteConnection connection)
+    public SyncLogReader(SqliteConnection connection, string filePath)
     {
         _connection = connection;
+        _gate = new ClosableGate($"sync log '{filePath}'");
         _state = connection.CreateCommand();
         _state.CommandText = SyncLogStateRow.SelectSql;
         _state.Prepare();
@@ -59,7 +60,7 @@ internal sealed class SyncLogReader : IDisposable
 
     public async Task<FetchResult> FetchSinceAsync(long sequence, int limit, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             // One read transaction, so the page and the state it is judged against are the same snapshot.
@@ -78,7 +79,7 @@ internal sealed class SyncLogReader : IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
@@ -99,7 +100,7 @@ internal sealed class SyncLogReader : IDisposable
     /// <summary>The committed high-water mark and vacuum floor, for a read-only log whose writer is elsewhere.</summary>
     public async Task<(long Latest, long VacuumedThrough)> StateAsync(CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             _state.Transaction = null;
@@ -107,16 +108,15 @@ internal sealed class SyncLogReader : IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
     public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
 
-    // Waits for an in-flight read so the connection is never closed under it.
     public async Task<SyncLogStats> StatsAsync(string filePath, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: true);
@@ -153,23 +153,24 @@ internal sealed class SyncLogReader : IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
+    // Fails queued reads with ObjectDisposedException and waits for the one in flight, so the connection is never
+    // closed under it.
     public void Dispose()
     {
-        _gate.Wait();
+        _gate.Dispose();
         _state.Dispose();
         _fetchSince.Dispose();
         _connection.Dispose();
-        _gate.Dispose();
     }
 
     private async Task<IReadOnlyList<SyncLogEntry>> QueryAsync(string sql, int limit, CancellationToken ct,
         params (string Name, object Value)[] parameters)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             using var command = _connection.CreateCommand();
@@ -181,13 +182,13 @@ internal sealed class SyncLogReader : IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
     private async Task<long> ScalarAsync(string sql, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             using var command = _connection.CreateCommand();
@@ -196,7 +197,7 @@ internal sealed class SyncLogReader : IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 

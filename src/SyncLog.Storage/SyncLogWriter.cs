@@ -25,21 +25,46 @@ internal sealed class SyncLogWriter : IDisposable
     private const string UpdateStateSql =
         "UPDATE sync_log_state SET latest_sequence = $latest, vacuumed_through_sequence = $through WHERE id = 1";
 
+    private const string SelectKeySql = "SELECT sequence FROM sync_log_idempotency WHERE key = $key";
+
+    private const string InsertKeySql = "INSERT INTO sync_log_idempotency (key, sequence) VALUES ($key, $sequence)";
+
+    private const string CountKeysSql = "SELECT COUNT(*) FROM sync_log_idempotency";
+
+    private const string PruneKeysSql = """
+        DELETE FROM sync_log_idempotency
+        WHERE sequence IN (SELECT sequence FROM sync_log_idempotency ORDER BY sequence LIMIT $excess)
+        """;
+
+    private const string FreePagesSql = "PRAGMA freelist_count";
+
+    private const int SqliteFull = 13;
+
     private readonly SqliteConnection _connection;
     private readonly BackgroundCheckpointer _checkpointer;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _filePath;
+    private readonly SyncLogDbOptions _options;
+    private readonly ClosableGate _gate;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _sequence, _deviceId, _timestamp, _modelType, _recordId, _changeType, _version, _data;
     private readonly SqliteCommand _updateLatest;
     private readonly SqliteParameter _latestParameter;
+    private readonly SqliteCommand _selectKey, _insertKey;
+    private readonly SqliteParameter _selectKeyParameter, _insertKeyParameter, _insertKeySequence;
     private long _latest;
     private long _vacuumedThrough;
+    private long _keyCount;
 
-    public SyncLogWriter(SqliteConnection connection, BackgroundCheckpointer checkpointer)
+    public SyncLogWriter(SqliteConnection connection, BackgroundCheckpointer checkpointer, string filePath,
+        SyncLogDbOptions options)
     {
         _connection = connection;
         _checkpointer = checkpointer;
+        _filePath = filePath;
+        _options = options;
+        _gate = new ClosableGate($"sync log '{filePath}'");
         (_latest, _vacuumedThrough) = ReadState();
+        _keyCount = Scalar(CountKeysSql);
 
         _insert = connection.CreateCommand();
         _insert.CommandText = InsertSql;
@@ -57,6 +82,17 @@ internal sealed class SyncLogWriter : IDisposable
         _updateLatest.CommandText = UpdateLatestSql;
         _latestParameter = _updateLatest.Parameters.Add("$latest", SqliteType.Integer);
         _updateLatest.Prepare();
+
+        _selectKey = connection.CreateCommand();
+        _selectKey.CommandText = SelectKeySql;
+        _selectKeyParameter = _selectKey.Parameters.Add("$key", SqliteType.Text);
+        _selectKey.Prepare();
+
+        _insertKey = connection.CreateCommand();
+        _insertKey.CommandText = InsertKeySql;
+        _insertKeyParameter = _insertKey.Parameters.Add("$key", SqliteType.Text);
+        _insertKeySequence = _insertKey.Parameters.Add("$sequence", SqliteType.Integer);
+        _insertKey.Prepare();
     }
 
     public long LatestSequence => Volatile.Read(ref _latest);
@@ -64,53 +100,90 @@ internal sealed class SyncLogWriter : IDisposable
     public long VacuumedThroughSequence => Volatile.Read(ref _vacuumedThrough);
 
     /// <summary>
-    /// Writes validated entries in one transaction with the next contiguous sequences. Before committing it asks
+    /// Writes validated entries in one transaction with the next contiguous sequences and returns one sequence per
+    /// entry, in order. An entry whose idempotency key is in the window (recorded earlier, or earlier in this same
+    /// transaction) writes nothing and gets the sequence its key was first given. Before committing it asks
     /// <paramref name="joinLate"/> (if given) for entries that arrived meanwhile, with the room left under
     /// <paramref name="maxEntries"/>, and writes those too, until it returns none: a busy writer's transactions grow
     /// to what is waiting instead of alternating between a full and a half-full one.
     /// </summary>
+    /// <exception cref="SyncLogSequenceExhaustedException">A new entry would pass <see cref="EntryValidator.MaxSequence"/>.</exception>
+    /// <exception cref="SyncLogFullException">The file reached its size limit or the disk is full.</exception>
     public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries, CancellationToken ct,
         Func<int, IReadOnlyList<NewSyncLogEntry>>? joinLate = null, int maxEntries = int.MaxValue)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
-            var next = _latest + 1;
+            var keyed = _options.IdempotencyWindow > 0;
+            var latest = _latest;
+            var keyCount = _keyCount;
             var sequences = new List<long>(entries.Count);
             using (var transaction = _connection.BeginTransaction(deferred: false))
             {
                 _insert.Transaction = transaction;
                 _updateLatest.Transaction = transaction;
+                _selectKey.Transaction = transaction;
+                _insertKey.Transaction = transaction;
                 var batch = entries;
                 while (batch.Count > 0)
                 {
                     foreach (var e in batch)
                     {
-                        sequences.Add(next);
-                        Insert(next++, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType, e.Version, e.Data);
+                        var key = keyed ? e.IdempotencyKey : null;
+                        if (key is not null && FindKey(key) is { } first)
+                        {
+                            sequences.Add(first);
+                            continue;
+                        }
+
+                        if (latest >= EntryValidator.MaxSequence)
+                            throw new SyncLogSequenceExhaustedException(_filePath, latest);
+                        latest++;
+                        Insert(latest, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType, e.Version, e.Data);
+                        if (key is not null)
+                        {
+                            RecordKey(key, latest);
+                            keyCount++;
+                        }
+
+                        sequences.Add(latest);
                     }
 
-                    batch = joinLate is null || sequences.Count >= maxEntries ? [] : joinLate(maxEntries - sequences.Count);
+                    // Late joiners are only taken while sequences are left for them, so they never fail a transaction.
+                    var room = Math.Min(maxEntries - sequences.Count, EntryValidator.MaxSequence - latest);
+                    batch = joinLate is null || room <= 0 ? [] : joinLate((int)room);
                 }
 
-                SetLatest(sequences[^1]);
+                if (latest != _latest)
+                    SetLatest(latest);
+                if (keyCount > _options.IdempotencyWindow)
+                    keyCount -= PruneKeys(keyCount - _options.IdempotencyWindow, transaction);
                 transaction.Commit();
             }
 
-            Volatile.Write(ref _latest, sequences[^1]);
-            _checkpointer.Committed(sequences.Count);
+            var written = (int)(latest - _latest);
+            Volatile.Write(ref _latest, latest);
+            _keyCount = keyCount;
+            if (written > 0)
+                _checkpointer.Committed(written);
             return sequences;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw Full(e);
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
     /// <summary>Mirrors a leader's entries with their own sequences; see <see cref="SyncLogDb.ReplicateAsync"/>.</summary>
+    /// <exception cref="SyncLogFullException">The file reached its size limit or the disk is full.</exception>
     public async Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             var fresh = new List<SyncLogEntry>();
@@ -147,15 +220,20 @@ internal sealed class SyncLogWriter : IDisposable
             _checkpointer.Committed(fresh.Count);
             return new ReplicationResult(ReplicationOutcome.Applied, _latest, fresh.Count);
         }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw Full(e);
+        }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
     /// <summary>
     /// Deletes the longest prefix of the log whose entries are all older than <paramref name="before"/>,
-    /// one chunk per transaction so appends can interleave with a long vacuum.
+    /// one chunk per transaction so appends can interleave with a long vacuum, then gives the freed pages back
+    /// to the file system (<see cref="ReturnFreePagesAsync"/>).
     /// </summary>
     public async Task<int> VacuumAsync(DateTimeOffset before, int chunkSize, CancellationToken ct)
     {
@@ -164,26 +242,69 @@ internal sealed class SyncLogWriter : IDisposable
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            await _gate.WaitAsync(ct);
+            await _gate.EnterAsync(ct);
             try
             {
                 var (through, reachedYoungerEntry) = FindExpiredPrefixEnd(cutoff, chunkSize);
                 if (through > 0)
                     removed += DeleteThrough(through, _latest);
                 if (reachedYoungerEntry || through == 0)
-                    return removed;
+                    break;
             }
             finally
             {
-                _gate.Release();
+                _gate.Exit();
             }
+        }
+
+        await ReturnFreePagesAsync(ct);
+        return removed;
+    }
+
+    /// <summary>
+    /// Truncates free pages off the end of the file with <c>PRAGMA incremental_vacuum</c>,
+    /// <see cref="SyncLogDbOptions.IncrementalVacuumPages"/> per turn of the writer so appends interleave, then
+    /// checkpoints: with WAL the file itself only shrinks once the truncation is copied back into it. Finally the
+    /// WAL, grown by the deletes, is truncated to zero bytes too.
+    /// </summary>
+    public async Task ReturnFreePagesAsync(CancellationToken ct)
+    {
+        var returned = false;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            await _gate.EnterAsync(ct);
+            try
+            {
+                if (Scalar(FreePagesSql) == 0)
+                    break;
+                IncrementalVacuum(_options.IncrementalVacuumPages);
+                returned = true;
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+        }
+
+        if (!returned)
+            return;
+        await _checkpointer.CheckpointNowAsync();
+        await _gate.EnterAsync(ct);
+        try
+        {
+            TruncateWal();
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
     /// <summary>Restarts the log after <paramref name="through"/>; see <see cref="SyncLogDb.ResyncFromAsync"/>.</summary>
     public async Task<(long Latest, long VacuumedThrough)> ResyncFromAsync(long through, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
+        await _gate.EnterAsync(ct);
         try
         {
             var floor = Math.Max(_vacuumedThrough, through);
@@ -193,19 +314,21 @@ internal sealed class SyncLogWriter : IDisposable
         }
         finally
         {
-            _gate.Release();
+            _gate.Exit();
         }
     }
 
-    // Waits for an in-flight write so the connection is never closed under it.
+    // Fails queued writes with ObjectDisposedException and waits for the one in flight, so the connection is never
+    // closed under it.
     public void Dispose()
     {
-        _gate.Wait();
+        _gate.Dispose();
         _checkpointer.Dispose();
         _insert.Dispose();
         _updateLatest.Dispose();
+        _selectKey.Dispose();
+        _insertKey.Dispose();
         _connection.Dispose();
-        _gate.Dispose();
     }
 
     private void Insert(long sequence, string deviceId, DateTimeOffset timestamp, string modelType, string recordId,
@@ -227,6 +350,70 @@ internal sealed class SyncLogWriter : IDisposable
         _latestParameter.Value = latest;
         _updateLatest.ExecuteNonQuery();
     }
+
+    private long? FindKey(string key)
+    {
+        _selectKeyParameter.Value = key;
+        return _selectKey.ExecuteScalar() is long sequence ? sequence : null;
+    }
+
+    private void RecordKey(string key, long sequence)
+    {
+        _insertKeyParameter.Value = key;
+        _insertKeySequence.Value = sequence;
+        _insertKey.ExecuteNonQuery();
+    }
+
+    // Oldest first (a key's sequence is its age), through the sequence index. Once the window is full this runs in
+    // every keyed transaction and deletes as many keys as it added, so its cost follows the batch, not the window.
+    private int PruneKeys(long excess, SqliteTransaction transaction)
+    {
+        using var prune = _connection.CreateCommand();
+        prune.Transaction = transaction;
+        prune.CommandText = PruneKeysSql;
+        prune.Parameters.AddWithValue("$excess", excess);
+        return prune.ExecuteNonQuery();
+    }
+
+    // incremental_vacuum frees pages as its statement is stepped: every result row has to be read.
+    private void IncrementalVacuum(int pages)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"PRAGMA incremental_vacuum({pages})";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+        }
+    }
+
+    // The background checkpoint just copied the WAL, so this has little left to copy. It must not wait for a reader
+    // on an older snapshot while holding the writer: with busy_timeout 0 it then just leaves the WAL as it is
+    // (SQLite reports that as a result row, not as an error).
+    private void TruncateWal()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 0";
+        command.ExecuteNonQuery();
+        try
+        {
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+            }
+        }
+        finally
+        {
+            command.CommandText = $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private SyncLogFullException Full(SqliteException e) => new(_filePath,
+        _options.MaxFileSizeBytes > 0
+            ? $"sync log '{_filePath}' is full: it may not grow past {_options.MaxFileSizeBytes} bytes (max-file-size), or the disk is full; nothing of this write was stored"
+            : $"sync log '{_filePath}' is full: the disk has no room left; nothing of this write was stored",
+        e);
 
     // Entries are vacuumed as a prefix only: an old-timestamped entry behind a younger one waits, because
     // deleting it would leave a hole that a follower reading past the vacuum floor could not detect.
@@ -277,6 +464,13 @@ internal sealed class SyncLogWriter : IDisposable
         command.Parameters.AddWithValue("$sequence", sequence);
         using var reader = command.ExecuteReader();
         return reader.Read() ? SyncLogRow.Read(reader) : null;
+    }
+
+    private long Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 
     private (long Latest, long VacuumedThrough) ReadState()

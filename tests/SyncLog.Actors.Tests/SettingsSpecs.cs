@@ -63,6 +63,10 @@ public sealed class SettingsSpecs
     [InlineData("synclog.storage.synchronous = sometimes", "synchronous must be 'full' or 'normal', got 'sometimes'")]
     [InlineData("synclog.max-pending-appends = 0", "max-pending-appends must be at least 1")]
     [InlineData("synclog.storage.cache-size = 1KiB", "cache size must be at least 64 KiB")]
+    [InlineData("synclog.storage.busy-timeout = 0s", "busy timeout must be more than 0")]
+    [InlineData("synclog.storage.incremental-vacuum-pages = 0", "incremental vacuum pages must be at least 1")]
+    [InlineData("synclog.storage.idempotency-window = -1", "idempotency window must be 0 (off) or more")]
+    [InlineData("synclog.storage.max-file-size = 1KiB", "max file size must be 0 (unlimited) or at least 65536 bytes")]
     public void A_setting_out_of_range_is_reported_by_name(string hocon, string expected)
     {
         var config = ConfigurationFactory.ParseString(hocon).WithFallback(SyncLogConfig.Defaults);
@@ -70,5 +74,17 @@ public sealed class SettingsSpecs
         var error = Assert.Throws<ConfigurationException>(() => SyncLogSettings.FromConfig(config));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_storage_limits_are_read_with_their_defaults_and_overrides()
+    {
+        var defaults = SyncLogSettings.FromConfig(SyncLogConfig.Defaults).Storage;
+        var overridden = SyncLogSettings.FromConfig(ConfigurationFactory.ParseString("""
+            synclog.storage { idempotency-window = 0, incremental-vacuum-pages = 10, max-file-size = 10MiB }
+            """).WithFallback(SyncLogConfig.Defaults)).Storage;
+
+        Assert.Equal((100_000, 2048, 0L), (defaults.IdempotencyWindow, defaults.IncrementalVacuumPages, defaults.MaxFileSizeBytes));
+        Assert.Equal((0, 10, 10L * 1024 * 1024), (overridden.IdempotencyWindow, overridden.IncrementalVacuumPages, overridden.MaxFileSizeBytes));
     }
 }

@@ -87,4 +87,24 @@ public sealed class VacuumSpecs : IDisposable
         Assert.Equal(1, removed);
         Assert.Equal([2L], Raw.Sequences(db.FilePath));
     }
+
+    [Fact]
+    public async Task Vacuum_gives_the_space_of_removed_entries_back_to_the_file_system()
+    {
+        await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path,
+            new SyncLogDbOptions { Synchronous = SynchronousMode.Normal, IncrementalVacuumPages = 500 });
+        for (var start = 0; start < 60_000; start += 5_000)
+            await db.AppendBatchAsync(Enumerable.Range(start, 5_000).Select(i => Entries.New(i, at: Entries.T0)).ToList());
+        await db.AppendAsync(Entries.New(at: Entries.T0.AddDays(1)));
+        var sizeBefore = new FileInfo(db.FilePath).Length + new FileInfo(db.FilePath + "-wal").Length;
+
+        Assert.Equal(60_000, await db.VacuumOldEntriesAsync(Entries.T0.AddHours(1)));
+
+        var sizeAfter = new FileInfo(db.FilePath).Length + new FileInfo(db.FilePath + "-wal").Length;
+        Assert.True(sizeBefore > 10_000_000, $"{sizeBefore} bytes before vacuum");
+        Assert.True(sizeAfter < sizeBefore / 20, $"sync.db and its WAL take {sizeAfter} bytes after vacuum, {sizeBefore} before");
+        Assert.Equal(0L, Raw.Scalar(db.FilePath, "PRAGMA freelist_count"));
+        Assert.Equal(60_002, await db.AppendAsync(Entries.New()));
+        Assert.Equal("ok", Raw.Scalar(db.FilePath, "PRAGMA integrity_check"));
+    }
 }

@@ -42,7 +42,60 @@ internal static class Migrations
         """,
     ]);
 
-    public static readonly IReadOnlyList<Migration> All = [V1SyncLogTable, V2LogState];
+    // SQLite cannot add NOT NULL to a column in place, so this is its documented 12-step table rebuild
+    // (https://www.sqlite.org/lang_altertable.html#otheralter): create the new table, copy every row with its id, drop
+    // the old one, rename, recreate the indexes. There are no foreign keys, triggers or views to carry over.
+    // Dropping sync_log drops its sqlite_sequence row, so the AUTOINCREMENT high-water mark (which may be above
+    // MAX(id) after a vacuum) is carried across by hand: an id is never reused. Rows with NULLs are refused
+    // before this runs (Migrator.ThrowIfNotMigratable), so the copy cannot fail on them halfway.
+    public static readonly Migration V3NotNullColumns = new(3, "sync_log rebuilt with NOT NULL on every column, as declared",
+    [
+        """
+        CREATE TABLE sync_log_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sequence INTEGER NOT NULL UNIQUE,
+            device_id TEXT NOT NULL,
+            timestamp TEXT NOT NULL,
+            model_type TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            change_type TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            data TEXT NOT NULL
+        )
+        """,
+        """
+        INSERT INTO sync_log_v3 (id, sequence, device_id, timestamp, model_type, record_id, change_type, version, data)
+        SELECT id, sequence, device_id, timestamp, model_type, record_id, change_type, version, data FROM sync_log ORDER BY id
+        """,
+        "DELETE FROM sqlite_sequence WHERE name = 'sync_log_v3'",
+        """
+        INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'sync_log_v3', MAX(
+            COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'sync_log'), 0),
+            COALESCE((SELECT MAX(id) FROM sync_log_v3), 0))
+        """,
+        "DROP TABLE sync_log",
+        "ALTER TABLE sync_log_v3 RENAME TO sync_log",
+        "CREATE INDEX idx_sync_log_sequence ON sync_log(sequence)",
+        "CREATE INDEX idx_sync_log_device ON sync_log(device_id)",
+        "CREATE INDEX idx_sync_log_model_record ON sync_log(model_type, record_id)",
+        "CREATE INDEX idx_sync_log_timestamp ON sync_log(timestamp)",
+    ]);
+
+    // The idempotency window: a key maps to the sequence its entry was first given. Keys are recorded once, with a
+    // new row, so their sequences are unique and order them by age: pruning deletes the lowest.
+    public static readonly Migration V4IdempotencyWindow = new(4, "sync_log_idempotency: recent idempotency keys",
+    [
+        """
+        CREATE TABLE sync_log_idempotency (
+            key TEXT PRIMARY KEY,
+            sequence INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """,
+        "CREATE UNIQUE INDEX idx_sync_log_idempotency_sequence ON sync_log_idempotency(sequence)",
+    ]);
+
+    public static readonly IReadOnlyList<Migration> All = [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow];
 
     public static int LatestVersion => All[^1].Version;
 }
