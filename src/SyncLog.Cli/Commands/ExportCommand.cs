@@ -12,16 +12,17 @@ internal static class ExportCommand
     {
         var library = CommonOptions.Library();
         var since = new Option<long?>("--since") { Description = "Export entries after this sequence (default: all that are still stored)" };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "File to write (default: standard output)" };
+        var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
         var command = new Command("export", "Export entries as JSON Lines") { library, since, output };
-        command.SetAction((parse, ct) => cli.ReadAsync(parse, async host =>
+        command.SetAction((parse, ct) =>
+        {
+            var file = parse.GetValue(output) is { } path ? CheckOutput(path) : null;
+            return cli.ReadAsync(parse, async host =>
         {
             var id = parse.GetValue(library);
-            var file = parse.GetValue(output);
+            CliHost.RequireLibrary(host, id);
             var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
-            await using var writer = file is null
-                ? new StreamWriter(Console.OpenStandardOutput())
-                : new StreamWriter(file.FullName, append: false);
+            await using var writer = file is null ? new StreamWriter(Console.OpenStandardOutput()) : Open(file);
             var explicitSince = parse.GetValue(since);
             var from = explicitSince ?? 0;
             if (explicitSince is null)
@@ -52,9 +53,38 @@ internal static class ExportCommand
                 }
             });
             if (file is not null)
-                Console.Error.WriteLine($"exported {written} entries to {file.FullName}");
+                Console.Error.WriteLine($"exported {written} entries to {file}");
             return ExitCodes.Ok;
-        }));
+        });
+        });
         return command;
+    }
+
+    // Checked before the host starts, so a wrong path is one line and exit 2, never a stack trace.
+    private static string CheckOutput(string path)
+    {
+        if (path.Length == 0)
+            throw new CliUsageException("--output must not be empty (leave it out to write to standard output)");
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new CliUsageException($"--output '{full}' is a directory; name a file in it");
+        var dir = Path.GetDirectoryName(full)!;
+        if (File.Exists(dir))
+            throw new CliUsageException($"--output '{full}': '{dir}' is a file, not a directory");
+        if (!Directory.Exists(dir))
+            throw new CliUsageException($"--output '{full}': directory '{dir}' does not exist");
+        return full;
+    }
+
+    private static StreamWriter Open(string file)
+    {
+        try
+        {
+            return new StreamWriter(file, append: false);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CliUsageException($"--output '{file}' cannot be written: {ErrorReport.OneLine(e.Message)}");
+        }
     }
 }
