@@ -22,7 +22,7 @@ internal static class ExportCommand
             var id = parse.GetValue(library);
             CliHost.RequireLibrary(host, id);
             var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
-            await using var writer = file is null ? new StreamWriter(Console.OpenStandardOutput()) : Open(file);
+            await using var writer = file is null ? new StreamWriter(Console.OpenStandardOutput()) : new StreamWriter(Open(file, FileMode.Create));
             var explicitSince = parse.GetValue(since);
             var from = explicitSince ?? 0;
             if (explicitSince is null)
@@ -73,14 +73,19 @@ internal static class ExportCommand
             throw new CliUsageException($"--output '{full}': '{dir}' is a file, not a directory");
         if (!Directory.Exists(dir))
             throw new CliUsageException($"--output '{full}': directory '{dir}' does not exist");
+        // Probe now, leaving nothing behind: the file itself is only written once the library is known to exist.
+        var existed = File.Exists(full);
+        Open(full, FileMode.OpenOrCreate).Dispose();
+        if (!existed)
+            File.Delete(full);
         return full;
     }
 
-    private static StreamWriter Open(string file)
+    private static FileStream Open(string file, FileMode mode)
     {
         try
         {
-            return new StreamWriter(file, append: false);
+            return new FileStream(file, mode, FileAccess.Write);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
