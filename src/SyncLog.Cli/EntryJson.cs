@@ -101,10 +101,7 @@ internal static class EntryJson
         catch (JsonException e)
         {
             // JsonException's message ends in "LineNumber: 0 | BytePositionInLine: n."; say it in the file's terms.
-            var reason = e.Message;
-            var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut >= 0)
-                reason = reason[..cut];
+            var reason = ErrorReport.WithoutJsonPosition(e.Message);
             var column = e.BytePositionInLine is { } b ? $" at column {b + 1}" : "";
             throw new CliUsageException($"line {lineNumber}: not valid JSON{column}: {reason.Trim().TrimEnd('.')}");
         }
@@ -126,7 +123,7 @@ internal static class EntryJson
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException($"line {lineNumber}: {EntryValidator.ReasonOf(e)}");
+            throw new CliUsageException($"line {lineNumber}: {ErrorReport.WithoutJsonPosition(EntryValidator.ReasonOf(e))}");
         }
     }
 

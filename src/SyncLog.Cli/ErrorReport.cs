@@ -35,6 +35,16 @@ internal static class ErrorReport
         return exitCode;
     }
 
+    /// <summary>
+    /// <paramref name="reason"/> without the "LineNumber: 0 | BytePositionInLine: n." that System.Text.Json appends
+    /// (it counts inside one value, which means nothing to the person who typed it).
+    /// </summary>
+    public static string WithoutJsonPosition(string reason)
+    {
+        var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut < 0 ? reason : reason[..cut].TrimEnd().TrimEnd('.');
+    }
+
     /// <summary>The first line of <paramref name="message"/>, trimmed.</summary>
     public static string OneLine(string message)
     {

@@ -9,7 +9,7 @@ internal static class Replies
     public static T Expect<T>(object reply) => reply switch
     {
         T expected => expected,
-        InvalidRequest invalid => throw new CliUsageException(invalid.Reason),
+        InvalidRequest invalid => throw new CliUsageException(ErrorReport.WithoutJsonPosition(invalid.Reason)),
         _ => throw new CliRefusedException(Describe(reply)),
     };
 

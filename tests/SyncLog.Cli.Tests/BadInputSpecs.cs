@@ -22,6 +22,8 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--library is required", "stats")]
     [InlineData("--limit must be between 1 and 10000, got 0", "fetch", "--library", Library, "--limit", "0")]
     [InlineData("--change must be insert, update, delete or bulk_insert, got 'upsert'", "append", "--library", Library, "--device", "d", "--model", "tag", "--record", "r", "--change", "upsert", "--data", "{}")]
+    [InlineData("data must be valid JSON: 'x' is an invalid start of a value", "append", "--library", Library, "--device", "d", "--model", "tag", "--record", "r", "--change", "insert", "--data", "x")]
+    [InlineData("--since must be 0 or more, got -1", "export", "--library", Library, "--since", "-1")]
     [InlineData("history needs exactly one of", "history", "--library", Library, "--device", "d", "--from", "2026-01-01T00:00:00Z")]
     [InlineData("replicate needs exactly one of", "replicate", "--library", Library)]
     public void Bad_arguments_get_one_readable_line_and_exit_code_2(string expected, params string[] args)
@@ -88,5 +90,6 @@ public sealed class BadInputSpecs : IDisposable
         Assert.StartsWith("synclog: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", line, StringComparison.Ordinal);
     }
 }
