@@ -14,7 +14,7 @@ public sealed partial class JsonOutputSpecs : IDisposable
     [Fact]
     public void Fetch_latest_and_stats_json_carry_the_library_the_cursor_and_one_timestamp_format()
     {
-        Assert.Equal(0, _cli.Run("lead", "--library", _library, "--term", "1").ExitCode);
+        var lead = _cli.Run("lead", "--library", _library, "--term", "1", "--json", "--verbose");
         var emptyStats = _cli.Run("stats", "--library", _library, "--json");
         var emptyTable = _cli.Run("stats", "--library", _library);
         ImportSpecs.Append(_cli, _library, 3);
@@ -23,6 +23,9 @@ public sealed partial class JsonOutputSpecs : IDisposable
         var latest = _cli.Run("latest", "--library", _library, "--json");
         var stats = _cli.Run("stats", "--library", _library, "--json");
 
+        // The actor system's log goes to stderr, so '--json --verbose | jq' still reads one JSON document.
+        Assert.Equal(1, JsonDocument.Parse(lead.Stdout).RootElement.GetProperty("term").GetInt64());
+        Assert.Contains("laptop leads from term 1", lead.Stderr, StringComparison.Ordinal);
         var page = JsonDocument.Parse(fetch.Stdout).RootElement;
         Assert.Equal(_library, page.GetProperty("library_id").GetString());
         Assert.Equal(3, page.GetProperty("latest_sequence").GetInt64());
