@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Akka.Configuration;
 using SyncLog.Storage;
@@ -20,7 +21,7 @@ internal static class ErrorReport
         UnauthorizedAccessException => ($"permission denied: {OneLine(e.Message)}", ExitCodes.Refused),
         IOException => ($"I/O error: {OneLine(e.Message)}", ExitCodes.Refused),
         TimeoutException or Akka.Actor.AskTimeoutException => ("the sync log host did not answer in time", ExitCodes.Refused),
-        OperationCanceledException => ("interrupted", ExitCodes.Refused),
+        OperationCanceledException => ("interrupted (Ctrl-C)", ExitCodes.Refused),
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
         _ => ($"unexpected error ({e.GetType().Name}): {OneLine(e.Message)}", ExitCodes.Refused),
     };
@@ -56,6 +57,11 @@ internal static class ErrorReport
 
     private static class ErrorJson
     {
-        public static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+        public static readonly JsonSerializerOptions Options = new()
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            // Messages quote paths and values with ' and ": keep them readable; this is not HTML.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
     }
 }
