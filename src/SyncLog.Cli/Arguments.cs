@@ -14,7 +14,7 @@ internal static class Arguments
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException(EntryValidator.ReasonOf(e));
+            throw new CliUsageException(ErrorReport.WithoutJsonPosition(EntryValidator.ReasonOf(e)));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SyncLog.Storage;
@@ -5,11 +6,15 @@ using SyncLog.Storage;
 namespace SyncLog.Cli;
 
 /// <summary>
-/// The JSON form of entries on the command line (export, <c>--json</c>, <c>append --file</c>): one object per entry,
-/// keys named after the columns, <c>data</c> embedded as JSON rather than as a string.
+/// The JSON form of entries on the command line (export, <c>--json</c>, <c>append --file</c>, <c>replicate</c>): one
+/// object per entry, keys named after the columns, <c>data</c> embedded as JSON rather than as a string, timestamps
+/// as <see cref="UtcTimestamp"/> text.
 /// </summary>
 internal static class EntryJson
 {
+    /// <summary>The optional key of an entries-file line that names the line for resumable imports.</summary>
+    public const string IdempotencyKeyField = "idempotency_key";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 
     /// <summary>One entry as a single line of JSON.</summary>
@@ -39,31 +44,44 @@ internal static class EntryJson
 
     /// <summary>
     /// Reads one line of an entries file: <c>device_id</c>, <c>model_type</c>, <c>record_id</c>, <c>change_type</c> and
-    /// <c>data</c> are required; <c>timestamp</c> defaults to <paramref name="now"/>, <c>version</c> to 1.
+    /// <c>data</c> are required; <c>timestamp</c> defaults to <paramref name="now"/>, <c>version</c> to 1,
+    /// <c>idempotency_key</c> to <paramref name="defaultKey"/>. The entry is checked with the log's own rules, so every
+    /// error names the line and the field.
     /// </summary>
-    public static NewSyncLogEntry ParseNew(string line, int lineNumber, DateTimeOffset now)
+    public static NewSyncLogEntry ParseNew(string line, int lineNumber, DateTimeOffset now, string? defaultKey)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new CliUsageException($"line {lineNumber}: expected a JSON object");
-            return new NewSyncLogEntry(
-                DeviceId: RequiredString(root, "device_id", lineNumber),
-                Timestamp: root.TryGetProperty("timestamp", out var ts) ? ts.GetDateTimeOffset() : now,
-                ModelType: RequiredString(root, "model_type", lineNumber),
-                RecordId: RequiredString(root, "record_id", lineNumber),
-                ChangeType: ParseChange(RequiredString(root, "change_type", lineNumber), lineNumber),
-                Data: root.TryGetProperty("data", out var data)
-                    ? data.GetRawText()
-                    : throw new CliUsageException($"line {lineNumber}: 'data' is required"),
-                Version: root.TryGetProperty("version", out var version) ? version.GetInt64() : 1);
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
-        {
-            throw new CliUsageException($"line {lineNumber}: {e.Message}");
-        }
+        using var document = Parse(line, lineNumber);
+        var root = document.RootElement;
+        var entry = new NewSyncLogEntry(
+            DeviceId: RequiredString(root, "device_id", lineNumber),
+            Timestamp: OptionalTimestamp(root, lineNumber) ?? now,
+            ModelType: RequiredString(root, "model_type", lineNumber),
+            RecordId: RequiredString(root, "record_id", lineNumber),
+            ChangeType: ParseChange(RequiredString(root, "change_type", lineNumber), lineNumber),
+            Data: RequiredData(root, lineNumber),
+            Version: OptionalLong(root, "version", lineNumber) ?? 1,
+            IdempotencyKey: OptionalString(root, IdempotencyKeyField, lineNumber) ?? defaultKey);
+        Check(lineNumber, () => EntryValidator.Validate(entry, "entry"));
+        return entry;
+    }
+
+    /// <summary>Reads one line of an export (an entry with its <c>sequence</c>), for <c>replicate</c>.</summary>
+    public static SyncLogEntry ParseStored(string line, int lineNumber)
+    {
+        using var document = Parse(line, lineNumber);
+        var root = document.RootElement;
+        var entry = new SyncLogEntry(
+            Id: 0,
+            Sequence: OptionalLong(root, "sequence", lineNumber) ?? throw Field(lineNumber, "sequence", "is required"),
+            DeviceId: RequiredString(root, "device_id", lineNumber),
+            Timestamp: OptionalTimestamp(root, lineNumber) ?? throw Field(lineNumber, "timestamp", "is required"),
+            ModelType: RequiredString(root, "model_type", lineNumber),
+            RecordId: RequiredString(root, "record_id", lineNumber),
+            ChangeType: ParseChange(RequiredString(root, "change_type", lineNumber), lineNumber),
+            Version: OptionalLong(root, "version", lineNumber) ?? 1,
+            Data: RequiredData(root, lineNumber));
+        Check(lineNumber, () => EntryValidator.ValidateStored(entry, "entry"));
+        return entry;
     }
 
     /// <summary>Parses <c>insert</c>, <c>update</c>, <c>delete</c> or <c>bulk_insert</c>, or fails with what is allowed.</summary>
@@ -71,10 +89,90 @@ internal static class EntryJson
         ChangeTypeText.TryParse(text, out var change)
             ? change
             : throw new CliUsageException(
-                $"{(lineNumber is { } n ? $"line {n}: " : "")}change must be insert, update, delete or bulk_insert, got '{text}'");
+                $"{(lineNumber is { } n ? $"line {n}: " : "")}change_type must be insert, update, delete or bulk_insert, got '{text}'");
+
+    private static JsonDocument Parse(string line, int lineNumber)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            // JsonException's message ends in "LineNumber: 0 | BytePositionInLine: n."; say it in the file's terms.
+            var reason = ErrorReport.WithoutJsonPosition(e.Message);
+            var column = e.BytePositionInLine is { } b ? $" at column {b + 1}" : "";
+            throw new CliUsageException($"line {lineNumber}: not valid JSON{column}: {reason.Trim().TrimEnd('.')}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new CliUsageException($"line {lineNumber}: expected a JSON object, got {Kind(document.RootElement)}");
+        }
+
+        return document;
+    }
+
+    private static void Check(int lineNumber, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"line {lineNumber}: {ErrorReport.WithoutJsonPosition(EntryValidator.ReasonOf(e))}");
+        }
+    }
 
     private static string RequiredString(JsonElement root, string name, int lineNumber) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : throw new CliUsageException($"line {lineNumber}: '{name}' is required and must be a string");
+        OptionalString(root, name, lineNumber) ?? throw Field(lineNumber, name, "is required");
+
+    private static string? OptionalString(JsonElement root, string name, int lineNumber)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw Field(lineNumber, name, $"must be a string, got {Kind(value)}");
+    }
+
+    private static long? OptionalLong(JsonElement root, string name, int lineNumber)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? number
+            : throw Field(lineNumber, name, $"must be a whole number, got {Kind(value)} {Shorten(value.GetRawText())}");
+    }
+
+    private static DateTimeOffset? OptionalTimestamp(JsonElement root, int lineNumber)
+    {
+        if (!root.TryGetProperty("timestamp", out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            return parsed.ToUniversalTime();
+        throw Field(lineNumber, "timestamp", $"must be an ISO 8601 date and time such as 2026-11-24T09:30:00Z, got {Shorten(value.GetRawText())}");
+    }
+
+    private static string RequiredData(JsonElement root, int lineNumber) =>
+        root.TryGetProperty("data", out var data) ? data.GetRawText() : throw Field(lineNumber, "data", "is required");
+
+    private static CliUsageException Field(int lineNumber, string name, string problem) =>
+        new($"line {lineNumber}: '{name}' {problem}");
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
 }

@@ -25,7 +25,7 @@ internal sealed class GlobalOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON for scripts instead of tables", Recursive = true };
 
-    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Show the actor system's log", Recursive = true };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Name the data dir used and show the actor system's log, both on stderr", Recursive = true };
 
     public void AddTo(RootCommand root)
     {

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using Akka.Configuration;
 using Spectre.Console;
 using SyncLog.Cli;
 using SyncLog.Cli.Commands;
-using SyncLog.Storage;
 
 // Piped output is read by scripts and pagers, not a terminal of 80 columns: do not wrap tables.
 if (Console.IsOutputRedirected)
@@ -15,40 +13,32 @@ var root = new RootCommand("synclog: inspect, feed and measure per-library sync 
 {
     DemoCommand.Create(cli),
     LeadCommand.Create(cli),
+    LeaderCommand.Create(cli),
     AppendCommand.Create(cli),
     FetchCommand.Create(cli),
+    HistoryCommand.Create(cli),
     LatestCommand.Create(cli),
     TailCommand.Create(cli),
     VacuumCommand.Create(cli),
     StatsCommand.Create(cli),
     ExportCommand.Create(cli),
+    ReplicateCommand.Create(cli),
 };
 options.AddTo(root);
 
-var parse = root.Parse(args);
+// Response files are off: a value such as '--record @alice' is that text, not a file to expand.
+var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+var json = args.Contains("--json", StringComparer.Ordinal);
 if (parse.Errors.Count > 0)
-{
-    Console.Error.WriteLine($"synclog: {parse.Errors[0].Message} (see 'synclog --help')");
-    return ExitCodes.Usage;
-}
+    return ErrorReport.Write(ParseErrors.Describe(root, parse), ExitCodes.Usage, json);
 
 try
 {
     // Our own handlers below turn errors into one line and an exit code, instead of a stack trace.
     return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (CliUsageException e)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"synclog: {e.Message}");
-    return ExitCodes.Usage;
-}
-catch (ConfigurationException e)
-{
-    Console.Error.WriteLine($"synclog: configuration: {e.Message}");
-    return ExitCodes.Usage;
-}
-catch (Exception e) when (e is CliRefusedException or SyncLogOpenException)
-{
-    Console.Error.WriteLine($"synclog: {e.Message}");
-    return ExitCodes.Refused;
+    var (message, code) = ErrorReport.Classify(e);
+    return ErrorReport.Write(message, code, json);
 }

@@ -9,7 +9,7 @@ internal static class Replies
     public static T Expect<T>(object reply) => reply switch
     {
         T expected => expected,
-        InvalidRequest invalid => throw new CliUsageException(invalid.Reason),
+        InvalidRequest invalid => throw new CliUsageException(ErrorReport.WithoutJsonPosition(invalid.Reason)),
         _ => throw new CliRefusedException(Describe(reply)),
     };
 
@@ -18,10 +18,14 @@ internal static class Replies
     {
         NotLeader { LeaderDeviceId: null } n => $"this device does not lead library {n.LibraryId} (no leader yet); run 'synclog lead --library {n.LibraryId} --term 1' first",
         NotLeader n => $"this device does not lead library {n.LibraryId}; {n.LeaderDeviceId} leads at term {n.Term}",
-        StaleTerm s => $"term {s.RequestedTerm} is not current for library {s.LibraryId}; {s.CurrentLeaderDeviceId ?? "nobody"} leads at term {s.CurrentTerm}",
+        StaleTerm s when s.RequestedTerm == s.CurrentTerm =>
+            $"term {s.CurrentTerm} of library {s.LibraryId} already has a leader ({s.CurrentLeaderDeviceId ?? "nobody"}); a new leader needs a term above {s.CurrentTerm}",
+        StaleTerm s =>
+            $"term {s.RequestedTerm} is older than library {s.LibraryId}'s current term {s.CurrentTerm} ({s.CurrentLeaderDeviceId ?? "nobody"} leads); a new leader needs a term above {s.CurrentTerm}",
+        LibraryNotFound n => DataDirCheck.UnknownLibrary(n.LibraryId, n.FilePath),
         StorageFailure f => $"storage failure for library {f.LibraryId}: {f.Reason}",
         Overloaded o => $"library {o.LibraryId} is overloaded ({o.PendingAppends} appends waiting); retry later",
         ReplicationRefused r => $"replication refused for library {r.LibraryId}: {r.Reason} (local latest sequence {r.LocalLatestSequence})",
-        _ => $"unexpected reply {reply.GetType().Name}",
+        _ => $"unexpected reply {reply.GetType().Name} from the sync log host",
     };
 }

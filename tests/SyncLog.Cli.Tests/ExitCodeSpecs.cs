@@ -58,7 +58,7 @@ public sealed class ExitCodeSpecs : IDisposable
         var run = _cli.Run("lead", "--library", _library, "--term", "4", "--leader", "phone");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("term 4 is not current", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("term 4 is older than library " + _library + "'s current term 5 (laptop leads)", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,11 +74,12 @@ public sealed class ExitCodeSpecs : IDisposable
     }
 
     [Fact]
-    public void The_demo_runs_to_completion_and_verifies_itself()
+    public void The_demo_runs_to_completion_verifies_itself_and_warns_which_data_dir_it_writes()
     {
-        var run = Synclog.RunIn(null, "demo", "--temp");
+        var run = _cli.Run("demo");
 
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains($"the demo writes a library into {_cli.DataDir}; use --temp", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("demo verified", run.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", run.Stdout, StringComparison.Ordinal);
     }

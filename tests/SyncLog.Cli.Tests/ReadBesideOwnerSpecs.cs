@@ -49,38 +49,59 @@ public sealed class ReadBesideOwnerSpecs : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Tail_follow_prints_entries_as_the_owner_commits_them()
+    public async Task Tail_follow_prints_entries_as_the_owner_commits_them_as_json_lines_or_as_plain_lines()
     {
         await AppendAsync(2);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "synclog.dll"), "tail", "--library", _library.ToString(),
-                     "--follow", "--interval", "1s", "--json", "--data-dir", _cli.DataDir })
-            start.ArgumentList.Add(arg);
-        using var tail = Process.Start(start)!;
+        using var json = StartTail("--json");
+        using var lines = StartTail();
         try
         {
-            var seen = new List<long>();
-            await ReadSequencesAsync(tail, seen, until: 2);
+            var seenJson = new List<long>();
+            var seenLines = new List<long>();
+            await ReadSequencesAsync(json, seenJson, until: 2, JsonSequence);
+            await ReadSequencesAsync(lines, seenLines, until: 2, LineSequence);
             await AppendAsync(3);
-            await ReadSequencesAsync(tail, seen, until: 5);
+            await ReadSequencesAsync(json, seenJson, until: 5, JsonSequence);
+            await ReadSequencesAsync(lines, seenLines, until: 5, LineSequence);
 
-            Assert.Equal([1L, 2, 3, 4, 5], seen);
+            Assert.Equal([1L, 2, 3, 4, 5], seenJson);
+            // Table mode prints each entry once, as a line, not a table reprinted per poll.
+            Assert.Equal([1L, 2, 3, 4, 5], seenLines);
         }
         finally
         {
-            tail.Kill(entireProcessTree: true);
-            await tail.WaitForExitAsync();
+            foreach (var tail in new[] { json, lines })
+            {
+                tail.Kill(entireProcessTree: true);
+                await tail.WaitForExitAsync();
+            }
         }
     }
 
-    private static async Task ReadSequencesAsync(Process tail, List<long> seen, long until)
+    private Process StartTail(params string[] more)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "synclog.dll"), "tail", "--library", _library.ToString(),
+                     "--follow", "--interval", "1s", "--data-dir", _cli.DataDir }.Concat(more))
+            start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    private static long? JsonSequence(string line) => JsonDocument.Parse(line).RootElement.GetProperty("sequence").GetInt64();
+
+    // The header line ("     seq  time ...") has no number in front.
+    private static long? LineSequence(string line) =>
+        long.TryParse(line.AsSpan().TrimStart()[..line.AsSpan().TrimStart().IndexOf(' ')], out var sequence) ? sequence : null;
+
+    private static async Task ReadSequencesAsync(Process tail, List<long> seen, long until, Func<string, long?> sequenceOf)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (seen.Count == 0 || seen[^1] < until)
         {
             var line = await tail.StandardOutput.ReadLineAsync(timeout.Token)
                        ?? throw new InvalidOperationException("tail exited: " + await tail.StandardError.ReadToEndAsync());
-            seen.Add(JsonDocument.Parse(line).RootElement.GetProperty("sequence").GetInt64());
+            if (sequenceOf(line) is { } sequence)
+                seen.Add(sequence);
         }
     }
 

@@ -14,7 +14,15 @@ public sealed class Synclog : IDisposable
 
     public CliRun Run(params string[] args) => RunIn(DataDir, args);
 
-    public static CliRun RunIn(string? dataDir, params string[] args)
+    /// <summary>Runs with <paramref name="stdin"/> as standard input (for <c>--file -</c>).</summary>
+    public CliRun RunWithInput(byte[] stdin, params string[] args) => RunIn(DataDir, args, stdin);
+
+    public static CliRun RunIn(string? dataDir, params string[] args) => RunIn(dataDir, args, stdin: null);
+
+    /// <summary>Runs with exactly <paramref name="args"/>: no data dir or host device added.</summary>
+    public static CliRun RunExactly(params string[] args) => RunIn(null, args, stdin: null, addDevice: false);
+
+    private static CliRun RunIn(string? dataDir, string[] args, byte[]? stdin, bool addDevice = true)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -31,10 +39,17 @@ public sealed class Synclog : IDisposable
             start.ArgumentList.Add(dataDir);
         }
 
-        start.ArgumentList.Add("--host-device");
-        start.ArgumentList.Add("laptop");
+        if (addDevice)
+        {
+            start.ArgumentList.Add("--host-device");
+            start.ArgumentList.Add("laptop");
+        }
+
         start.Environment.Remove("SYNCLOG_DATA_DIR");
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+            process.StandardInput.BaseStream.Write(stdin);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))

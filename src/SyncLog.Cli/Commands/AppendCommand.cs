@@ -4,11 +4,13 @@ using SyncLog.Storage;
 
 namespace SyncLog.Cli.Commands;
 
-/// <summary><c>synclog append</c>: appends one entry from options, or many from a JSON Lines file, as the leader.</summary>
+/// <summary>
+/// <c>synclog append</c>: appends one entry from options, or many from a JSON Lines file, as the leader. A file is
+/// checked whole before anything is written and committed in one transaction; every line carries an idempotency key,
+/// so running the same import again after an interruption commits nothing twice.
+/// </summary>
 internal static class AppendCommand
 {
-    private const int FileBatchSize = 1000;
-
     public static Command Create(CliHost cli)
     {
         var library = CommonOptions.Library();
@@ -18,19 +20,46 @@ internal static class AppendCommand
         var change = new Option<string?>("--change") { Description = "insert, update, delete or bulk_insert" };
         var data = new Option<string?>("--data") { Description = "The change's JSON payload" };
         var version = new Option<long>("--version") { Description = "Record version (>= 1)", DefaultValueFactory = _ => 1 };
-        var file = new Option<FileInfo?>("--file") { Description = "A JSON Lines file of entries to append instead" };
+        var file = new Option<string?>("--file")
+        {
+            Description = "A JSON Lines file of entries to append instead (- for standard input); all or nothing, resumable",
+        };
         var command = new Command("append", "Append entries to a library this device leads")
         {
             library, device, model, record, change, data, version, file,
         };
-        command.SetAction((parse, _) =>
+        command.SetAction((parse, ct) =>
         {
             var id = parse.GetValue(library);
-            var entriesFile = parse.GetValue(file);
-            IReadOnlyList<NewSyncLogEntry> entries = entriesFile is not null
-                ? ReadFile(entriesFile)
-                : [FromOptions(parse, device, model, record, change, data, version)];
-            return cli.RunAsync(parse, host => AppendAsync(host, id, entries, cli.Json(parse)));
+            if (parse.GetValue(file) is { } path)
+            {
+                var mixed = new Option[] { device, model, record, change, data, version }
+                    .Where(o => parse.GetResult(o) is { Implicit: false })
+                    .Select(o => o.Name)
+                    .ToList();
+                if (mixed.Count > 0)
+                    throw new CliUsageException($"--file takes every field from the file; leave out {string.Join(", ", mixed)}");
+                if (path.Length == 0)
+                    throw new CliUsageException("--file must not be empty (use - for standard input)");
+                var input = EntriesFile.Read(path);
+                var now = DateTimeOffset.UtcNow;
+                // Checked whole before the host starts: a bad line anywhere means nothing is written.
+                var entries = input.Lines
+                    .Select(l => EntryJson.ParseNew(l.Text, l.Number, now, $"synclog-import:{input.ContentHash}:{l.Number}"))
+                    .ToList();
+                return cli.RunAsync(parse, host => ImportAsync(host, id, input, entries, cli.Json(parse), ct));
+            }
+
+            var entry = FromOptions(parse, device, model, record, change, data, version);
+            return cli.RunAsync(parse, async host =>
+            {
+                var sequence = Replies.Expect<BatchAppended>(await host.AskAsync(new AppendBatch(id, [entry]), ct: ct)).Sequences[0];
+                if (cli.Json(parse))
+                    Output.WriteJson(new { library_id = id, sequences = new[] { sequence } });
+                else
+                    Console.WriteLine($"appended at sequence {sequence}");
+                return ExitCodes.Ok;
+            });
         });
         return command;
     }
@@ -42,48 +71,65 @@ internal static class AppendCommand
             ? value
             : throw new CliUsageException($"{option.Name} is required (or use --file)");
 
-        return new NewSyncLogEntry(Required(device), DateTimeOffset.UtcNow, Required(model), Required(record),
-            EntryJson.ParseChange(Required(change)), Required(data), parse.GetValue(version));
+        var entry = new NewSyncLogEntry(Required(device), DateTimeOffset.UtcNow, Required(model), Required(record),
+            ChangeTypeOption(Required(change)), Required(data), parse.GetValue(version));
+        Arguments.Check(() => EntryValidator.Validate(entry, "entry"));
+        return entry;
     }
 
-    private static List<NewSyncLogEntry> ReadFile(FileInfo file)
+    private static ChangeType ChangeTypeOption(string text) =>
+        ChangeTypeText.TryParse(text, out var change)
+            ? change
+            : throw new CliUsageException($"--change must be insert, update, delete or bulk_insert, got '{text}'");
+
+    private static async Task<int> ImportAsync(SyncLogHost host, Guid library, EntriesFile input,
+        List<NewSyncLogEntry> entries, bool json, CancellationToken ct)
     {
-        if (!file.Exists)
-            throw new CliUsageException($"entries file '{file.FullName}' does not exist");
-        var now = DateTimeOffset.UtcNow;
-        var entries = new List<NewSyncLogEntry>();
-        var number = 0;
-        foreach (var line in File.ReadLines(file.FullName))
+        // Asking a library that has no log yet would open (create) it even if the append is then refused.
+        var before = File.Exists(SyncLogDb.PathFor(library, host.Settings.DataDir))
+            ? Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(library), ct: ct)).Sequence
+            : 0;
+        // One AppendBatch is one transaction: the import commits whole or not at all. Ctrl-C before the reply may still
+        // leave it committed; the idempotency keys make a second run report that instead of writing it again.
+        object reply;
+        try
         {
-            number++;
-            if (!string.IsNullOrWhiteSpace(line))
-                entries.Add(EntryJson.ParseNew(line, number, now));
+            reply = await Output.WithProgressAsync($"appending {entries.Count} entries", 1, json,
+                async _ => await host.AskAsync(new AppendBatch(library, entries), TimeSpan.FromMinutes(10), ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new CliRefusedException(
+                $"interrupted: the import of {input.Name} committed all of its {entries.Count} entries or none; run the same command again to finish it (entries already committed are not written twice)");
         }
 
-        return entries.Count > 0 ? entries : throw new CliUsageException($"entries file '{file.FullName}' holds no entries");
-    }
-
-    private static async Task<int> AppendAsync(SyncLogHost host, Guid library, IReadOnlyList<NewSyncLogEntry> entries, bool json)
-    {
-        var sequences = await Output.WithProgressAsync($"appending {entries.Count} entries", entries.Count, json, async progress =>
-        {
-            var all = new List<long>(entries.Count);
-            foreach (var chunk in entries.Chunk(FileBatchSize))
-            {
-                var reply = await host.AskAsync(new AppendBatch(library, chunk));
-                all.AddRange(Replies.Expect<BatchAppended>(reply).Sequences);
-                progress(all.Count);
-            }
-
-            return all;
-        });
+        var sequences = Replies.Expect<BatchAppended>(reply).Sequences;
+        var earlier = sequences.Count(s => s <= before);
+        var added = sequences.Count - earlier;
 
         if (json)
-            Output.WriteJson(new { library_id = library, sequences });
-        else if (sequences.Count == 1)
-            Console.WriteLine($"appended at sequence {sequences[0]}");
+        {
+            Output.WriteJson(new
+            {
+                library_id = library,
+                appended = added,
+                already_committed = earlier,
+                first_sequence = sequences.Min(),
+                last_sequence = sequences.Max(),
+                sequences,
+            });
+        }
+        else if (earlier == 0)
+        {
+            Console.WriteLine(sequences.Count == 1
+                ? $"appended at sequence {sequences[0]}"
+                : $"appended {sequences.Count} entries at sequences {sequences[0]}..{sequences[^1]}");
+        }
         else
-            Console.WriteLine($"appended {sequences.Count} entries at sequences {sequences[0]}..{sequences[^1]}");
+        {
+            Console.WriteLine($"appended {added} entries; {earlier} of {input.Name} were already committed by an earlier run (idempotency keys), not written again");
+        }
+
         return ExitCodes.Ok;
     }
 }

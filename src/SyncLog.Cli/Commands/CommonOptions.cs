@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SyncLog.Storage;
 
 namespace SyncLog.Cli.Commands;
 
@@ -9,7 +10,7 @@ internal static class CommonOptions
 
     public static Option<int> Limit(int defaultValue) => new("--limit")
     {
-        Description = "Most entries to return (1 to 10000)",
+        Description = $"Most entries to return (1 to {SyncLogDb.MaxFetchLimit})",
         DefaultValueFactory = _ => defaultValue,
     };
 
@@ -18,4 +19,13 @@ internal static class CommonOptions
         Description = "Return entries after this sequence",
         DefaultValueFactory = _ => 0,
     };
+
+    /// <summary>Checks <c>--since</c> and <c>--limit</c> with the log's own rules, before any host starts.</summary>
+    public static void CheckPage(long since, int limit)
+    {
+        if (since < 0)
+            throw new CliUsageException($"--since must be 0 or more, got {since}");
+        if (limit is < 1 or > SyncLogDb.MaxFetchLimit)
+            throw new CliUsageException($"--limit must be between 1 and {SyncLogDb.MaxFetchLimit}, got {limit}");
+    }
 }

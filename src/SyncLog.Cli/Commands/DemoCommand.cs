@@ -20,8 +20,13 @@ internal static class DemoCommand
             try
             {
                 var overrides = cli.Overrides(parse, tempDir);
-                var dataDir = SyncLogSettings.FromConfig(SyncLogConfig.Build(overrides)).DataDir;
+                var dataDir = cli.Settings(parse, tempDir).DataDir;
+                DataDirCheck.RequireWritable(dataDir);
                 var json = cli.Json(parse);
+                if (tempDir is null)
+                    Console.Error.WriteLine($"synclog: the demo writes a library into {dataDir}; use --temp for a throwaway data dir");
+                else if (cli.Verbose(parse))
+                    Console.Error.WriteLine($"synclog: data dir {dataDir} (temporary)");
                 var scenario = new DemoScenario(dataDir, overrides, line =>
                 {
                     if (!json)

@@ -12,16 +12,19 @@ internal static class ExportCommand
     {
         var library = CommonOptions.Library();
         var since = new Option<long?>("--since") { Description = "Export entries after this sequence (default: all that are still stored)" };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "File to write (default: standard output)" };
+        var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
         var command = new Command("export", "Export entries as JSON Lines") { library, since, output };
-        command.SetAction((parse, ct) => cli.ReadAsync(parse, async host =>
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(since) is < 0)
+                throw new CliUsageException($"--since must be 0 or more, got {parse.GetValue(since)}");
+            var file = parse.GetValue(output) is { } path ? CheckOutput(path) : null;
+            return cli.ReadAsync(parse, async host =>
         {
             var id = parse.GetValue(library);
-            var file = parse.GetValue(output);
+            CliHost.RequireLibrary(host, id);
             var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
-            await using var writer = file is null
-                ? new StreamWriter(Console.OpenStandardOutput())
-                : new StreamWriter(file.FullName, append: false);
+            await using var writer = file is null ? new StreamWriter(Console.OpenStandardOutput()) : new StreamWriter(Open(file, FileMode.Create));
             var explicitSince = parse.GetValue(since);
             var from = explicitSince ?? 0;
             if (explicitSince is null)
@@ -52,9 +55,43 @@ internal static class ExportCommand
                 }
             });
             if (file is not null)
-                Console.Error.WriteLine($"exported {written} entries to {file.FullName}");
+                Console.Error.WriteLine($"exported {written} entries to {file}");
             return ExitCodes.Ok;
-        }));
+        });
+        });
         return command;
+    }
+
+    // Checked before the host starts, so a wrong path is one line and exit 2, never a stack trace.
+    private static string CheckOutput(string path)
+    {
+        if (path.Length == 0)
+            throw new CliUsageException("--output must not be empty (leave it out to write to standard output)");
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new CliUsageException($"--output '{full}' is a directory; name a file in it");
+        var dir = Path.GetDirectoryName(full)!;
+        if (File.Exists(dir))
+            throw new CliUsageException($"--output '{full}': '{dir}' is a file, not a directory");
+        if (!Directory.Exists(dir))
+            throw new CliUsageException($"--output '{full}': directory '{dir}' does not exist");
+        // Probe now, leaving nothing behind: the file itself is only written once the library is known to exist.
+        var existed = File.Exists(full);
+        Open(full, FileMode.OpenOrCreate).Dispose();
+        if (!existed)
+            File.Delete(full);
+        return full;
+    }
+
+    private static FileStream Open(string file, FileMode mode)
+    {
+        try
+        {
+            return new FileStream(file, mode, FileAccess.Write);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CliUsageException($"--output '{file}' cannot be written: {ErrorReport.OneLine(e.Message)}");
+        }
     }
 }

@@ -13,36 +13,32 @@ internal static class FetchCommand
         var since = CommonOptions.Since();
         var limit = CommonOptions.Limit(100);
         var command = new Command("fetch", "Fetch entries after a sequence") { library, since, limit };
-        command.SetAction((parse, _) =>
+        command.SetAction((parse, ct) =>
         {
             var request = new FetchSince(parse.GetValue(library), parse.GetValue(since), parse.GetValue(limit));
-            Arguments.Check(() =>
+            CommonOptions.CheckPage(request.Sequence, request.Limit);
+            return cli.ReadAsync(parse, async host =>
             {
-                EntryValidator.RequireSequence(request.Sequence, "since");
-                EntryValidator.RequireLimit(request.Limit, "limit");
+                CliHost.RequireLibrary(host, request.LibraryId);
+                var result = Replies.Expect<Fetched>(await host.AskAsync(request, ct: ct)).Result;
+                if (cli.Json(parse))
+                {
+                    Output.WriteEntriesJson(request.LibraryId, request.Sequence, result);
+                }
+                else if (result.IsTruncated)
+                {
+                    Console.WriteLine($"entries after {request.Sequence} were vacuumed (through {result.VacuumedThroughSequence}); resync, then fetch --since {result.VacuumedThroughSequence}");
+                }
+                else
+                {
+                    Output.WriteEntriesTable(result.Entries);
+                    Console.WriteLine($"{result.Entries.Count} entries; latest sequence {result.LatestSequence}" +
+                                      (result.HasMore ? $"; more to fetch with --since {result.Entries[^1].Sequence}" : ""));
+                }
+
+                return ExitCodes.Ok;
             });
-            return cli.ReadAsync(parse, host => FetchAsync(host, request, cli.Json(parse)));
         });
         return command;
-    }
-
-    private static async Task<int> FetchAsync(SyncLogHost host, FetchSince request, bool json)
-    {
-        var result = Replies.Expect<Fetched>(await host.AskAsync(request)).Result;
-        if (json)
-        {
-            Output.WriteEntriesJson(result);
-        }
-        else if (result.IsTruncated)
-        {
-            Console.WriteLine($"entries after {request.Sequence} were vacuumed (through {result.VacuumedThroughSequence}); resync, then fetch --since {result.VacuumedThroughSequence}");
-        }
-        else
-        {
-            Output.WriteEntriesTable(result.Entries);
-            Console.WriteLine($"{result.Entries.Count} entries; latest sequence {result.LatestSequence}{(result.HasMore ? "; more to fetch" : "")}");
-        }
-
-        return ExitCodes.Ok;
     }
 }

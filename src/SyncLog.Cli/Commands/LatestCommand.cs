@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using SyncLog.Actors;
-using SyncLog.Storage;
 
 namespace SyncLog.Cli.Commands;
 
@@ -12,20 +11,30 @@ internal static class LatestCommand
     {
         var library = new Option<Guid?>("--library") { Description = "The library's UUID (default: every library in the data dir)" };
         var command = new Command("latest", "Show the latest sequence") { library };
-        command.SetAction((parse, _) => cli.ReadAsync(parse, async host =>
+        command.SetAction((parse, ct) => cli.ReadAsync(parse, async host =>
         {
-            var ids = parse.GetValue(library) is { } one ? [one] : LibrariesIn(host.Settings.DataDir);
+            if (parse.GetValue(library) is { } one)
+            {
+                CliHost.RequireLibrary(host, one);
+                var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(one), ct: ct)).Sequence;
+                if (cli.Json(parse))
+                    Output.WriteJson(new { library_id = one, latest_sequence = latest });
+                else
+                    Console.WriteLine(latest);
+                return ExitCodes.Ok;
+            }
+
             var rows = new List<(Guid Library, long Latest)>();
-            foreach (var id in ids)
-                rows.Add((id, Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id))).Sequence));
+            foreach (var id in DataDirCheck.Libraries(host.Settings.DataDir))
+                rows.Add((id, Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence));
 
             if (cli.Json(parse))
             {
                 Output.WriteJson(rows.Select(r => new { library_id = r.Library, latest_sequence = r.Latest }));
             }
-            else if (parse.GetValue(library) is not null)
+            else if (rows.Count == 0)
             {
-                Console.WriteLine(rows[0].Latest);
+                Console.WriteLine($"no libraries in {host.Settings.DataDir}");
             }
             else
             {
@@ -38,19 +47,5 @@ internal static class LatestCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Libraries with a log under <paramref name="dataDir"/>, by folder name.</summary>
-    public static List<Guid> LibrariesIn(string dataDir)
-    {
-        var root = Path.Combine(dataDir, "libraries");
-        if (!Directory.Exists(root))
-            return [];
-        return Directory.EnumerateDirectories(root)
-            .Select(d => (Dir: d, Ok: Guid.TryParse(Path.GetFileName(d), out var id), Id: id))
-            .Where(x => x.Ok && File.Exists(Path.Combine(x.Dir, SyncLogDb.FileName)))
-            .Select(x => x.Id)
-            .Order()
-            .ToList();
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using SyncLog.Actors;
-using SyncLog.Storage;
 
 namespace SyncLog.Cli.Commands;
 
@@ -13,17 +12,20 @@ internal static class StatsCommand
     {
         var library = CommonOptions.Library();
         var command = new Command("stats", "Show what a library's log holds") { library };
-        command.SetAction((parse, _) => cli.ReadAsync(parse, async host =>
+        command.SetAction((parse, ct) => cli.ReadAsync(parse, async host =>
         {
             var id = parse.GetValue(library);
-            var stats = Replies.Expect<Stats>(await host.AskAsync(new GetStats(id))).Value;
+            CliHost.RequireLibrary(host, id);
+            var stats = Replies.Expect<Stats>(await host.AskAsync(new GetStats(id), ct: ct)).Value;
+            // An empty log has no oldest entry: say so (null, '-') rather than show sequence 0.
+            long? oldest = stats.Count > 0 ? stats.OldestSequence : null;
             if (cli.Json(parse))
             {
                 Output.WriteJson(new
                 {
                     library_id = id,
                     entries = stats.Count,
-                    oldest_sequence = stats.OldestSequence,
+                    oldest_sequence = oldest,
                     latest_sequence = stats.LatestSequence,
                     vacuumed_through_sequence = stats.VacuumedThroughSequence,
                     oldest_timestamp = stats.OldestTimestamp,
@@ -36,12 +38,12 @@ internal static class StatsCommand
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("library " + id, "");
             table.AddRow("entries", Number(stats.Count));
-            table.AddRow("oldest sequence", Number(stats.OldestSequence));
+            table.AddRow("oldest sequence", oldest is { } o ? Number(o) : "-");
             table.AddRow("latest sequence", Number(stats.LatestSequence));
-            table.AddRow("vacuumed through", Number(stats.VacuumedThroughSequence));
-            table.AddRow("oldest time (UTC)", stats.OldestTimestamp is { } o ? UtcTimestamp.ToText(o) : "-");
-            table.AddRow("newest time (UTC)", stats.NewestTimestamp is { } n ? UtcTimestamp.ToText(n) : "-");
-            table.AddRow("file size", $"{stats.FileSizeBytes / 1024.0:N1} KiB");
+            table.AddRow("vacuumed through", stats.VacuumedThroughSequence > 0 ? Number(stats.VacuumedThroughSequence) : "-");
+            table.AddRow("oldest time", Output.Time(stats.OldestTimestamp) ?? "-");
+            table.AddRow("newest time", Output.Time(stats.NewestTimestamp) ?? "-");
+            table.AddRow("file size", Output.Size(stats.FileSizeBytes));
             foreach (var (model, count) in stats.CountsByModel)
                 table.AddRow($"  {Markup.Escape(model)}", Number(count));
             AnsiConsole.Write(table);

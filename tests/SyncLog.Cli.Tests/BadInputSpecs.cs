@@ -1,0 +1,95 @@
+namespace SyncLog.Cli.Tests;
+
+/// <summary>Every bad input gets one line on stderr and exit 2 (or 1 for an unusable data dir), never a stack trace or a hang.</summary>
+public sealed class BadInputSpecs : IDisposable
+{
+    private const string Library = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+    private readonly Synclog _cli = new();
+
+    public BadInputSpecs() => Directory.CreateDirectory(_cli.DataDir);
+
+    public void Dispose() => _cli.Dispose();
+
+    [Theory]
+    [InlineData("unknown command 'frobnicate'", "frobnicate")]
+    [InlineData("--older-than must be between 1s and 36500d, got '999999999d'", "vacuum", "--library", Library, "--older-than", "999999999d")]
+    [InlineData("--older-than must be between 1s and 36500d, got '3000000d'", "vacuum", "--library", Library, "--older-than", "3000000d")]
+    [InlineData("--older-than must be between 1s and 36500d", "vacuum", "--library", Library, "--older-than", "3000000d", "--dry-run")]
+    [InlineData("--interval must be between 1s and 1d, got '999999999d'", "tail", "--library", Library, "--follow", "--interval", "999999999d")]
+    [InlineData("--interval must be between 1s and 1d, got '0s'", "tail", "--library", Library, "--follow", "--interval", "0s")]
+    [InlineData("--library must be a library UUID", "latest", "--library", "not-a-guid")]
+    [InlineData("--term must be a whole number, got 'two'", "lead", "--library", Library, "--term", "two")]
+    [InlineData("--library is required", "stats")]
+    [InlineData("--limit must be between 1 and 10000, got 0", "fetch", "--library", Library, "--limit", "0")]
+    [InlineData("--change must be insert, update, delete or bulk_insert, got 'upsert'", "append", "--library", Library, "--device", "d", "--model", "tag", "--record", "r", "--change", "upsert", "--data", "{}")]
+    [InlineData("data must be valid JSON: 'x' is an invalid start of a value", "append", "--library", Library, "--device", "d", "--model", "tag", "--record", "r", "--change", "insert", "--data", "x")]
+    [InlineData("--since must be 0 or more, got -1", "export", "--library", Library, "--since", "-1")]
+    [InlineData("history needs exactly one of", "history", "--library", Library, "--device", "d", "--from", "2026-01-01T00:00:00Z")]
+    [InlineData("replicate needs exactly one of", "replicate", "--library", Library)]
+    public void Bad_arguments_get_one_readable_line_and_exit_code_2(string expected, params string[] args)
+    {
+        var run = _cli.Run(args);
+
+        AssertOneLine(run, 2, expected);
+    }
+
+    [Fact]
+    public void Empty_data_dir_and_host_device_are_refused_rather_than_replaced_by_defaults()
+    {
+        AssertOneLine(Synclog.RunExactly("latest", "--data-dir", ""), 2, "--data-dir must not be empty");
+        AssertOneLine(Synclog.RunExactly("latest", "--data-dir", _cli.DataDir, "--host-device", " "), 2, "--host-device must not be empty");
+    }
+
+    [Fact]
+    public void Export_output_paths_that_cannot_be_written_are_reported_before_anything_runs()
+    {
+        var missing = Path.Combine(_cli.DataDir, "no-such-dir", "out.jsonl");
+
+        AssertOneLine(_cli.Run("export", "--library", Library, "-o", missing), 2, "does not exist");
+        AssertOneLine(_cli.Run("export", "--library", Library, "-o", _cli.DataDir), 2, "is a directory");
+        // Not even root may create files in /proc.
+        AssertOneLine(_cli.Run("export", "--library", Library, "-o", "/proc/synclog-export.jsonl"), 2, "cannot be written");
+    }
+
+    [Fact]
+    public void A_data_dir_that_is_a_file_or_cannot_be_created_is_a_refusal_with_one_line()
+    {
+        var file = Path.Combine(_cli.DataDir, "a-file");
+        File.WriteAllText(file, "");
+
+        AssertOneLine(Synclog.RunIn(file, "lead", "--library", Library, "--term", "1"), 1, "is a file, not a directory");
+        AssertOneLine(Synclog.RunIn(file, "stats", "--library", Library), 1, "is a file, not a directory");
+        AssertOneLine(Synclog.RunIn("/proc/synclog-data", "lead", "--library", Library, "--term", "1"), 1, "is not writable");
+    }
+
+    [Fact]
+    public void A_config_value_of_the_wrong_kind_is_a_bad_argument()
+    {
+        var config = Path.Combine(_cli.DataDir, "bad.hocon");
+        File.WriteAllText(config, "synclog.retention = banana\n");
+
+        AssertOneLine(_cli.Run("vacuum", "--library", Library, "--config", config), 2, "configuration");
+        AssertOneLine(_cli.Run("stats", "--library", Library, "--config", _cli.DataDir), 2, "is a directory");
+    }
+
+    [Fact]
+    public void Append_refuses_single_entry_flags_together_with_a_file_and_a_directory_as_the_file()
+    {
+        var file = Path.Combine(_cli.DataDir, "one.jsonl");
+        File.WriteAllText(file, """{"device_id":"d","model_type":"tag","record_id":"r","change_type":"insert","data":{}}""" + "\n");
+
+        AssertOneLine(_cli.Run("append", "--library", Library, "--file", file, "--device", "phone", "--version", "3"), 2,
+            "--file takes every field from the file; leave out --device, --version");
+        AssertOneLine(_cli.Run("append", "--library", Library, "--file", "/tmp"), 2, "'/tmp' is a directory");
+    }
+
+    internal static void AssertOneLine(CliRun run, int exitCode, string expected)
+    {
+        Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}, stderr: {run.Stderr}");
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("synclog: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", line, StringComparison.Ordinal);
+    }
+}
