@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Akka.Configuration;
 using SyncLog.Actors;
 using SyncLog.Storage;
 
@@ -52,6 +53,7 @@ public sealed class SyncLogOptions
     public string? SupervisorName { get; set; }
 
     /// <summary>The set options as HOCON under <c>synclog</c>; empty when none is set.</summary>
+    /// <exception cref="ConfigurationException">A duration is negative, which HOCON cannot express.</exception>
     public string ToHocon()
     {
         var hocon = new StringBuilder();
@@ -59,11 +61,11 @@ public sealed class SyncLogOptions
         Add(hocon, "data-dir-env", DataDirEnvironmentVariable is null ? null : SyncLogConfig.Quote(DataDirEnvironmentVariable));
         Add(hocon, "read-only", ReadOnly is null ? null : ReadOnly.Value ? "on" : "off");
         Add(hocon, "device-id", DeviceId is null ? null : SyncLogConfig.Quote(DeviceId));
-        Add(hocon, "retention", Duration(Retention));
-        Add(hocon, "vacuum-interval", Duration(VacuumInterval));
+        Add(hocon, "retention", Duration("retention", Retention));
+        Add(hocon, "vacuum-interval", Duration("vacuum-interval", VacuumInterval));
         Add(hocon, "max-batch-size", Number(MaxBatchSize));
         Add(hocon, "max-pending-appends", Number(MaxPendingAppends));
-        Add(hocon, "passivate-after", Duration(PassivateAfter));
+        Add(hocon, "passivate-after", Duration("passivate-after", PassivateAfter));
         Add(hocon, "storage.synchronous", Storage.Synchronous switch
         {
             null => null,
@@ -71,7 +73,7 @@ public sealed class SyncLogOptions
             SynchronousMode.Normal => "normal",
             var other => throw new ArgumentOutOfRangeException(nameof(Storage), other, "storage synchronous mode must be Full or Normal"),
         });
-        Add(hocon, "storage.busy-timeout", Duration(Storage.BusyTimeout));
+        Add(hocon, "storage.busy-timeout", Duration("storage.busy-timeout", Storage.BusyTimeout));
         Add(hocon, "storage.cache-size", Storage.CacheSizeBytes is { } bytes ? $"{bytes.ToString(CultureInfo.InvariantCulture)}b" : null);
         Add(hocon, "storage.vacuum-chunk-size", Number(Storage.VacuumChunkSize));
         Add(hocon, "storage.io-threads", Number(Storage.IoThreads));
@@ -88,7 +90,11 @@ public sealed class SyncLogOptions
 
     private static string? Number(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 
-    // Whole milliseconds keep every duration exact that HOCON's own units can express, and negatives reach validation.
-    private static string? Duration(TimeSpan? value) =>
-        value is { } span ? $"{((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms" : null;
+    // Whole milliseconds; HOCON has no negative durations, so those are refused here with the key they were meant for.
+    private static string? Duration(string key, TimeSpan? value) => value switch
+    {
+        null => null,
+        { } span when span < TimeSpan.Zero => throw new ConfigurationException($"synclog.{key} must not be negative, got {span}"),
+        { } span => $"{((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms",
+    };
 }
