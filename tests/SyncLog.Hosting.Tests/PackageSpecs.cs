@@ -84,6 +84,72 @@ public sealed class PackageSpecs(PackedPackages packages) : IClassFixture<Packed
         Assert.Contains("demo verified", demo.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_consumer_project_restores_the_hosting_package_and_runs_on_the_embedded_defaults()
+    {
+        var project = Path.Combine(_scratch, "consumer");
+        Directory.CreateDirectory(project);
+        await File.WriteAllTextAsync(Path.Combine(project, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="SyncLog.Hosting" Version="[{packages.Version}]" />
+                <PackageReference Include="Microsoft.Extensions.Hosting" Version="{typeof(Microsoft.Extensions.Hosting.Host).Assembly.GetName().Version!.ToString(3)}" />
+              </ItemGroup>
+            </Project>
+            """, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), ConsumerProgram, TestContext.Current.CancellationToken);
+        // The packages' own dependencies come from the machine's package cache (as restored for this repo), else from
+        // the configured registry; SyncLog.* come from the packed folder into a cache of this spec's own.
+        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        await File.WriteAllTextAsync(Path.Combine(project, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources><add key="synclog-packed" value="{packages.Folder}" /></packageSources>
+              <fallbackPackageFolders><add key="machine-cache" value="{globalPackages}" /></fallbackPackageFolders>
+            </configuration>
+            """, TestContext.Current.CancellationToken);
+        var isolatedCache = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_scratch, "nuget-cache") };
+
+        var restore = await PackedPackages.RunWith(project, TimeSpan.FromMinutes(2), isolatedCache, "restore",
+            "--ignore-failed-sources", "-nologo");
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        var run = await PackedPackages.RunWith(project, TimeSpan.FromMinutes(2), isolatedCache, "run", "--no-restore", "--",
+            Path.Combine(_scratch, "data"));
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("retention=30d appended=1", run.Output, StringComparison.Ordinal);
+    }
+
+    private const string ConsumerProgram = """
+        using Akka.Hosting;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+        using SyncLog.Actors;
+        using SyncLog.Hosting;
+        using SyncLog.Storage;
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("consumer", (akka, _) => akka.WithSyncLog(new SyncLogOptions
+        {
+            DataDir = args[0], DataDirEnvironmentVariable = "", DeviceId = "consumer",
+        }));
+        using var app = builder.Build();
+        await app.StartAsync();
+        var log = app.Services.GetRequiredService<ActorRegistry>().GetSyncLogClient();
+        var library = Guid.NewGuid();
+        await log.ChangeLeadershipAsync(library, "consumer", 1);
+        var sequence = await log.AppendAsync(library, new NewSyncLogEntry("consumer", DateTimeOffset.UtcNow, "tag", "r1",
+            ChangeType.Insert, "{}"));
+        Console.WriteLine($"retention={SyncLogConfig.Defaults.GetString("synclog.retention")} appended={sequence}");
+        await app.StopAsync();
+        """;
+
     private static XElement Metadata(ZipArchive package, string id)
     {
         using var nuspec = package.GetEntry($"{id}.nuspec")!.Open();
