@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
 using SyncLog.Actors;
-using SyncLog.Storage;
 
 namespace SyncLog.Hosting.Tests;
 
@@ -36,15 +35,6 @@ public sealed class ClientReplyMappingSpecs(ITestOutputHelper output) : Akka.Hos
     }
 
     [Fact]
-    public async Task Appends_refused_as_overloaded_throw_SyncLogOverloadedException_with_the_pending_count()
-    {
-        var e = await Assert.ThrowsAsync<SyncLogOverloadedException>(() => Client.AppendAsync(Library, Entry()));
-
-        Assert.Equal(7, e.PendingAppends);
-        Assert.IsType<Overloaded>(e.Reply);
-    }
-
-    [Fact]
     public async Task A_reply_of_another_type_throws_UnexpectedSyncLogReplyException_not_InvalidCastException()
     {
         var e = await Assert.ThrowsAsync<UnexpectedSyncLogReplyException>(() => Client.GetLatestSequenceAsync(Library));
@@ -70,9 +60,6 @@ public sealed class ClientReplyMappingSpecs(ITestOutputHelper output) : Akka.Hos
         Assert.Null(e.Reply);
     }
 
-    private static NewSyncLogEntry Entry() =>
-        new("device-a", DateTimeOffset.UtcNow, "album", "r", ChangeType.Insert, "{}");
-
     /// <summary>Answers each request type with a fixed reply, or not at all.</summary>
     private sealed class ScriptedSupervisor : ReceiveActor
     {
@@ -80,7 +67,6 @@ public sealed class ClientReplyMappingSpecs(ITestOutputHelper output) : Akka.Hos
         {
             Receive<FetchSince>(r => Sender.Tell(new LibraryNotFound(r.LibraryId, "/data/libraries/x/sync.db")));
             Receive<OpenLibrary>(r => Sender.Tell(new LibraryOpened(r.LibraryId, 42)));
-            Receive<Append>(r => Sender.Tell(new Overloaded(r.LibraryId, 7)));
             Receive<GetLatestSequence>(r => Sender.Tell(new Appended(r.LibraryId, 1)));
             Receive<GetStats>(_ => Sender.Tell("not a reply"));
             Receive<GetLeadership>(_ => { });
