@@ -1,25 +1,34 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors;
 
 /// <summary>
 /// An actor system hosting the sync logs of one data dir: the <see cref="SyncLogSupervisor"/> that every request goes to,
-/// and an exclusive lock on the data dir so two hosts never share libraries or leadership.
+/// and an exclusive lock on the data dir so two hosts never share libraries or leadership. The lock lives as long as
+/// the supervisor: it is released when the supervisor stops, on coordinated shutdown, or when the system terminates.
 /// </summary>
 public sealed class SyncLogHost : IAsyncDisposable
 {
-    private readonly ExclusiveFileLock? _dataDirLock;
+    /// <summary>The supervisor's name unless another is given.</summary>
+    public const string DefaultSupervisorName = "synclog";
+
+    // How long stopping waits for the supervisor to close every library file.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly DataDirLease? _dataDirLease;
     private readonly bool _ownsSystem;
 
-    private SyncLogHost(ActorSystem system, IActorRef supervisor, SyncLogSettings settings, ExclusiveFileLock? dataDirLock,
+    private SyncLogHost(ActorSystem system, IActorRef supervisor, SyncLogSettings settings, DataDirLease? dataDirLease,
         bool ownsSystem)
     {
         System = system;
         Supervisor = supervisor;
         Settings = settings;
-        _dataDirLock = dataDirLock;
+        Client = new SyncLogClient(supervisor);
+        _dataDirLease = dataDirLease;
         _ownsSystem = ownsSystem;
     }
 
@@ -29,76 +38,92 @@ public sealed class SyncLogHost : IAsyncDisposable
     /// <summary>Send every <see cref="ILibraryRequest"/> here.</summary>
     public IActorRef Supervisor { get; }
 
+    /// <summary>Typed asks to <see cref="Supervisor"/>: results on success, a <see cref="SyncLogException"/> per refusal.</summary>
+    public SyncLogClient Client { get; }
+
     /// <summary>The settings the host runs with.</summary>
     public SyncLogSettings Settings { get; }
 
     /// <summary>
     /// Creates an actor system from <paramref name="overrides"/> over the <c>synclog.hocon</c> defaults, locks the data dir
-    /// and starts the supervisor. Dispose the host to stop everything and release the files.
+    /// and starts the supervisor. Dispose the host (or terminate <see cref="System"/>) to stop everything and release the files.
     /// </summary>
     /// <exception cref="SyncLogLockedException">Another host already runs on this data dir.</exception>
     public static SyncLogHost Start(Config? overrides = null, string systemName = "synclog")
     {
         var config = SyncLogConfig.Build(overrides);
         var settings = SyncLogSettings.FromConfig(config);
-        var dataDirLock = LockDataDir(settings);
+        // Locked before the system exists, so a data dir in use fails fast without starting anything.
+        var lease = DataDirLease.Acquire(settings);
+        ActorSystem? system = null;
         try
         {
-            var system = ActorSystem.Create(systemName, config);
-            var supervisor = system.ActorOf(SyncLogSupervisor.Props(settings), "synclog");
-            return new SyncLogHost(system, supervisor, settings, dataDirLock, ownsSystem: true);
+            system = ActorSystem.Create(systemName, config);
+            var supervisor = StartSupervisor(system, settings, lease, DefaultSupervisorName);
+            return new SyncLogHost(system, supervisor, settings, lease, ownsSystem: true);
         }
         catch
         {
-            dataDirLock?.Dispose();
+            lease?.Release();
+            system?.Terminate().Wait(StopTimeout);
             throw;
         }
     }
 
     /// <summary>
     /// Starts the supervisor in an actor system you created with <see cref="SyncLogConfig.Build"/> (e.g. one shared
-    /// with the rest of your app). Disposing the host then stops only the supervisor, not your system.
+    /// with the rest of your app). Disposing the host then stops only the supervisor, not your system; terminating your
+    /// system releases the data dir without disposing the host.
     /// </summary>
-    public static SyncLogHost Attach(ActorSystem system, string supervisorName = "synclog")
+    /// <exception cref="SyncLogLockedException">Another host already runs on this data dir.</exception>
+    public static SyncLogHost Attach(ActorSystem system, string supervisorName = DefaultSupervisorName)
     {
         ArgumentNullException.ThrowIfNull(system);
         var settings = SyncLogSettings.FromConfig(system.Settings.Config);
-        var dataDirLock = LockDataDir(settings);
-        var supervisor = system.ActorOf(SyncLogSupervisor.Props(settings), supervisorName);
-        return new SyncLogHost(system, supervisor, settings, dataDirLock, ownsSystem: false);
+        var lease = DataDirLease.Acquire(settings);
+        try
+        {
+            var supervisor = StartSupervisor(system, settings, lease, supervisorName);
+            return new SyncLogHost(system, supervisor, settings, lease, ownsSystem: false);
+        }
+        catch
+        {
+            // E.g. the name is taken or the system is terminating: no supervisor, so no lock either.
+            lease?.Release();
+            throw;
+        }
     }
 
-    /// <summary>Asks the supervisor and waits for the library's reply (any of the protocol's replies).</summary>
+    /// <summary>Asks the supervisor and waits for the library's reply (any of the protocol's replies, refusals included).</summary>
+    /// <remarks>Prefer <see cref="Client"/>, which returns typed results and throws a typed exception per refusal.</remarks>
     public Task<object> AskAsync(ILibraryRequest request, TimeSpan? timeout = null, CancellationToken ct = default) =>
-        Supervisor.Ask<object>(request, timeout ?? TimeSpan.FromSeconds(30), ct);
+        Supervisor.Ask<object>(request, timeout ?? SyncLogClient.DefaultTimeout, ct);
 
     /// <summary>Stops the supervisor (closing every library file) and, if the host created it, the actor system.</summary>
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_ownsSystem)
         {
-            if (_ownsSystem)
-            {
-                await System.Terminate();
-            }
-            else
-            {
-                await Supervisor.GracefulStop(TimeSpan.FromSeconds(30));
-            }
+            // Coordinated shutdown stops the supervisor and releases the data dir before the system goes.
+            await System.Terminate();
+            _dataDirLease?.Release();
         }
-        finally
+        else if (_dataDirLease is not null)
         {
-            _dataDirLock?.Dispose();
+            await _dataDirLease.StopAndReleaseAsync(Supervisor, StopTimeout);
+        }
+        else
+        {
+            await Supervisor.GracefulStop(StopTimeout);
         }
     }
 
-    // A read-only host shares the data dir with its owner, so it takes no lock.
-    private static ExclusiveFileLock? LockDataDir(SyncLogSettings settings)
+    private static IActorRef StartSupervisor(ActorSystem system, SyncLogSettings settings, DataDirLease? lease, string name)
     {
-        if (settings.ReadOnly)
-            return null;
-        Directory.CreateDirectory(settings.DataDir);
-        return ExclusiveFileLock.Acquire(Path.Combine(settings.DataDir, "sync-host.lock"), settings.DataDir,
-            $"data dir '{settings.DataDir}' is already used by another SyncLogHost (this or another process)");
+        var supervisor = system.ActorOf(SyncLogSupervisor.Props(settings), name);
+        lease?.BindTo(system, supervisor, StopTimeout);
+        system.Log.Info("Sync log supervisor {0} started on data dir {1} as device {2}{3}", supervisor.Path,
+            settings.DataDir, settings.DeviceId, settings.ReadOnly ? " (read-only)" : "");
+        return supervisor;
     }
 }

@@ -11,25 +11,39 @@ public sealed class ReadmeExampleSpecs : IDisposable
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
     [Fact]
-    public async Task The_embedding_example_starts_leads_appends_and_fetches()
+    public async Task The_embedding_example_starts_leads_appends_fetches_and_catches_a_refusal()
     {
+        StaleTermException? caught = null;
+
         await using var host = SyncLogHost.Start(ConfigurationFactory.ParseString($"""
             synclog.data-dir = {SyncLogConfig.Quote(_dataDir)}
             synclog.device-id = "laptop-7f3a"
             """));
+        var log = host.Client; // typed asks: the result, or a SyncLogException subtype for each refusal
 
         var library = Guid.Parse("2f1c6a3e-9a55-4e0e-b3c1-7f7a0f6d1b2a");
 
-        await host.AskAsync(new LeadershipChanged(library, "laptop-7f3a", Term: 1));
+        await log.ChangeLeadershipAsync(library, "laptop-7f3a", term: 1);
 
-        var appended = (Appended)await host.AskAsync(new Append(library, new NewSyncLogEntry(
-            DeviceId: "phone-19c2", Timestamp: DateTimeOffset.UtcNow, ModelType: "tag",
-            RecordId: Guid.NewGuid().ToString(), ChangeType: ChangeType.Insert, Data: """{"name":"travel"}""")));
+        var entry = new NewSyncLogEntry(DeviceId: "phone-19c2", Timestamp: DateTimeOffset.UtcNow, ModelType: "tag",
+            RecordId: Guid.NewGuid().ToString(), ChangeType: ChangeType.Insert, Data: """{"name":"travel"}""");
+        long sequence = await log.AppendAsync(library, entry);
 
-        var page = ((Fetched)await host.AskAsync(new FetchSince(library, Sequence: 0, Limit: 1000))).Result;
+        var page = await log.FetchSinceAsync(library, sequence: 0, limit: 1000);
 
-        Assert.Equal(1, appended.Sequence);
+        try
+        {
+            await log.AppendAsync(library, entry with { Data = """{"name":"holiday"}""" }, expectedTerm: 2);
+        }
+        catch (StaleTermException e)
+        {
+            caught = e;
+        }
+
+        Assert.Equal(1, sequence);
         Assert.Equal("""{"name":"travel"}""", Assert.Single(page.Entries).Data);
+        Assert.Equal((1L, "laptop-7f3a"), (caught?.CurrentTerm, caught?.CurrentLeaderDeviceId));
+        Assert.Equal(1, await log.GetLatestSequenceAsync(library));
         Assert.True(File.Exists(Path.Combine(_dataDir, "libraries", library.ToString(), "sync.db")));
         Assert.True(File.Exists(Path.Combine(_dataDir, "sync-host.db")));
     }

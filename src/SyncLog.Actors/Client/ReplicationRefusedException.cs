@@ -1,0 +1,18 @@
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+/// <summary>The log refused replication with <see cref="ReplicationRefused"/>: a gap or a conflict; fetch from <see cref="LocalLatestSequence"/> and retry.</summary>
+public sealed class ReplicationRefusedException(ReplicationRefused reply)
+    : SyncLogException(reply.LibraryId, reply,
+        $"library {reply.LibraryId:D}: replication refused ({reply.Reason}{(reply.ConflictingSequence is { } s ? $" at sequence {s}" : "")}); the local log ends at {reply.LocalLatestSequence}")
+{
+    /// <summary>The local log's latest sequence: replicate from the entry after it.</summary>
+    public long LocalLatestSequence { get; } = reply.LocalLatestSequence;
+
+    /// <summary>Why it was refused (<see cref="ReplicationOutcome.Gap"/> or <see cref="ReplicationOutcome.Conflict"/>).</summary>
+    public ReplicationOutcome Reason { get; } = reply.Reason;
+
+    /// <summary>The sequence used locally by a different entry, for a conflict.</summary>
+    public long? ConflictingSequence { get; } = reply.ConflictingSequence;
+}
