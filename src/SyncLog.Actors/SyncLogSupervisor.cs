@@ -43,6 +43,19 @@ public sealed class SyncLogSupervisor : ReceiveActor
             Sender.Tell(StopWhenIdle.Instance);
         });
 
+        Receive<LibraryStarted>(started =>
+        {
+            if (_passivating.ContainsKey(started.LibraryId))
+                Sender.Tell(StopWhenIdle.Instance);
+        });
+
+        // A request left in the mailbox of a child that stopped (a bug, too many restarts) still gets its answer.
+        Receive<DeadLetter>(dead =>
+        {
+            if (dead.Message is ILibraryRequest request && Self.Path.Equals(dead.Recipient.Path.Parent) && !dead.Sender.IsNobody())
+                dead.Sender.Tell(new StorageFailure(request.LibraryId, "the library's actor stopped before it could answer; retry"));
+        });
+
         Receive<Terminated>(terminated =>
         {
             if (!_libraryOf.Remove(terminated.ActorRef, out var libraryId))
@@ -54,6 +67,12 @@ public sealed class SyncLogSupervisor : ReceiveActor
                 child.Tell(message, sender);
         });
     }
+
+    /// <inheritdoc />
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+
+    /// <inheritdoc />
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     /// <summary>Props for the supervisor of one host.</summary>
     public static Props Props(SyncLogSettings settings) => Akka.Actor.Props.Create(() => new SyncLogSupervisor(settings));

@@ -11,6 +11,9 @@ namespace SyncLog.Storage;
 /// </summary>
 public static class EntryValidator
 {
+    /// <summary>The largest sequence the log accepts or assigns.</summary>
+    public const long MaxSequence = 9_007_199_254_740_991; // 2^53-1, exact in JSON numbers
+
     /// <summary>Checks ids, change type, version and that <c>Data</c> is one JSON document.</summary>
     public static void Validate(NewSyncLogEntry? entry, string paramName)
     {
@@ -78,11 +81,13 @@ public static class EntryValidator
             throw new ArgumentException($"{what} must not be empty", paramName);
     }
 
-    /// <summary>Checks that a sequence to read after is 0 or more.</summary>
+    /// <summary>Checks that a sequence is between 0 and <see cref="MaxSequence"/>.</summary>
     public static void RequireSequence(long sequence, string paramName)
     {
         if (sequence < 0)
             throw new ArgumentOutOfRangeException(paramName, sequence, $"sequence must be 0 or more, got {sequence}");
+        if (sequence > MaxSequence)
+            throw new ArgumentOutOfRangeException(paramName, sequence, $"sequence must be at most {MaxSequence}, got {sequence}");
     }
 
     /// <summary>Checks that a page size is between 1 and <see cref="SyncLogDb.MaxFetchLimit"/>.</summary>
