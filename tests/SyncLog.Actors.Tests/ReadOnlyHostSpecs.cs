@@ -60,4 +60,30 @@ public sealed class ReadOnlyHostSpecs : SyncLogSpec, IAsyncLifetime
         Assert.Equal(new LibraryNotFound(missing, LibraryFile(missing)), await _reader.AskAsync(new GetLatestSequence(missing)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(LibraryFile(missing))));
     }
+
+    [Fact]
+    public async Task A_library_it_cannot_open_is_answered_at_once_with_the_reason()
+    {
+        var garbage = Guid.NewGuid();
+        Directory.CreateDirectory(Path.GetDirectoryName(LibraryFile(garbage))!);
+        await File.WriteAllTextAsync(LibraryFile(garbage), new string('#', 8192));
+
+        var reply = await _reader.AskAsync(new GetLatestSequence(garbage), TimeSpan.FromSeconds(5));
+
+        Assert.Contains(LibraryFile(garbage), Assert.IsType<StorageFailure>(reply).Reason, StringComparison.Ordinal);
+        Assert.IsType<StorageFailure>(await _reader.AskAsync(new FetchSince(garbage, 0, 10), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_library_whose_first_read_fails_is_a_storage_failure_not_a_restart_loop()
+    {
+        var broken = Guid.NewGuid();
+        await (await SyncLogDb.OpenAsync(broken, DataDir)).DisposeAsync();
+        Raw.Execute(LibraryFile(broken), "DROP TABLE sync_log_state");
+
+        var reply = await _reader.AskAsync(new GetLatestSequence(broken), TimeSpan.FromSeconds(5));
+
+        Assert.Contains("sync_log_state", Assert.IsType<StorageFailure>(reply).Reason, StringComparison.Ordinal);
+        Assert.IsType<StorageFailure>(await _reader.AskAsync(new GetStats(broken), TimeSpan.FromSeconds(5)));
+    }
 }
