@@ -193,7 +193,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
             _stopRequested = true;
             StopIfRequestedAndIdle();
         });
-        Receive<ILibraryRequest>(_ => Sender.Tell(failure));
+        Receive<ILibraryRequest>(request =>
+        {
+            // Behind a write still in flight, a write's refusal waits its turn so its sender's replies stay in order.
+            if (_pipeline is { IsIdle: false } pipeline && request is Append or AppendBatch or Replicate or ResyncFrom)
+                pipeline.Submit(new PendingReply(request, Sender, failure));
+            else
+                Sender.Tell(failure);
+        });
         Receive<JournalFailed>(_ => { });
         Receive<Terminated>(_ => { });
         Receive<LeaderRecorded>(_ => { });
@@ -295,8 +302,9 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
             // Nothing else touches the pipeline once this actor is gone: the continuation may finish it.
             write.ContinueWith(t =>
             {
-                pipeline.Complete(inFlight.Id, t.Result);
+                // Close first: whoever reacts to the answers may open the file again at once.
                 db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                pipeline.Complete(inFlight.Id, t.Result);
             }, TaskScheduler.Default);
         }
         else

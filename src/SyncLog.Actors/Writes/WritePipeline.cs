@@ -27,6 +27,7 @@ internal sealed class WritePipeline
     private readonly Action<object?, IActorRef, object> _reply;
     private readonly WriteQueue _queue = new();
     private readonly List<(object Request, IActorRef ReplyTo, long Term)> _heldAcks = [];
+    private readonly List<(PendingWrite Write, object Reply)> _answerAfterInFlight = [];
     private long _lastJobId;
     private bool _changingLeadership;
 
@@ -56,7 +57,7 @@ internal sealed class WritePipeline
     public WriteJob? InFlight { get; private set; }
 
     /// <summary>Nothing in flight, nothing waiting: the owner may close the file.</summary>
-    public bool IsIdle => InFlight is null && _queue.Count == 0;
+    public bool IsIdle => InFlight is null && _queue.Count == 0 && _answerAfterInFlight.Count == 0;
 
     /// <summary>The highest term any judgement may still refer to: a follower refuses pages of older terms.</summary>
     private long KnownTerm => Math.Max(Leadership.Term, HighestReplicatedTerm);
@@ -222,12 +223,16 @@ internal sealed class WritePipeline
         foreach (var (request, replyTo, term) in _heldAcks)
             _reply(request, replyTo, new LeadershipAck(_libraryId, term));
         _heldAcks.Clear();
+        foreach (var (write, reply) in _answerAfterInFlight)
+            _reply(write.Request, write.ReplyTo, reply);
+        _answerAfterInFlight.Clear();
         return true;
     }
 
     /// <summary>
     /// Answers everything waiting (queued and not yet joined) with <see cref="StorageFailure"/> and seals the late
-    /// joiners; the job in flight, if any, is still answered by its <see cref="Complete"/>.
+    /// joiners. With a job in flight those answers wait for its <see cref="Complete"/>, which answers the job first:
+    /// a sender whose earlier append is in that job still gets its replies in order.
     /// </summary>
     public void AbandonWaiting(string reason)
     {
@@ -236,8 +241,15 @@ internal sealed class WritePipeline
         if (InFlight is AppendJob job)
             waiting.AddRange(job.Late.Seal());
         waiting.AddRange(_queue.DrainAll());
+        _changingLeadership = false;
         foreach (var write in waiting)
-            _reply(write.Request, write.ReplyTo, write is PendingReply refused ? refused.Reply : failure);
+        {
+            var reply = write is PendingReply refused ? refused.Reply : failure;
+            if (InFlight is null)
+                _reply(write.Request, write.ReplyTo, reply);
+            else
+                _answerAfterInFlight.Add((write, reply));
+        }
     }
 
     private object? RefuseAppend(long? expectedTerm)
