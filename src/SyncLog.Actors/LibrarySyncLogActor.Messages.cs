@@ -13,14 +13,19 @@ public sealed partial class LibrarySyncLogActor
 
     private sealed record WriteDone(long Incarnation, long JobId, WriteResult Result);
 
-    private sealed record ReadDone(long Incarnation);
+    private sealed record ReadDone(long Incarnation, Task Io);
 
-    private sealed record VacuumDone(long Incarnation, int Removed);
+    private sealed record VacuumDone(long Incarnation, Task Io, int Removed);
 
     // Timer ticks must not count as activity, or an open library would never passivate.
     private sealed record VacuumTick : Akka.Actor.INotInfluenceReceiveTimeout
     {
         public static VacuumTick Instance { get; } = new();
+    }
+
+    private sealed record ReopenLockedFile
+    {
+        public static ReopenLockedFile Instance { get; } = new();
     }
 
     private sealed record RetryAfterFailure : Akka.Actor.INotInfluenceReceiveTimeout

@@ -61,6 +61,7 @@ public sealed partial class LibrarySyncLogActor
         {
             if (done.Incarnation != _incarnation)
                 return;
+            _pendingIo.Remove(done.Io);
             _readsInFlight--;
             StopIfRequestedAndIdle();
         });
@@ -68,6 +69,7 @@ public sealed partial class LibrarySyncLogActor
         {
             if (done.Incarnation != _incarnation)
                 return;
+            _pendingIo.Remove(done.Io);
             _vacuumsInFlight--;
             if (done.Removed > 0)
                 _log.Info("Library {0}: vacuum removed {1} entries", _libraryId, done.Removed);
@@ -87,8 +89,11 @@ public sealed partial class LibrarySyncLogActor
 
             Stash.UnstashAll();
         });
+        Receive<ReopenLockedFile>(_ => OpenFile());
         Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
         {
+            if (RetryIfLocked(failed))
+                return;
             var reason = OpenFailureReason(failed.Cause);
             if (_jobAwaitingFile is { } job)
             {
@@ -135,10 +140,12 @@ public sealed partial class LibrarySyncLogActor
         var self = Self;
         var incarnation = _incarnation;
         _readsInFlight++;
+        var done = Track();
         Task.Run(() => read(db)).ContinueWith(t =>
         {
             replyTo.Tell(t.IsCompletedSuccessfully ? toReply(t.Result) : Refusal(t.Exception));
-            self.Tell(new ReadDone(incarnation));
+            done.SetResult();
+            self.Tell(new ReadDone(incarnation, done.Task));
         }, TaskScheduler.Default);
     }
 
@@ -150,12 +157,22 @@ public sealed partial class LibrarySyncLogActor
         var self = Self;
         var incarnation = _incarnation;
         _vacuumsInFlight++;
+        var done = Track();
         Task.Run(() => db.VacuumOldEntriesAsync(before)).ContinueWith(t =>
         {
             var removed = t.IsCompletedSuccessfully ? t.Result : 0;
             replyTo?.Tell(t.IsCompletedSuccessfully ? new Vacuumed(_libraryId, removed) : Refusal(t.Exception));
-            self.Tell(new VacuumDone(incarnation, removed));
+            done.SetResult();
+            self.Tell(new VacuumDone(incarnation, done.Task, removed));
         }, TaskScheduler.Default);
+    }
+
+    // Reads and vacuums are remembered until done, so a stop closes the file only after them.
+    private TaskCompletionSource Track()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingIo.Add(done.Task);
+        return done;
     }
 
     private object Refusal(Exception? e)

@@ -16,6 +16,11 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
 {
     private const string VacuumTimerKey = "auto-vacuum";
     private const string RetryTimerKey = "retry-after-failure";
+    private const string ReopenTimerKey = "reopen-locked-file";
+
+    // A file locked by its owner (often this library's previous incarnation, still closing after its last write) is
+    // tried again at this pace, for up to the storage busy-timeout, before the library is declared failed.
+    private static readonly TimeSpan LockedRetryInterval = TimeSpan.FromMilliseconds(100);
     private static long s_incarnations;
 
     // Every completion carries the incarnation that started it: one of an earlier incarnation (before a restart)
@@ -28,12 +33,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private readonly DedicatedThreadScheduler _io = StorageIo.Get(Context.System).Scheduler;
     private readonly LogWriterSeam _seam = LogWriterSeam.Get(Context.System);
     private readonly List<IActorRef> _openWaiters = [];
+    private readonly HashSet<Task> _pendingIo = [];
     private readonly Queue<(LeadershipChanged Change, IActorRef ReplyTo)> _leadershipWaiting = new();
     private IActorRef? _journal;
     private WritePipeline? _pipeline;
     private SyncLogDb? _db;
     private ILogWriter? _writer;
     private Task<SyncLogDb>? _opening;
+    private DateTime? _lockedSince;
     private Task<WriteResult>? _writeTask;
     private WriteJob? _jobAwaitingFile;
     private (LeadershipChanged Change, IActorRef ReplyTo)? _recording;
@@ -139,14 +146,31 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
             Opened(opened);
             BecomeReady();
         });
-        Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed => BecomeFailed(OpenFailureReason(failed.Cause)));
+        Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
+        {
+            if (!RetryIfLocked(failed))
+                BecomeFailed(OpenFailureReason(failed.Cause));
+        });
+        Receive<ReopenLockedFile>(_ => OpenFile());
         HandleJournalFailure();
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    private bool RetryIfLocked(FileOpenFailed failed)
+    {
+        if (failed.Cause is not SyncLogLockedException)
+            return false;
+        _lockedSince ??= DateTime.UtcNow;
+        if (DateTime.UtcNow - _lockedSince > _settings.Storage.BusyTimeout)
+            return false;
+        Timers.StartSingleTimer(ReopenTimerKey, ReopenLockedFile.Instance, LockedRetryInterval);
+        return true;
     }
 
     private void Opened(FileOpened opened)
     {
         _opening = null;
+        _lockedSince = null;
         _db = opened.Db;
         _writer = _seam.For(_libraryId, new SyncLogDbWriter(opened.Db));
         _latest = opened.Latest;
@@ -295,22 +319,20 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
             _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
         _jobAwaitingFile = null;
 
+        // The file is closed only once no read, vacuum or write of ours still runs on it (closing under them
+        // would strand them); the write in flight is then answered with its real outcome.
         var db = _db;
         _db = null;
-        if (_writeTask is { } write && _pipeline is { InFlight: { } inFlight } pipeline)
+        var write = _writeTask;
+        var inFlight = _pipeline?.InFlight;
+        var pipeline = _pipeline;
+        Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask)).ContinueWith(_ =>
         {
-            // Nothing else touches the pipeline once this actor is gone: the continuation may finish it.
-            write.ContinueWith(t =>
-            {
-                // Close first: whoever reacts to the answers may open the file again at once.
-                db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                pipeline.Complete(inFlight.Id, t.Result);
-            }, TaskScheduler.Default);
-        }
-        else
-        {
+            // Close first: whoever reacts to the answers may open the file again at once.
             db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+            if (write is not null && inFlight is not null)
+                pipeline!.Complete(inFlight.Id, write.Result);
+        }, TaskScheduler.Default);
 
         // An open still in flight when we stop must not leak its file lock.
         _opening?.ContinueWith(t => t.Result.DisposeAsync().AsTask(), TaskContinuationOptions.OnlyOnRanToCompletion);
