@@ -326,13 +326,21 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         var write = _writeTask;
         var inFlight = _pipeline?.InFlight;
         var pipeline = _pipeline;
-        Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask)).ContinueWith(_ =>
+        if (write is null && _pendingIo.Count == 0)
         {
-            // Close first: whoever reacts to the answers may open the file again at once.
+            // Nothing runs on the file: closed before the supervisor learns this actor is gone.
             db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            if (write is not null && inFlight is not null)
-                pipeline!.Complete(inFlight.Id, write.Result);
-        }, TaskScheduler.Default);
+        }
+        else
+        {
+            Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask)).ContinueWith(_ =>
+            {
+                // Close first: whoever reacts to the answers may open the file again at once.
+                db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (write is not null && inFlight is not null)
+                    pipeline!.Complete(inFlight.Id, write.Result);
+            }, TaskScheduler.Default);
+        }
 
         // An open still in flight when we stop must not leak its file lock.
         _opening?.ContinueWith(t => t.Result.DisposeAsync().AsTask(), TaskContinuationOptions.OnlyOnRanToCompletion);

@@ -143,7 +143,8 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
 
     private async Task CatchUpAsync(SyncLogHost leader, SyncLogHost follower)
     {
-        var local = await LatestAsync(follower);
+        // A follower's log file is created by an explicit open; reads never create one.
+        var local = Replies.Expect<LibraryOpened>(await follower.AskAsync(new OpenLibrary(_library))).LatestSequence;
         // Pages carry the term of the leader that served them, so a follower refuses pages of a deposed leader.
         var leaderTerm = Replies.Expect<Leadership>(await leader.AskAsync(new GetLeadership(_library))).Term;
         while (true)
