@@ -82,8 +82,9 @@ public sealed class SyncLogSupervisor : ReceiveActor
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
-        // Each library fails alone. A restart reopens its file; a library that keeps failing is stopped and comes
-        // back on its next message instead of spinning.
+        // Each library fails alone. I/O faults never get here (a library answers them itself); a bug restarts the
+        // library, which answers what it held and reopens its file. One that keeps failing is stopped and comes back
+        // on its next message instead of spinning; what was left in its mailbox is answered from the dead letters.
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(e =>
         {
             var directive = e is ActorInitializationException ? Directive.Stop : Directive.Restart;
