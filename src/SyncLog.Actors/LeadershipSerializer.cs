@@ -12,6 +12,8 @@ public sealed class LeadershipSerializer(ExtendedActorSystem system) : Serialize
 {
     private const string LeaderElectedV1 = "leader-elected-v1";
     private const string LeadershipStateV1 = "leadership-state-v1";
+    private const string ReplicatedTermSeenV1 = "replicated-term-seen-v1";
+    private const string LeadershipJournalStateV1 = "leadership-journal-state-v1";
 
     /// <inheritdoc />
     public override int Identifier => 7411;
@@ -21,6 +23,8 @@ public sealed class LeadershipSerializer(ExtendedActorSystem system) : Serialize
     {
         LeaderElected => LeaderElectedV1,
         LeadershipState => LeadershipStateV1,
+        ReplicatedTermSeen => ReplicatedTermSeenV1,
+        LeadershipJournalState => LeadershipJournalStateV1,
         _ => throw new ArgumentException($"cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -29,6 +33,8 @@ public sealed class LeadershipSerializer(ExtendedActorSystem system) : Serialize
     {
         LeaderElected e => JsonSerializer.SerializeToUtf8Bytes(new Dto(e.LeaderDeviceId, e.Term)),
         LeadershipState s => JsonSerializer.SerializeToUtf8Bytes(new Dto(s.LeaderDeviceId, s.Term)),
+        ReplicatedTermSeen r => JsonSerializer.SerializeToUtf8Bytes(new Dto(null, r.Term)),
+        LeadershipJournalState j => JsonSerializer.SerializeToUtf8Bytes(new Dto(j.Leadership.LeaderDeviceId, j.Leadership.Term, j.HighestReplicatedTerm)),
         _ => throw new ArgumentException($"cannot serialize {obj.GetType()}", nameof(obj)),
     };
 
@@ -41,6 +47,8 @@ public sealed class LeadershipSerializer(ExtendedActorSystem system) : Serialize
         {
             LeaderElectedV1 => new LeaderElected(dto.Leader ?? throw Missing(manifest), dto.Term),
             LeadershipStateV1 => new LeadershipState(dto.Leader, dto.Term),
+            ReplicatedTermSeenV1 => new ReplicatedTermSeen(dto.Term),
+            LeadershipJournalStateV1 => new LeadershipJournalState(new LeadershipState(dto.Leader, dto.Term), dto.ReplicatedTerm),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown leadership manifest '{manifest}'"),
         };
     }
@@ -48,5 +56,6 @@ public sealed class LeadershipSerializer(ExtendedActorSystem system) : Serialize
     private static System.Runtime.Serialization.SerializationException Missing(string manifest) =>
         new($"{manifest} payload has no leader");
 
-    private sealed record Dto(string? Leader, long Term);
+    // ReplicatedTerm is absent (0) in documents written before it existed.
+    private sealed record Dto(string? Leader, long Term, long ReplicatedTerm = 0);
 }

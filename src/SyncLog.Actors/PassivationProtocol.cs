@@ -8,3 +8,9 @@ internal sealed record StopWhenIdle
 {
     public static StopWhenIdle Instance { get; } = new();
 }
+
+/// <summary>
+/// Child to supervisor, on every start (restarts included): a passivating library answers with <see cref="StopWhenIdle"/>
+/// again, since a restarted child has forgotten it was asked to stop.
+/// </summary>
+internal sealed record LibraryStarted(Guid LibraryId);

@@ -43,6 +43,19 @@ public sealed class SyncLogSupervisor : ReceiveActor
             Sender.Tell(StopWhenIdle.Instance);
         });
 
+        Receive<LibraryStarted>(started =>
+        {
+            if (_passivating.ContainsKey(started.LibraryId))
+                Sender.Tell(StopWhenIdle.Instance);
+        });
+
+        // A request left in the mailbox of a child that stopped (a bug, too many restarts) still gets its answer.
+        Receive<DeadLetter>(dead =>
+        {
+            if (dead.Message is ILibraryRequest request && Self.Path.Equals(dead.Recipient.Path.Parent) && !dead.Sender.IsNobody())
+                dead.Sender.Tell(new StorageFailure(request.LibraryId, "the library's actor stopped before it could answer; retry"));
+        });
+
         Receive<Terminated>(terminated =>
         {
             if (!_libraryOf.Remove(terminated.ActorRef, out var libraryId))
@@ -55,6 +68,12 @@ public sealed class SyncLogSupervisor : ReceiveActor
         });
     }
 
+    /// <inheritdoc />
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+
+    /// <inheritdoc />
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
     /// <summary>Props for the supervisor of one host.</summary>
     public static Props Props(SyncLogSettings settings) => Akka.Actor.Props.Create(() => new SyncLogSupervisor(settings));
 
@@ -63,8 +82,9 @@ public sealed class SyncLogSupervisor : ReceiveActor
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
-        // Each library fails alone. A restart reopens its file; a library that keeps failing is stopped and comes
-        // back on its next message instead of spinning.
+        // Each library fails alone. I/O faults never get here (a library answers them itself); a bug restarts the
+        // library, which answers what it held and reopens its file. One that keeps failing is stopped and comes back
+        // on its next message instead of spinning; what was left in its mailbox is answered from the dead letters.
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(e =>
         {
             var directive = e is ActorInitializationException ? Directive.Stop : Directive.Restart;

@@ -8,7 +8,7 @@ public sealed class AppendSpecs : SyncLogSpec
     private readonly Guid _library = Guid.NewGuid();
 
     [Fact]
-    public void Append_before_any_leader_is_refused_and_nothing_is_written()
+    public void Append_before_any_leader_is_refused_and_creates_no_file()
     {
         var probe = CreateTestProbe();
 
@@ -16,7 +16,8 @@ public sealed class AppendSpecs : SyncLogSpec
 
         Assert.Equal(new NotLeader(_library, null, 0), probe.ExpectMsg<NotLeader>(Patience));
         Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
-        Assert.Equal(0, probe.ExpectMsg<LatestSequence>(Patience).Sequence);
+        Assert.Equal(new LibraryNotFound(_library, LibraryFile(_library)), probe.ExpectMsg<LibraryNotFound>(Patience));
+        Assert.False(File.Exists(LibraryFile(_library)));
     }
 
     [Fact]

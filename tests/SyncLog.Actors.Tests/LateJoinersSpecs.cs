@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;

@@ -64,6 +64,9 @@ public sealed class PassivationSpecs() : SyncLogSpec("synclog.passivate-after = 
         {
             var library = Guid.NewGuid();
             Lead(library);
+            var opener = CreateTestProbe();
+            Supervisor.Tell(new OpenLibrary(library), opener.Ref);
+            opener.ExpectMsg<LibraryOpened>(Patience);
             var child = Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library)).ResolveOne(Patience).Result;
             var watcher = CreateTestProbe();
             watcher.Watch(child);

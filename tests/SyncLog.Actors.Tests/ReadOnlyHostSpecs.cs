@@ -39,7 +39,7 @@ public sealed class ReadOnlyHostSpecs : SyncLogSpec, IAsyncLifetime
         [
             new Append(_library, entry), new AppendBatch(_library, [entry]), new VacuumOldEntries(_library, DateTimeOffset.UtcNow),
             new LeadershipChanged(_library, "inspector", 9), new GetLeadership(_library),
-            new Replicate(_library, [new SyncLogEntry(0, 2, "d", DateTimeOffset.UtcNow, "tag", "r", ChangeType.Insert, 1, "{}")]),
+            new Replicate(_library, [new SyncLogEntry(0, 2, "d", DateTimeOffset.UtcNow, "tag", "r", ChangeType.Insert, 1, "{}")], 1),
             new ResyncFrom(_library, 5),
         ];
 
@@ -52,13 +52,38 @@ public sealed class ReadOnlyHostSpecs : SyncLogSpec, IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_library_with_no_log_is_a_storage_failure_not_a_new_file()
+    public async Task A_library_with_no_log_is_not_found_and_no_file_is_created()
     {
         var missing = Guid.NewGuid();
 
-        var reply = Assert.IsType<StorageFailure>(await _reader.AskAsync(new FetchSince(missing, 0, 10)));
-
-        Assert.Contains("there is no sync log", reply.Reason, StringComparison.Ordinal);
+        Assert.Equal(new LibraryNotFound(missing, LibraryFile(missing)), await _reader.AskAsync(new FetchSince(missing, 0, 10)));
+        Assert.Equal(new LibraryNotFound(missing, LibraryFile(missing)), await _reader.AskAsync(new GetLatestSequence(missing)));
         Assert.False(Directory.Exists(Path.GetDirectoryName(LibraryFile(missing))));
+    }
+
+    [Fact]
+    public async Task A_library_it_cannot_open_is_answered_at_once_with_the_reason()
+    {
+        var garbage = Guid.NewGuid();
+        Directory.CreateDirectory(Path.GetDirectoryName(LibraryFile(garbage))!);
+        await File.WriteAllTextAsync(LibraryFile(garbage), new string('#', 8192));
+
+        var reply = await _reader.AskAsync(new GetLatestSequence(garbage), TimeSpan.FromSeconds(5));
+
+        Assert.Contains(LibraryFile(garbage), Assert.IsType<StorageFailure>(reply).Reason, StringComparison.Ordinal);
+        Assert.IsType<StorageFailure>(await _reader.AskAsync(new FetchSince(garbage, 0, 10), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_library_whose_first_read_fails_is_a_storage_failure_not_a_restart_loop()
+    {
+        var broken = Guid.NewGuid();
+        await (await SyncLogDb.OpenAsync(broken, DataDir)).DisposeAsync();
+        Raw.Execute(LibraryFile(broken), "DROP TABLE sync_log_state");
+
+        var reply = await _reader.AskAsync(new GetLatestSequence(broken), TimeSpan.FromSeconds(5));
+
+        Assert.Contains("sync_log_state", Assert.IsType<StorageFailure>(reply).Reason, StringComparison.Ordinal);
+        Assert.IsType<StorageFailure>(await _reader.AskAsync(new GetStats(broken), TimeSpan.FromSeconds(5)));
     }
 }

@@ -28,7 +28,7 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
         AppendMany(5);
 
         var page = LeaderPage(0);
-        var reply = await _follower.AskAsync(new Replicate(_library, page));
+        var reply = await _follower.AskAsync(new Replicate(_library, page, 1));
 
         Assert.Equal(new Replicated(_library, 5), reply);
         var mirrored = Assert.IsType<Fetched>(await _follower.AskAsync(new FetchSince(_library, 0, 100))).Result.Entries;
@@ -41,9 +41,9 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
     {
         AppendMany(3);
         var page = LeaderPage(0);
-        await _follower.AskAsync(new Replicate(_library, page));
+        await _follower.AskAsync(new Replicate(_library, page, 1));
 
-        var retry = await _follower.AskAsync(new Replicate(_library, page));
+        var retry = await _follower.AskAsync(new Replicate(_library, page, 1));
 
         Assert.Equal(new Replicated(_library, 3), retry);
         Assert.Equal(3, Assert.IsType<Stats>(await _follower.AskAsync(new GetStats(_library))).Value.Count);
@@ -53,9 +53,9 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
     public async Task A_gap_is_refused_naming_the_local_latest_sequence()
     {
         AppendMany(6);
-        await _follower.AskAsync(new Replicate(_library, LeaderPage(0).Take(2).ToList()));
+        await _follower.AskAsync(new Replicate(_library, LeaderPage(0).Take(2).ToList(), 1));
 
-        var reply = await _follower.AskAsync(new Replicate(_library, LeaderPage(3)));
+        var reply = await _follower.AskAsync(new Replicate(_library, LeaderPage(3), 1));
 
         Assert.Equal(new ReplicationRefused(_library, 2, ReplicationOutcome.Gap, null), reply);
         Assert.Equal(new LatestSequence(_library, 2), await _follower.AskAsync(new GetLatestSequence(_library)));
@@ -66,9 +66,9 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
     {
         AppendMany(2);
         var page = LeaderPage(0);
-        await _follower.AskAsync(new Replicate(_library, page));
+        await _follower.AskAsync(new Replicate(_library, page, 1));
 
-        var reply = await _follower.AskAsync(new Replicate(_library, [page[1] with { Data = """{"forged":true}""" }]));
+        var reply = await _follower.AskAsync(new Replicate(_library, [page[1] with { Data = """{"forged":true}""" }], 1));
 
         Assert.Equal(new ReplicationRefused(_library, 2, ReplicationOutcome.Conflict, 2), reply);
     }
@@ -79,7 +79,7 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
         AppendMany(1);
         var probe = CreateTestProbe();
 
-        Supervisor.Tell(new Replicate(_library, LeaderPage(0)), probe.Ref);
+        Supervisor.Tell(new Replicate(_library, LeaderPage(0), 1), probe.Ref);
 
         Assert.Contains("only followers replicate", probe.ExpectMsg<InvalidRequest>(Patience).Reason, StringComparison.Ordinal);
     }
@@ -88,7 +88,7 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
     public async Task A_follower_that_becomes_leader_continues_the_sequence_and_the_old_leader_is_refused()
     {
         AppendMany(4);
-        await _follower.AskAsync(new Replicate(_library, LeaderPage(0)));
+        await _follower.AskAsync(new Replicate(_library, LeaderPage(0), 1));
 
         Lead(_library, OtherDevice, term: 2);
         Assert.IsType<LeadershipAck>(await _follower.AskAsync(new LeadershipChanged(_library, OtherDevice, 2)));
@@ -100,7 +100,7 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
 
         // The old leader now follows: it mirrors what the new leader wrote and continues from there.
         var newEntries = Assert.IsType<Fetched>(await _follower.AskAsync(new FetchSince(_library, 4, 100))).Result.Entries;
-        Supervisor.Tell(new Replicate(_library, newEntries), probe.Ref);
+        Supervisor.Tell(new Replicate(_library, newEntries, 2), probe.Ref);
         Assert.Equal(new Replicated(_library, 5), probe.ExpectMsg<Replicated>(Patience));
     }
 
@@ -118,7 +118,7 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
         var behind = LeaderPageResult(0);
         Assert.True(behind.IsTruncated);
         var resynced = await _follower.AskAsync(new ResyncFrom(_library, behind.VacuumedThroughSequence));
-        var mirrored = await _follower.AskAsync(new Replicate(_library, LeaderPage(behind.VacuumedThroughSequence)));
+        var mirrored = await _follower.AskAsync(new Replicate(_library, LeaderPage(behind.VacuumedThroughSequence), 1));
 
         Assert.Equal(new Resynced(_library, 5, 5), resynced);
         Assert.Equal(new Replicated(_library, 8), mirrored);
@@ -133,7 +133,7 @@ public sealed class ReplicationSpecs : SyncLogSpec, IAsyncLifetime
 
         Assert.Contains("only followers resync", probe.ExpectMsg<InvalidRequest>(Patience).Reason, StringComparison.Ordinal);
         Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
-        Assert.Equal(0, probe.ExpectMsg<LatestSequence>(Patience).Sequence);
+        probe.ExpectMsg<LibraryNotFound>(Patience);
     }
 
     private void AppendMany(int count)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -38,7 +39,7 @@ public sealed class WriteQueueSpecs
     {
         var queue = new WriteQueue();
         var first = Append(1);
-        var replicate = new PendingReplicate(new Replicate(Library, []), ActorRefs.Nobody);
+        var replicate = new PendingReplicate(new Replicate(Library, [], 1), ActorRefs.Nobody);
         var last = Append(1);
         queue.Enqueue(first);
         queue.Enqueue(replicate);

@@ -41,10 +41,10 @@ public sealed class ClientSpecs(ITestOutputHelper output) : SyncLogHostedSpec(ou
         await client.ChangeLeadershipAsync(_library, OtherDevice, term: 1);
         var leaderEntries = new[] { Mirrored(1), Mirrored(2) };
 
-        Assert.Equal(2, await client.ReplicateAsync(_library, leaderEntries));
+        Assert.Equal(2, await client.ReplicateAsync(_library, leaderEntries, leaderTerm: 1));
         var resynced = await client.ResyncFromAsync(_library, 10);
         Assert.Equal(10, resynced.LatestSequence);
-        Assert.Equal(11, await client.ReplicateAsync(_library, [Mirrored(11)]));
+        Assert.Equal(11, await client.ReplicateAsync(_library, [Mirrored(11)], leaderTerm: 1));
     }
 
     [Fact]
@@ -109,9 +109,9 @@ public sealed class ClientSpecs(ITestOutputHelper output) : SyncLogHostedSpec(ou
     public async Task Replication_with_a_gap_throws_ReplicationRefusedException_naming_the_local_latest_sequence()
     {
         await Client.ChangeLeadershipAsync(_library, OtherDevice, term: 1);
-        await Client.ReplicateAsync(_library, [Mirrored(1)]);
+        await Client.ReplicateAsync(_library, [Mirrored(1)], leaderTerm: 1);
 
-        var e = await Assert.ThrowsAsync<ReplicationRefusedException>(() => Client.ReplicateAsync(_library, [Mirrored(5)]));
+        var e = await Assert.ThrowsAsync<ReplicationRefusedException>(() => Client.ReplicateAsync(_library, [Mirrored(5)], leaderTerm: 1));
 
         Assert.Equal((1L, ReplicationOutcome.Gap), (e.LocalLatestSequence, e.Reason));
         Assert.IsType<ReplicationRefused>(e.Reply);

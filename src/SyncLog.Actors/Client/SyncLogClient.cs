@@ -92,10 +92,13 @@ public sealed class SyncLogClient
     public Task<Leadership> GetLeadershipAsync(Guid libraryId, CancellationToken cancellationToken = default) =>
         AskAsync<Leadership>(new GetLeadership(libraryId), cancellationToken);
 
-    /// <summary>Mirrors the leader's entries (followers only); returns the local latest sequence after them.</summary>
-    public async Task<long> ReplicateAsync(Guid libraryId, IReadOnlyList<SyncLogEntry> entries,
+    /// <summary>
+    /// Mirrors the entries of the leader at <paramref name="leaderTerm"/> (followers only); returns the local latest
+    /// sequence after them. A page from a term older than the follower knows throws <see cref="StaleTermException"/>.
+    /// </summary>
+    public async Task<long> ReplicateAsync(Guid libraryId, IReadOnlyList<SyncLogEntry> entries, long leaderTerm,
         CancellationToken cancellationToken = default) =>
-        (await AskAsync<Replicated>(new Replicate(libraryId, entries), cancellationToken)).LatestSequence;
+        (await AskAsync<Replicated>(new Replicate(libraryId, entries, leaderTerm), cancellationToken)).LatestSequence;
 
     /// <summary>Restarts a follower's log after <paramref name="sequence"/> once it rebuilt its state from the leader.</summary>
     public Task<Resynced> ResyncFromAsync(Guid libraryId, long sequence, CancellationToken cancellationToken = default) =>

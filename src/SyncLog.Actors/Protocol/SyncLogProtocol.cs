@@ -99,8 +99,12 @@ public sealed record Leadership(Guid LibraryId, string? LeaderDeviceId, long Ter
 
 // ---- Replication (followers) ----
 
-/// <summary>Mirror the leader's entries with the leader's sequences; they must continue the local log exactly.</summary>
-public sealed record Replicate(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entries) : ILibraryRequest;
+/// <summary>
+/// Mirror the leader's entries with the leader's sequences; they must continue the local log exactly.
+/// <paramref name="LeaderTerm"/> is the term of the leader that sent the page: a page of a term older than the highest
+/// this follower knows (its leadership term or the highest it replicated) is refused with <see cref="StaleTerm"/>.
+/// </summary>
+public sealed record Replicate(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entries, long LeaderTerm) : ILibraryRequest;
 
 /// <summary>The entries are mirrored (exact duplicates were skipped); the local log now ends at <paramref name="LatestSequence"/>.</summary>
 public sealed record Replicated(Guid LibraryId, long LatestSequence) : ILibraryReply;

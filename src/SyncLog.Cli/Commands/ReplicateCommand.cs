@@ -124,7 +124,8 @@ internal static class ReplicateCommand
 
             if (page.Entries.Count == 0)
                 break;
-            var reply = await host.AskAsync(ReplicateRequest(id, page.Entries, leaderTerm), TimeSpan.FromMinutes(5), ct);
+            // An export file carries no term: 0 is accepted only by a follower that has never seen a term.
+            var reply = await host.AskAsync(new Replicate(id, page.Entries, leaderTerm ?? 0), TimeSpan.FromMinutes(5), ct);
             local = Replies.Expect<Replicated>(reply).LatestSequence;
             copied += page.Entries.Count;
             if (!page.HasMore)
@@ -150,12 +151,5 @@ internal static class ReplicateCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    // TODO(merge): Replicate gains 'long LeaderTerm' on the actors branch; pass leaderTerm (0 when unknown) there.
-    private static Replicate ReplicateRequest(Guid id, IReadOnlyList<SyncLogEntry> entries, long? leaderTerm)
-    {
-        _ = leaderTerm;
-        return new Replicate(id, entries);
     }
 }

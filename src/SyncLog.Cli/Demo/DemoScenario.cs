@@ -143,7 +143,10 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
 
     private async Task CatchUpAsync(SyncLogHost leader, SyncLogHost follower)
     {
-        var local = await LatestAsync(follower);
+        // A follower's log file is created by an explicit open; reads never create one.
+        var local = Replies.Expect<LibraryOpened>(await follower.AskAsync(new OpenLibrary(_library))).LatestSequence;
+        // Pages carry the term of the leader that served them, so a follower refuses pages of a deposed leader.
+        var leaderTerm = Replies.Expect<Leadership>(await leader.AskAsync(new GetLeadership(_library))).Term;
         while (true)
         {
             var page = Replies.Expect<Fetched>(await leader.AskAsync(new FetchSince(_library, local, 1000))).Result;
@@ -157,7 +160,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
 
             if (page.Entries.Count == 0)
                 return;
-            local = Replies.Expect<Replicated>(await follower.AskAsync(new Replicate(_library, page.Entries))).LatestSequence;
+            local = Replies.Expect<Replicated>(await follower.AskAsync(new Replicate(_library, page.Entries, leaderTerm))).LatestSequence;
             if (!page.HasMore)
                 return;
         }

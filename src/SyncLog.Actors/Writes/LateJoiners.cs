@@ -1,12 +1,17 @@
 using SyncLog.Storage;
 
-namespace SyncLog.Actors;
+namespace SyncLog.Actors.Writes;
 
 /// <summary>
 /// Appends accepted while a group's transaction is being written, which the writer (on its own thread) may still add
 /// to that transaction before it commits. The actor adds and, once the write is over, takes back what was not joined;
 /// the writer takes. One lock keeps each append in exactly one place.
 /// </summary>
+/// <remarks>
+/// Every append offered was judged under the leadership of the write it joins. When leadership changes the actor
+/// seals the joiners before recording the change: from then on the writer takes nothing more, so no append judged
+/// under an old term can join a transaction after a newer term is recorded; what was still waiting is judged again.
+/// </remarks>
 internal sealed class LateJoiners
 {
     private readonly object _lock = new();
@@ -45,7 +50,7 @@ internal sealed class LateJoiners
         {
             var entries = new List<NewSyncLogEntry>();
             var taken = 0;
-            while (taken < _waiting.Count && entries.Count + _waiting[taken].Entries.Count <= room)
+            while (!_closed && taken < _waiting.Count && entries.Count + _waiting[taken].Entries.Count <= room)
             {
                 entries.AddRange(_waiting[taken].Entries);
                 _joined.Add(_waiting[taken]);
@@ -55,6 +60,22 @@ internal sealed class LateJoiners
             _waiting.RemoveRange(0, taken);
             _waitingEntries -= entries.Count;
             return entries;
+        }
+    }
+
+    /// <summary>
+    /// Actor, on a leadership change or a stop: the writer takes nothing more from now on; returns, in order, the
+    /// appends still waiting (they go back to the queue to be judged again, or are answered).
+    /// </summary>
+    public IReadOnlyList<PendingAppend> Seal()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            var left = _waiting.ToList();
+            _waiting.Clear();
+            _waitingEntries = 0;
+            return left;
         }
     }
 

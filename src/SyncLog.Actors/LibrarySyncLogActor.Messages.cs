@@ -1,0 +1,35 @@
+using SyncLog.Actors.Writes;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+// Messages a library actor sends itself. Each carries the incarnation that started the work, so a completion that
+// outlives a restart is recognised and never touches the new incarnation's state.
+public sealed partial class LibrarySyncLogActor
+{
+    private sealed record FileOpened(long Incarnation, SyncLogDb Db, long Latest);
+
+    private sealed record FileOpenFailed(long Incarnation, Exception Cause);
+
+    private sealed record WriteDone(long Incarnation, long JobId, WriteResult Result);
+
+    private sealed record ReadDone(long Incarnation, Task Io);
+
+    private sealed record VacuumDone(long Incarnation, Task Io, int Removed);
+
+    // Timer ticks must not count as activity, or an open library would never passivate.
+    private sealed record VacuumTick : Akka.Actor.INotInfluenceReceiveTimeout
+    {
+        public static VacuumTick Instance { get; } = new();
+    }
+
+    private sealed record ReopenLockedFile
+    {
+        public static ReopenLockedFile Instance { get; } = new();
+    }
+
+    private sealed record RetryAfterFailure : Akka.Actor.INotInfluenceReceiveTimeout
+    {
+        public static RetryAfterFailure Instance { get; } = new();
+    }
+}

@@ -1,0 +1,188 @@
+using Akka.Actor;
+using Akka.Event;
+using SyncLog.Actors.Writes;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+// Reads and vacuum run concurrently with writes. Their replies go straight from the task to the requester (so a
+// reply never depends on this incarnation still being alive); only a tagged "done" comes back, to count what is in flight.
+public sealed partial class LibrarySyncLogActor
+{
+    private void HandleReads()
+    {
+        Receive<GetLatestSequence>(_ =>
+        {
+            if (!Absent())
+                Sender.Tell(new LatestSequence(_libraryId, _latest));
+        });
+        // Arguments are checked before anything else, so a bad request is InvalidRequest whether or not the file exists.
+        Receive<FetchSince>(f => ReadChecked(() =>
+        {
+            EntryValidator.RequireSequence(f.Sequence, nameof(FetchSince.Sequence));
+            EntryValidator.RequireLimit(f.Limit, nameof(FetchSince.Limit));
+        }, db => db.FetchSinceAsync(f.Sequence, f.Limit), r => new Fetched(_libraryId, r)));
+        Receive<FetchByDevice>(f => ReadChecked(() =>
+        {
+            EntryValidator.RequireId(f.DeviceId, nameof(FetchByDevice.DeviceId), "device id");
+            EntryValidator.RequireSequence(f.SinceSequence, nameof(FetchByDevice.SinceSequence));
+            EntryValidator.RequireLimit(f.Limit, nameof(FetchByDevice.Limit));
+        }, db => db.FetchByDeviceAsync(f.DeviceId, f.SinceSequence, f.Limit), Found));
+        Receive<FetchByRecord>(f => ReadChecked(() =>
+        {
+            EntryValidator.RequireId(f.ModelType, nameof(FetchByRecord.ModelType), "model type");
+            EntryValidator.RequireId(f.RecordId, nameof(FetchByRecord.RecordId), "record id");
+            EntryValidator.RequireLimit(f.Limit, nameof(FetchByRecord.Limit));
+        }, db => db.FetchByRecordAsync(f.ModelType, f.RecordId, f.Limit), Found));
+        Receive<FetchByTimeRange>(f => ReadChecked(() =>
+        {
+            if (f.To < f.From)
+                throw new ArgumentException($"time range end {f.To:O} is before its start {f.From:O}", nameof(FetchByTimeRange.To));
+            EntryValidator.RequireLimit(f.Limit, nameof(FetchByTimeRange.Limit));
+        }, db => db.FetchByTimeRangeAsync(f.From, f.To, f.Limit), Found));
+        Receive<GetStats>(_ => Read(db => db.StatsAsync(), s => new Stats(_libraryId, s)));
+        Receive<VacuumOldEntries>(v =>
+        {
+            if (!Absent())
+                Vacuum(v.Before, Sender);
+        });
+        Receive<VacuumTick>(_ =>
+        {
+            if (_db is not null && _vacuumsInFlight == 0)
+                Vacuum(DateTimeOffset.UtcNow - _settings.Retention, replyTo: null);
+        });
+    }
+
+    // Completions, handled in Ready and Failed alike.
+    private void HandleCompletions()
+    {
+        Receive<WriteDone>(OnWriteDone);
+        Receive<ReadDone>(done =>
+        {
+            if (done.Incarnation != _incarnation)
+                return;
+            _pendingIo.Remove(done.Io);
+            _readsInFlight--;
+            StopIfRequestedAndIdle();
+        });
+        Receive<VacuumDone>(done =>
+        {
+            if (done.Incarnation != _incarnation)
+                return;
+            _pendingIo.Remove(done.Io);
+            _vacuumsInFlight--;
+            if (done.Removed > 0)
+                _log.Info("Library {0}: vacuum removed {1} entries", _libraryId, done.Removed);
+            StopIfRequestedAndIdle();
+        });
+        Receive<FileOpened>(opened => opened.Incarnation == _incarnation, opened =>
+        {
+            Opened(opened);
+            foreach (var waiter in _openWaiters)
+                waiter.Tell(new LibraryOpened(_libraryId, _latest));
+            _openWaiters.Clear();
+            if (_jobAwaitingFile is { } job)
+            {
+                _jobAwaitingFile = null;
+                Run(job);
+            }
+
+            Stash.UnstashAll();
+        });
+        Receive<ReopenLockedFile>(_ => OpenFile());
+        Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
+        {
+            if (RetryIfLocked(failed))
+                return;
+            var reason = OpenFailureReason(failed.Cause);
+            if (_jobAwaitingFile is { } job)
+            {
+                _jobAwaitingFile = null;
+                _pipeline?.Complete(job.Id, new WriteResult.Failed(reason));
+            }
+
+            BecomeFailed(reason);
+        });
+    }
+
+    // A library without a sync.db answers LibraryNotFound and creates nothing. A file that appeared meanwhile (another
+    // process, or our own open under way) is opened first; the request waits in the stash.
+    private bool Absent()
+    {
+        if (_db is not null)
+            return false;
+        if (_opening is not null || File.Exists(_filePath))
+        {
+            Stash.Stash();
+            if (_opening is null)
+                OpenFile();
+            return true;
+        }
+
+        Sender.Tell(new LibraryNotFound(_libraryId, _filePath));
+        return true;
+    }
+
+    private void ReadChecked<T>(Action validate, Func<SyncLogDb, Task<T>> read, Func<T, object> toReply)
+    {
+        if (Invalid(validate) is { } invalid)
+            Sender.Tell(invalid);
+        else
+            Read(read, toReply);
+    }
+
+    private void Read<T>(Func<SyncLogDb, Task<T>> read, Func<T, object> toReply)
+    {
+        if (Absent())
+            return;
+        var db = _db!;
+        var replyTo = Sender;
+        var self = Self;
+        var incarnation = _incarnation;
+        _readsInFlight++;
+        var done = Track();
+        Task.Run(() => read(db)).ContinueWith(t =>
+        {
+            replyTo.Tell(t.IsCompletedSuccessfully ? toReply(t.Result) : Refusal(t.Exception));
+            done.SetResult();
+            self.Tell(new ReadDone(incarnation, done.Task));
+        }, TaskScheduler.Default);
+    }
+
+    private EntriesFound Found(IReadOnlyList<SyncLogEntry> entries) => new(_libraryId, entries);
+
+    private void Vacuum(DateTimeOffset before, IActorRef? replyTo)
+    {
+        var db = _db!;
+        var self = Self;
+        var incarnation = _incarnation;
+        _vacuumsInFlight++;
+        var done = Track();
+        Task.Run(() => db.VacuumOldEntriesAsync(before)).ContinueWith(t =>
+        {
+            var removed = t.IsCompletedSuccessfully ? t.Result : 0;
+            replyTo?.Tell(t.IsCompletedSuccessfully ? new Vacuumed(_libraryId, removed) : Refusal(t.Exception));
+            done.SetResult();
+            self.Tell(new VacuumDone(incarnation, done.Task, removed));
+        }, TaskScheduler.Default);
+    }
+
+    // Reads and vacuums are remembered until done, so a stop closes the file only after them.
+    private TaskCompletionSource Track()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingIo.Add(done.Task);
+        return done;
+    }
+
+    private object Refusal(Exception? e)
+    {
+        var cause = e is null ? null : Unwrap(e);
+        return cause switch
+        {
+            ArgumentException argument => new InvalidRequest(_libraryId, EntryValidator.ReasonOf(argument)),
+            null => new StorageFailure(_libraryId, "the read was cancelled"),
+            _ => new StorageFailure(_libraryId, cause.Message),
+        };
+    }
+}

@@ -1,0 +1,180 @@
+using Akka.Actor;
+using Akka.Event;
+using SyncLog.Actors.Writes;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors;
+
+// Writes: input checked here, at the edge; ordering, leadership judgement and answers in the WritePipeline; each job
+// run on a storage thread, its outcome piped back tagged with this incarnation and the job's id.
+public sealed partial class LibrarySyncLogActor
+{
+    private void HandleWrites()
+    {
+        Receive<Append>(append => SubmitAppend(append, [append.Entry], append.ExpectedTerm, isBatch: false));
+        Receive<AppendBatch>(batch => SubmitAppend(batch, batch.Entries, batch.ExpectedTerm, isBatch: true));
+        Receive<Replicate>(replicate => SubmitFollowerWrite(replicate, () =>
+        {
+            if (replicate.LeaderTerm < 1)
+                throw new ArgumentException($"leader term must be at least 1, got {replicate.LeaderTerm}", nameof(Replicate.LeaderTerm));
+            EntryValidator.ValidateReplicated(replicate.Entries, nameof(Replicate.Entries));
+            foreach (var entry in replicate.Entries)
+                EntryValidator.RequireSequence(entry.Sequence, nameof(Replicate.Entries));
+        }, () => new PendingReplicate(replicate, Sender)));
+        Receive<ResyncFrom>(resync => SubmitFollowerWrite(resync,
+            () => EntryValidator.RequireSequence(resync.Sequence, nameof(ResyncFrom.Sequence)),
+            () => new PendingResync(resync, Sender)));
+        Receive<OpenLibrary>(open =>
+        {
+            if (_stopRequested)
+            {
+                Context.Parent.Forward(open);
+            }
+            else if (_db is not null)
+            {
+                Sender.Tell(new LibraryOpened(_libraryId, _latest));
+            }
+            else
+            {
+                _openWaiters.Add(Sender);
+                if (_opening is null)
+                    OpenFile();
+            }
+        });
+    }
+
+    private void SubmitAppend(object request, IReadOnlyList<NewSyncLogEntry>? entries, long? expectedTerm, bool isBatch)
+    {
+        if (_stopRequested)
+        {
+            Context.Parent.Forward(request);
+            return;
+        }
+
+        // Checked one request at a time, so a bad entry is refused alone and never fails a group it would have joined.
+        var invalid = Invalid(() =>
+        {
+            if (isBatch)
+                EntryValidator.ValidateBatch(entries, nameof(AppendBatch.Entries));
+            else
+                EntryValidator.Validate(entries?[0], nameof(Append.Entry));
+        });
+        _pipeline!.Submit(invalid is null
+            ? new PendingAppend(request, Sender, entries!, expectedTerm, isBatch)
+            : new PendingReply(request, Sender, invalid));
+        WriteNext();
+    }
+
+    // Replicate and ResyncFrom: the follower-only check runs when the write is judged (see WritePipeline.NextJob).
+    private void SubmitFollowerWrite(object request, Action validate, Func<PendingWrite> pending)
+    {
+        if (_stopRequested)
+        {
+            Context.Parent.Forward(request);
+            return;
+        }
+
+        if (Invalid(validate) is { } invalid)
+        {
+            _pipeline!.Submit(new PendingReply(request, Sender, invalid));
+            WriteNext();
+            return;
+        }
+
+        _pipeline!.Submit(pending());
+        WriteNext();
+    }
+
+    private InvalidRequest? Invalid(Action validate)
+    {
+        try
+        {
+            validate();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return new InvalidRequest(_libraryId, EntryValidator.ReasonOf(e));
+        }
+    }
+
+    private void WriteNext()
+    {
+        if (_pipeline is null || _writeTask is not null || _jobAwaitingFile is not null)
+            return;
+        var job = _pipeline.NextJob();
+        if (job is null)
+        {
+            StopIfRequestedAndIdle();
+            return;
+        }
+
+        // The file of a never-written library is created only now: the write has passed the leadership judgement.
+        if (_writer is null)
+        {
+            _jobAwaitingFile = job;
+            if (_opening is null)
+                OpenFile();
+            return;
+        }
+
+        Run(job);
+    }
+
+    private void Run(WriteJob job)
+    {
+        var writer = _writer!;
+        var cap = _settings.MaxBatchSize;
+        var incarnation = _incarnation;
+        Task<WriteResult> write = job switch
+        {
+            AppendJob append => _io.Run<WriteResult>(async () =>
+            {
+                var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, Math.Max(cap, append.Entries.Count));
+                // Not sequences[^1]: a retried idempotency key gets the sequence it was first given.
+                return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
+            }),
+            ReplicateJob replicate => _io.Run<WriteResult>(async () =>
+                new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
+            ResyncJob resync => _io.Run<WriteResult>(async () =>
+            {
+                var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence);
+                return new WriteResult.Resynced(latest, vacuumedThrough);
+            }),
+            _ => throw new InvalidOperationException($"unknown write job {job.GetType().Name}"),
+        };
+        _writeTask = write.ContinueWith(t => t.IsCompletedSuccessfully
+            ? t.Result
+            : new WriteResult.Failed(t.Exception is { } e ? Unwrap(e).Message : "the write was cancelled"), TaskScheduler.Default);
+        _writeTask.PipeTo(Self, success: result => new WriteDone(incarnation, job.Id, result));
+    }
+
+    private void OnWriteDone(WriteDone done)
+    {
+        if (done.Incarnation != _incarnation || _pipeline is null)
+            return;
+        _writeTask = null;
+        switch (done.Result)
+        {
+            case WriteResult.Committed committed:
+                _latest = committed.Latest;
+                break;
+            case WriteResult.Replicated replicated:
+                _latest = replicated.Result.LatestSequence;
+                break;
+            case WriteResult.Resynced resynced:
+                _latest = resynced.Latest;
+                break;
+            case WriteResult.Failed failed:
+                _log.Warning("Library {0}: write failed, answered StorageFailure: {1}", _libraryId, failed.Reason);
+                break;
+        }
+
+        var replicatedTerm = _pipeline.HighestReplicatedTerm;
+        _pipeline.Complete(done.JobId, done.Result);
+        if (_pipeline.HighestReplicatedTerm > replicatedTerm)
+            _journal?.Tell(new RecordReplicatedTerm(_pipeline.HighestReplicatedTerm));
+        WriteNext();
+        StopIfRequestedAndIdle();
+    }
+}

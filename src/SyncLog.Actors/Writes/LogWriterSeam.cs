@@ -1,0 +1,23 @@
+using Akka.Actor;
+
+namespace SyncLog.Actors.Writes;
+
+/// <summary>
+/// Test seam: an actor-system extension through which a test wraps a library's <see cref="ILogWriter"/> (to fail or
+/// hold writes at will). Unused in production, where <see cref="Wrap"/> stays null.
+/// </summary>
+internal sealed class LogWriterSeam : IExtension
+{
+    /// <summary>Given the library and its real writer, the writer its actor uses.</summary>
+    public Func<Guid, ILogWriter, ILogWriter>? Wrap { get; set; }
+
+    public static LogWriterSeam Get(ActorSystem system) => system.WithExtension<LogWriterSeam, LogWriterSeamProvider>();
+
+    public ILogWriter For(Guid libraryId, ILogWriter writer) => Wrap?.Invoke(libraryId, writer) ?? writer;
+}
+
+/// <summary>Creates the <see cref="LogWriterSeam"/> extension.</summary>
+internal sealed class LogWriterSeamProvider : ExtensionIdProvider<LogWriterSeam>
+{
+    public override LogWriterSeam CreateExtension(ExtendedActorSystem system) => new();
+}

@@ -1,0 +1,151 @@
+using Akka.Actor;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors.Tests;
+
+/// <summary>
+/// Every request gets exactly one answer, whatever ends its life: a failed write of any kind, a failed leadership
+/// persist, a stop. Faults are real: a SQLite trigger aborting one record, a dropped journal table, an outside
+/// transaction holding the writer.
+/// </summary>
+public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate-after = 1h")
+{
+    private const string Poison = """CREATE TRIGGER inject_fault BEFORE INSERT ON sync_log WHEN NEW.record_id = 'poison' BEGIN SELECT RAISE(ABORT, 'injected fault'); END""";
+    private readonly Guid _library = Guid.NewGuid();
+
+    [Fact]
+    public void A_failed_replicate_answers_its_sender_the_writes_behind_it_and_the_held_acknowledgement()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, OtherDevice, 1, probe);
+        Supervisor.Tell(new Replicate(_library, [Stored(1)], 1), probe.Ref);
+        probe.ExpectMsg<Replicated>(Patience);
+        Raw.Execute(LibraryFile(_library), Poison);
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Replicate(_library, [Stored(2, "poison")], 1), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Supervisor.Tell(new Append(_library, Entry()), probe.Ref);
+            Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            transaction.Rollback();
+        }
+
+        Assert.Contains("injected fault", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
+        Assert.Equal(new LeadershipAck(_library, 2), probe.ExpectMsg<LeadershipAck>(Patience));
+        Assert.Equal(new NotLeader(_library, OtherDevice, 2), probe.ExpectMsg<NotLeader>(Patience));
+        Supervisor.Tell(new Replicate(_library, [Stored(2)], 2), probe.Ref);
+        Assert.Equal(new Replicated(_library, 2), probe.ExpectMsg<Replicated>(Patience));
+    }
+
+    [Fact]
+    public void A_write_that_fails_while_the_library_passivates_does_not_wedge_it()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        Raw.Execute(LibraryFile(_library), Poison);
+        var child = ChildOf(_library);
+        var watcher = CreateTestProbe();
+        watcher.Watch(child);
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1, record: "poison")), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Supervisor.Tell(new Passivate(_library), child);
+            // Held by the supervisor until the library has stopped, then served by its next incarnation.
+            Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            transaction.Rollback();
+        }
+
+        Assert.Contains("injected fault", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
+        watcher.ExpectTerminated(child, Patience);
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+    }
+
+    [Fact]
+    public void A_failed_leadership_persist_answers_everyone_and_the_write_in_flight_with_its_real_outcome()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
+            Raw.Execute(Path.Combine(DataDir, "sync-host.db"), "DROP TABLE journal");
+            Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
+
+            // The change is answered at once; the appends wait for the one in flight, so their replies stay in order.
+            Assert.Contains("sync-host.db", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            transaction.Rollback();
+        }
+
+        // It committed, so it is acknowledged as such: a retry would have duplicated it.
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+        probe.ExpectMsg<StorageFailure>(Patience);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(2, Raw.Count(LibraryFile(_library)));
+    }
+
+    [Fact]
+    public void A_library_that_stops_answers_everything_it_held_and_the_write_in_flight_with_its_outcome()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        var child = ChildOf(_library);
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            for (var i = 2; i <= 4; i++)
+                Supervisor.Tell(new Append(_library, Entry(i)), probe.Ref);
+            // Recorded at once, acknowledged only after the term-1 write: held when the library stops.
+            Supervisor.Tell(new LeadershipChanged(_library, ThisDevice, 2), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            child.Tell(PoisonPill.Instance);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            transaction.Rollback();
+        }
+
+        // The write in flight committed and says so, then the acknowledgement it held, then what it never wrote.
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+        Assert.Equal(new LeadershipAck(_library, 2), probe.ExpectMsg<LeadershipAck>(Patience));
+        Assert.All(probe.ReceiveN(3, Patience), m => Assert.Contains("stopped", Assert.IsType<StorageFailure>(m).Reason, StringComparison.Ordinal));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(3, AppendOne(_library, Entry(5), probe));
+    }
+
+    [Fact]
+    public void A_leadership_journal_that_cannot_be_replayed_is_a_storage_failure_for_every_caller_not_a_timeout()
+    {
+        File.WriteAllText(Path.Combine(DataDir, "sync-host.db"), new string('#', 8192));
+        var probe = CreateTestProbe();
+
+        EventFilter.Error(contains: "could not be replayed").Expect(1, Patience, () =>
+        {
+            for (var i = 0; i < 20; i++)
+                Supervisor.Tell(i % 2 == 0 ? new GetLeadership(_library) : new Append(_library, Entry(i)), probe.Ref);
+            var replies = probe.ReceiveN(20, Patience);
+            Assert.All(replies, r => Assert.Contains("sync-host.db", Assert.IsType<StorageFailure>(r).Reason, StringComparison.Ordinal));
+        });
+    }
+
+    private IActorRef ChildOf(Guid library) =>
+        Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library)).ResolveOne(Patience).Result;
+
+    private static SyncLogEntry Stored(long sequence, string? record = null) =>
+        new(0, sequence, OtherDevice, DateTimeOffset.UtcNow, "album", record ?? $"r{sequence}", ChangeType.Insert, 1, $$"""{"n":{{sequence}}}""");
+}
