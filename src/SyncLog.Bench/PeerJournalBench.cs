@@ -28,6 +28,9 @@ internal static class PeerJournalBench
         /// parallel batches only queue behind it.
         /// </summary>
         public static readonly Setup Tuned = new(Wal: true, BatchSize: 1000, Parallelism: 1);
+
+        /// <summary>WAL and the log's cache size, the plugin's batching defaults: what WAL alone changes.</summary>
+        public static readonly Setup WalOnly = Defaults with { Wal = true };
     }
 
     /// <summary>Rows per second, with the pragmas its connections really had (read back from a fresh connection).</summary>

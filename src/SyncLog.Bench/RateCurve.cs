@@ -52,10 +52,10 @@ internal sealed class RateCurve
         return (last - first) / Stopwatch.GetElapsedTime(start, end).TotalSeconds;
     }
 
-    /// <summary>The rate over each tenth of the run, in order (rounded to whole thousands of rows).</summary>
+    /// <summary>The rate over each tenth of the run, in order (tenths rounded up to whole thousands of rows).</summary>
     public IReadOnlyList<double> Tenths()
     {
-        var tenth = Math.Max(Granularity, Total / 10 / Granularity * Granularity);
+        var tenth = Math.Max(Granularity, (Total / 10 + Granularity - 1) / Granularity * Granularity);
         var rates = new List<double>();
         for (var from = 0; from < Total; from += tenth)
             rates.Add(Rate(from, Math.Min(from + tenth, Total)));
