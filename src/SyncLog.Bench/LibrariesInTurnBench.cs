@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SyncLog.Actors;
 
 namespace SyncLog.Bench;
 
@@ -33,8 +34,8 @@ internal static class LibrariesInTurnBench
                 if (n > libraries)
                     return;
                 var id = await bench.NewLibraryAsync();
-                var reply = await bench.Host.AskAsync(new SyncLog.Actors.AppendBatch(id, Payloads.Make(AppendsEach, seed: n)), TimeSpan.FromMinutes(1));
-                if (reply is not SyncLog.Actors.BatchAppended)
+                var reply = await bench.Host.AskAsync(new AppendBatch(id, Payloads.Make(AppendsEach, seed: n)), TimeSpan.FromMinutes(1));
+                if (reply is not BatchAppended)
                     throw new InvalidOperationException($"append to library {id} failed: {reply}");
                 if (n % sampleEvery == 0)
                 {
