@@ -20,6 +20,9 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
 
     public SyncLogHost Host => _host;
 
+    /// <summary>The file of <paramref name="library"/>'s log.</summary>
+    public string PathOf(Guid library) => SyncLogDb.PathFor(library, dataDir);
+
     /// <summary>A fresh library led by this host.</summary>
     public async Task<Guid> NewLibraryAsync()
     {
@@ -30,23 +33,24 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
     }
 
     /// <summary>Acked single appends from <paramref name="producers"/> producers, each with <paramref name="window"/> in flight.</summary>
-    public async Task<(double RowsPerSecond, LongHistogram Latency, Guid Library)> AppendAsync(NewSyncLogEntry[] rows, int producers, int window)
+    public async Task<(double RowsPerSecond, LongHistogram Latency, Guid Library)> AppendAsync(NewSyncLogEntry[] rows, int producers,
+        int window, RateCurve? curve = null)
     {
         var library = await NewLibraryAsync();
         var perProducer = rows.Length / producers;
         var (perSecond, latency) = await Producers.RunAsync(_host.System, _host.Supervisor, producers, perProducer, window,
-            (p, i) => new Append(library, rows[p * perProducer + i]), reply => reply is Appended);
+            (p, i) => new Append(library, rows[p * perProducer + i]), reply => reply is Appended, curve);
         return (perSecond, latency, library);
     }
 
     /// <summary>Acked <see cref="AppendBatch"/>es of <paramref name="batchSize"/> from one producer.</summary>
-    public async Task<double> AppendBatchesAsync(NewSyncLogEntry[] rows, int batchSize)
+    public async Task<(double RowsPerSecond, Guid Library)> AppendBatchesAsync(NewSyncLogEntry[] rows, int batchSize, RateCurve? curve = null)
     {
         var library = await NewLibraryAsync();
         var batches = rows.Chunk(batchSize).ToArray();
         var (perSecond, _) = await Producers.RunAsync(_host.System, _host.Supervisor, 1, batches.Length, 1,
-            (_, i) => new AppendBatch(library, batches[i]), reply => reply is BatchAppended);
-        return perSecond * batchSize;
+            (_, i) => new AppendBatch(library, batches[i]), reply => reply is BatchAppended, curve, batchSize);
+        return (perSecond * batchSize, library);
     }
 
     /// <summary>Reads the whole library with FetchSince pages through the actor; rows per second.</summary>

@@ -1,17 +1,25 @@
 namespace SyncLog.Bench;
 
 /// <summary>Sizes of one benchmark run.</summary>
-/// <param name="Rows">Rows written by each write scenario (each into a fresh library file).</param>
-/// <param name="Libraries">Libraries opened, appended to and passivated by the many-libraries scenario.</param>
+/// <param name="Rows">Rows written by each pipelined or batched write scenario (each into a fresh library file).</param>
+/// <param name="Libraries">Libraries opened at once, appended to and passivated by the many-libraries scenario.</param>
 /// <param name="LatencySamples">Single appends timed with one producer.</param>
 /// <param name="LatestQueries">GetLatestSequence requests answered in the read-from-memory scenario.</param>
 /// <param name="WorkDir">Where the benchmark files go (removed afterwards).</param>
 /// <param name="PassivateAfterSeconds">Idle time before the many libraries close: longer than opening them all takes.</param>
 /// <param name="Sections">Which sections to run (null: all); section 1, the baseline, always runs.</param>
+/// <param name="LibrariesInTurn">Libraries touched one after another (a few at a time) by the libraries-in-turn scenario.</param>
 internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples, int LatestQueries, string WorkDir,
-    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null)
+    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int LibrariesInTurn = 10_000)
 {
+    /// <summary>Rows for scenarios whose producers await every append: they run at a few thousand rows a second.</summary>
+    public const int ClosedLoopCap = 100_000;
+
     public static BenchOptions Full(string workDir) => new(100_000, 1000, 5000, 1_000_000, workDir, PassivateAfterSeconds: 20);
 
-    public static BenchOptions Quick(string workDir) => new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1);
+    public static BenchOptions Quick(string workDir) =>
+        new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1, LibrariesInTurn: 100);
+
+    /// <summary>Rows written by closed-loop scenarios (producers awaiting each append).</summary>
+    public int ClosedLoopRows => Math.Min(Rows, ClosedLoopCap);
 }

@@ -2,32 +2,44 @@ using SyncLog.Storage;
 
 namespace SyncLog.Bench;
 
-/// <summary>Runs the sections in order and collects the rows of the results table.</summary>
+/// <summary>Runs the sections in order and collects the rows of the results table and the write curves.</summary>
 internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
 {
     public const string Raw = "raw SQLite insert, 1000 rows/tx";
-    public const string Peer = "Akka.Persistence.Sql journal, PersistAsync, 16 producers x 64 in flight";
+    public const string Raw10K = "raw SQLite insert, 10,000 rows/tx";
+    public const string Peer = "Akka.Persistence.Sql journal tuned, PersistAsync, 16 producers x 64 in flight";
     public const string RawRead = "raw SELECT, 1000-row pages (best of 2)";
 
     private readonly List<BenchResult> _results = [];
+    private readonly List<WriteRun> _runs = [];
     private readonly NewSyncLogEntry[] _entries = Payloads.Make(options.Rows);
-    private readonly string _table = $"table 0 -> {options.Rows:N0} rows";
-    private double _peer = double.NaN;
+    private WriteRun? _peer;
+    private (string Path, Guid Library) _rawLog;
+    private Guid? _pipelinedLibrary;
 
-    public static Task<List<BenchResult>> RunAsync(BenchOptions options, Action<string> progress) =>
-        new BenchRunner(options, progress).RunAsync();
-
-    private async Task<List<BenchResult>> RunAsync()
+    public static async Task<BenchReport> RunAsync(BenchOptions options, Action<string> progress)
     {
-        var raw = await RawLimitAsync(0);
+        var runner = new BenchRunner(options, progress);
+        await runner.RunAsync();
+        return new BenchReport(runner._results, runner._runs);
+    }
+
+    private async Task RunAsync()
+    {
+        var (raw, rawLog) = await RawAsync(Raw, 1000, "raw-0");
         if (Runs(2))
             await PeerAsync();
         await using var ours = new ActorAppendBench(Path.Combine(options.WorkDir, "ours"));
         if (Runs(3))
             await AppendsAsync(ours);
         // The disk of a shared machine drifts: measure the baseline again after the actor runs and keep the better.
-        var again = await RawLimitAsync(1);
-        _results.Remove(again.Value > raw.Value ? raw : again);
+        var (again, againLog) = await RawAsync(Raw, 1000, "raw-1");
+        var (kept, dropped) = again.Curve.Overall > raw.Curve.Overall ? (again, raw) : (raw, again);
+        _rawLog = kept == again ? againLog : rawLog;
+        _runs.Remove(dropped);
+        _runs.Remove(kept);
+        _runs.Insert(0, kept);
+        await RawAsync(Raw10K, 10_000, "raw-10k");
         if (Runs(4))
             await FetchAsync(ours);
         if (Runs(5))
@@ -36,28 +48,57 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
             await ManyLibrariesAsync();
         if (Runs(7))
             await LatestAsync(ours);
-        return _results;
+        if (Runs(8))
+            await LibrariesInTurnAsync();
+        if (Runs(9))
+            await ReadsAtSizeAsync();
+        WriteRowsFromRuns();
     }
+
+    // Every producer sends the same number of requests, so a run writes a whole multiple of the producers.
+    private static NewSyncLogEntry[] Whole(NewSyncLogEntry[] rows, int producers) => rows[..(rows.Length / producers * producers)];
 
     private bool Runs(int section) => options.Sections is null || options.Sections.Contains(section);
 
-    private async Task<BenchResult> RawLimitAsync(int run)
+    private async Task<(WriteRun Run, (string Path, Guid Library) Log)> RawAsync(string name, int rowsPerTransaction, string dir)
     {
-        progress("1. raw SQLite limit");
-        var (rate, lastFifth) = await RawSqliteBench.InsertAsync(Path.Combine(options.WorkDir, $"raw-{run}"), _entries);
-        var result = new BenchResult("1 raw limit", Raw, rate, "rows/s",
-            Note: $"{_table}; last fifth {lastFifth:N0}/s; best of 2 runs, before and after section 3");
-        _results.Insert(0, result);
-        return result;
+        progress($"1. raw SQLite, {rowsPerTransaction} rows/tx");
+        (string, Guid) log = default;
+        var run = await WriteRun.MeasureAsync("1 raw limit", name, _entries.Length, async curve =>
+        {
+            log = await RawSqliteBench.InsertAsync(Path.Combine(options.WorkDir, dir), _entries, rowsPerTransaction, curve);
+            return log.Item1;
+        });
+        _runs.Add(run);
+        return (run, log);
     }
 
     private async Task PeerAsync()
     {
         progress("2. Akka.Persistence.Sql peer");
-        _peer = await PeerJournalBench.PersistAsync(Path.Combine(options.WorkDir, "peer-pipelined"), _entries, producers: 16, window: 64);
-        _results.Add(new("2 peer", Peer, _peer, "rows/s", Raw, _table));
-        var closedLoop = await PeerJournalBench.PersistAsync(Path.Combine(options.WorkDir, "peer-closed"), _entries, producers: 16, window: 1);
-        _results.Add(new("2 peer", "Akka.Persistence.Sql journal, PersistAsync, 16 producers x 1 in flight", closedLoop, "rows/s", Raw, _table));
+        // A throwaway run first, so the first measured setup does not pay for loading and compiling the plugin.
+        await PeerJournalBench.PersistAsync(Path.Combine(options.WorkDir, "peer-warmup"), Whole(_entries[..Math.Min(_entries.Length, 5000)], 16),
+            producers: 16, window: 64, PeerJournalBench.Setup.Tuned);
+        foreach (var (name, setup, window, rows) in new[]
+                 {
+                     (Peer, PeerJournalBench.Setup.Tuned, 64, Whole(_entries, 16)),
+                     ("Akka.Persistence.Sql journal tuned, PersistAsync, 16 producers x 1 in flight", PeerJournalBench.Setup.Tuned, 1, Whole(_entries[..options.ClosedLoopRows], 16)),
+                     ("Akka.Persistence.Sql journal WAL only, PersistAsync, 16 producers x 64 in flight", PeerJournalBench.Setup.WalOnly, 64, Whole(_entries[..options.ClosedLoopRows], 16)),
+                     ("Akka.Persistence.Sql journal defaults, PersistAsync, 16 producers x 64 in flight", PeerJournalBench.Setup.Defaults, 64, Whole(_entries[..options.ClosedLoopRows], 16)),
+                 })
+        {
+            var pragmas = "";
+            var dir = Path.Combine(options.WorkDir, "peer-" + _runs.Count);
+            var run = await WriteRun.MeasureAsync("2 peer", name, rows.Length, async curve =>
+            {
+                (_, pragmas) = await PeerJournalBench.PersistAsync(dir, rows, producers: 16, window, setup, curve);
+                return Path.Combine(dir, "peer-journal.db");
+            });
+            _runs.Add(run);
+            _peer ??= run;
+            _results.Add(new("2 peer", name, run.Curve.Overall, "rows/s", Raw,
+                $"table 0 -> {rows.Length:N0} rows; {pragmas}; batch-size {setup.BatchSize}, parallelism {setup.Parallelism}"));
+        }
     }
 
     private async Task AppendsAsync(ActorAppendBench ours)
@@ -65,21 +106,56 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         progress("3. SyncLogActors appends");
         foreach (var (producers, window) in new[] { (1, 1), (16, 1), (64, 1), (16, 64) })
         {
-            var (rate, _, _) = await ours.AppendAsync(_entries, producers, window);
-            _results.Add(new("3 ours", $"Append, {producers} producers x {window} in flight", rate, "rows/s", Raw,
-                $"{_table}; vs peer {rate / _peer:N2}x"));
+            var rows = Whole(window == 1 ? _entries[..options.ClosedLoopRows] : _entries, producers);
+            var library = Guid.Empty;
+            var run = await WriteRun.MeasureAsync("3 ours", $"Append, {producers} producers x {window} in flight", rows.Length, async curve =>
+            {
+                (_, _, library) = await ours.AppendAsync(rows, producers, window, curve);
+                return ours.PathOf(library);
+            });
+            _runs.Add(run);
+            if (window > 1)
+                _pipelinedLibrary = library;
         }
 
-        var batchRate = await ours.AppendBatchesAsync(_entries, 1000);
-        _results.Add(new("3 ours", "AppendBatch of 1000, 1 producer", batchRate, "rows/s", Raw,
-            $"{_table}; vs peer {batchRate / _peer:N2}x"));
+        var batch = await WriteRun.MeasureAsync("3 ours", "AppendBatch of 1000, 1 producer", _entries.Length, async curve =>
+            ours.PathOf((await ours.AppendBatchesAsync(_entries, 1000, curve)).Library));
+        _runs.Add(batch);
+    }
+
+    // One results-table row per write run: its overall rate, and its ratio to the raw baseline over the same rows.
+    private void WriteRowsFromRuns()
+    {
+        var raw = ResultTable.RawOf(_runs)!;
+        var rows = _runs.Where(r => r.Section is "1 raw limit" or "3 ours").Select(run =>
+        {
+            var (lateFrom, lateTo) = ResultTable.LateWindow(run.Rows);
+            var note = $"table 0 -> {run.Rows:N0} rows; {lateFrom / 1000:N0}k-{lateTo / 1000:N0}k {run.Curve.Rate(lateFrom, lateTo):N0}/s";
+            if (run == raw)
+                return new BenchResult(run.Section, run.Name, run.Curve.Overall, "rows/s", Note: note + "; best of 2 runs, before and after section 3");
+            var ratio = run.Curve.Overall / raw.Curve.Rate(0, run.Rows);
+            if (_peer is not null && run.Section == "3 ours" && _peer.Rows == run.Rows)
+                note += $"; vs tuned peer {run.Curve.Overall / _peer.Curve.Overall:N2}x";
+            return new BenchResult(run.Section, run.Name, run.Curve.Overall, "rows/s", Note: note, Ratio: ratio);
+        }).ToList();
+        _results.InsertRange(0, rows.Where(r => r.Section == "1 raw limit"));
+        var firstOurs = _results.FindIndex(r => string.CompareOrdinal(r.Section, "3 ours") > 0);
+        _results.InsertRange(firstOurs < 0 ? _results.Count : firstOurs, rows.Where(r => r.Section == "3 ours"));
+        // The peer rows compare with raw over the same rows too.
+        for (var i = 0; i < _results.Count; i++)
+        {
+            if (_results[i].Section != "2 peer")
+                continue;
+            var run = _runs.First(r => r.Name == _results[i].Name);
+            _results[i] = _results[i] with { Baseline = null, Ratio = run.Curve.Overall / raw.Curve.Rate(0, run.Rows) };
+        }
     }
 
     private async Task FetchAsync(ActorAppendBench ours)
     {
         progress("4. fetch");
-        var (_, _, library) = await ours.AppendAsync(_entries, 16, 64);
-        var path = SyncLogDb.PathFor(library, Path.Combine(options.WorkDir, "ours"));
+        var library = _pipelinedLibrary ?? (await ours.AppendAsync(_entries, 16, 64)).Library;
+        var path = ours.PathOf(library);
         // Alternate the two twice and keep each one's best, so neither gains from the other warming the page cache.
         double raw = 0, actor = 0;
         for (var round = 0; round < 2; round++)
@@ -96,7 +172,7 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
     {
         progress("5. latency");
         var single = await ours.AppendAsync(_entries[..Math.Min(options.LatencySamples, _entries.Length)], 1, 1);
-        var loaded = await ours.AppendAsync(_entries, 16, 1);
+        var loaded = await ours.AppendAsync(_entries[..options.ClosedLoopRows], 16, 1);
         foreach (var (label, run) in new[] { ("single Append, 1 producer", single.Latency), ("Append under 16 producers", loaded.Latency) })
         {
             foreach (var percentile in new[] { 50, 99, 99.9 })
@@ -133,5 +209,20 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         var library = await ours.NewLibraryAsync();
         var latest = await ours.LatestSequenceAsync(library, options.LatestQueries, producers: 8, window: 500);
         _results.Add(new("7 latest", "GetLatestSequence, 8 producers x 500 in flight", latest, "answers/s", Note: "target >= 200,000/s"));
+    }
+
+    private async Task LibrariesInTurnAsync()
+    {
+        progress("8. libraries in turn");
+        var turn = await LibrariesInTurnBench.RunAsync(Path.Combine(options.WorkDir, "in-turn"), options.LibrariesInTurn);
+        foreach (var result in turn)
+            _results.Add(result);
+    }
+
+    private async Task ReadsAtSizeAsync()
+    {
+        progress("9. reads at size");
+        foreach (var result in await ReadsAtSizeBench.RunAsync(_rawLog.Path, _rawLog.Library, _entries))
+            _results.Add(result);
     }
 }

@@ -16,13 +16,15 @@ internal sealed class ProducerActor : ReceiveActor
     private readonly int _count;
     private readonly LongHistogram _latency;
     private readonly TaskCompletionSource<LongHistogram> _done;
+    private readonly Action? _onAck;
     private readonly Queue<long> _sentAt = new();
     private int _sent;
     private int _completed;
 
     public ProducerActor(IActorRef target, Func<int, object> request, Func<object, bool> acknowledged, int count, int window,
-        TaskCompletionSource<LongHistogram> done)
+        TaskCompletionSource<LongHistogram> done, Action? onAck = null)
     {
+        _onAck = onAck;
         _target = target;
         _request = request;
         _acknowledged = acknowledged;
@@ -35,8 +37,8 @@ internal sealed class ProducerActor : ReceiveActor
     }
 
     public static Props Props(IActorRef target, Func<int, object> request, Func<object, bool> acknowledged, int count,
-        int window, TaskCompletionSource<LongHistogram> done) =>
-        Akka.Actor.Props.Create(() => new ProducerActor(target, request, acknowledged, count, window, done));
+        int window, TaskCompletionSource<LongHistogram> done, Action? onAck = null) =>
+        Akka.Actor.Props.Create(() => new ProducerActor(target, request, acknowledged, count, window, done, onAck));
 
     private void OnReply(object reply)
     {
@@ -50,6 +52,7 @@ internal sealed class ProducerActor : ReceiveActor
         var elapsed = Stopwatch.GetTimestamp() - _sentAt.Dequeue();
         _latency.RecordValue(elapsed * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
         _completed++;
+        _onAck?.Invoke();
         if (_sent < _count)
             SendNext();
         if (_completed >= _count)

@@ -10,16 +10,19 @@ internal static class Producers
     /// <summary>
     /// <paramref name="producers"/> producers each send <paramref name="perProducer"/> requests with
     /// <paramref name="window"/> in flight; returns requests acknowledged per second and the latency histogram (ticks).
+    /// Each acknowledgement adds <paramref name="rowsPerRequest"/> rows to <paramref name="curve"/>, if given.
     /// </summary>
     public static async Task<(double PerSecond, LongHistogram Latency)> RunAsync(ActorSystem system, IActorRef target,
-        int producers, int perProducer, int window, Func<int, int, object> request, Func<object, bool> acknowledged)
+        int producers, int perProducer, int window, Func<int, int, object> request, Func<object, bool> acknowledged,
+        RateCurve? curve = null, int rowsPerRequest = 1)
     {
+        Action? onAck = curve is null ? null : () => curve.Add(rowsPerRequest);
         var done = Enumerable.Range(0, producers).Select(_ => new TaskCompletionSource<LongHistogram>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var clock = Stopwatch.StartNew();
         for (var p = 0; p < producers; p++)
         {
             var producer = p;
-            system.ActorOf(ProducerActor.Props(target, i => request(producer, i), acknowledged, perProducer, window, done[p]));
+            system.ActorOf(ProducerActor.Props(target, i => request(producer, i), acknowledged, perProducer, window, done[p], onAck));
         }
 
         var histograms = await Task.WhenAll(done.Select(d => d.Task));

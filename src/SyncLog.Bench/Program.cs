@@ -4,11 +4,12 @@ using SyncLog.Bench;
 
 // synclog-bench: one run, same machine, same entries; prints a table with ratios (see README "Benchmarks").
 var quick = new Option<bool>("--quick") { Description = "Tiny sizes (a smoke run, numbers meaningless)" };
-var rows = new Option<int?>("--rows") { Description = "Rows per write scenario (default 100000)" };
+var rows = new Option<int?>("--rows") { Description = "Rows per pipelined or batched write scenario (default 100000; closed-loop scenarios write at most 100000)" };
 var libraries = new Option<int?>("--libraries") { Description = "Libraries in the many-libraries scenario (default 1000)" };
+var inTurn = new Option<int?>("--libraries-in-turn") { Description = "Libraries touched one after another in section 8 (default 10000)" };
 var workDir = new Option<string?>("--work-dir") { Description = "Where to put benchmark files (default: a temp dir, removed)" };
 var sections = new Option<int[]>("--sections") { Description = "Only these sections, e.g. --sections 3 5 (1, the baseline, always runs)", AllowMultipleArgumentsPerToken = true };
-var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, workDir, sections };
+var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, inTurn, workDir, sections };
 root.SetAction(async (parse, _) =>
 {
     var dir = parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "synclog-bench-" + Guid.NewGuid().ToString("N"));
@@ -17,6 +18,7 @@ root.SetAction(async (parse, _) =>
     {
         Rows = parse.GetValue(rows) ?? options.Rows,
         Libraries = parse.GetValue(libraries) ?? options.Libraries,
+        LibrariesInTurn = parse.GetValue(inTurn) ?? options.LibrariesInTurn,
         Sections = parse.GetValue(sections) is { Length: > 0 } only ? only.ToHashSet() : null,
     };
     Directory.CreateDirectory(dir);

@@ -5,18 +5,22 @@ using SyncLog.Storage;
 namespace SyncLog.Bench;
 
 /// <summary>
-/// The raw limit: Microsoft.Data.Sqlite with a prepared insert, 1000 rows per transaction, into the same schema with
-/// the same pragmas (WAL, synchronous=FULL, same cache) as the log; and a raw paged SELECT for the read side.
+/// The raw limit: Microsoft.Data.Sqlite with a prepared insert, a fixed number of rows per transaction, into the same
+/// schema with the same pragmas (WAL, synchronous=FULL, same cache) as the log; and a raw paged SELECT for the read side.
 /// </summary>
 internal static class RawSqliteBench
 {
-    public const int RowsPerTransaction = 1000;
-
     private static readonly string[] InsertParameters = ["$s", "$d", "$t", "$m", "$r", "$c", "$v", "$j"];
 
-    public static async Task<(double Overall, double LastFifth)> InsertAsync(string dataDir, NewSyncLogEntry[] rows)
+    /// <summary>
+    /// Inserts <paramref name="rows"/> into a fresh library's file, <paramref name="rowsPerTransaction"/> per
+    /// transaction, and leaves it a valid log (its state row says how far it goes) for the reads-at-size section.
+    /// </summary>
+    public static async Task<(string Path, Guid Library)> InsertAsync(string dataDir, NewSyncLogEntry[] rows,
+        int rowsPerTransaction, RateCurve curve)
     {
-        var path = await CreateSchemaAsync(dataDir);
+        var library = Guid.NewGuid();
+        var path = await CreateSchemaAsync(library, dataDir);
         using var connection = Open(path, SyncLogDbOptions.Default);
         using var insert = connection.CreateCommand();
         insert.CommandText = """
@@ -26,12 +30,12 @@ internal static class RawSqliteBench
         var p = InsertParameters.Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
         insert.Prepare();
 
-        var rates = new RateMeter(rows.Length);
-        for (var start = 0; start < rows.Length; start += RowsPerTransaction)
+        for (var start = 0; start < rows.Length; start += rowsPerTransaction)
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             insert.Transaction = transaction;
-            for (var i = start; i < Math.Min(start + RowsPerTransaction, rows.Length); i++)
+            var end = Math.Min(start + rowsPerTransaction, rows.Length);
+            for (var i = start; i < end; i++)
             {
                 var e = rows[i];
                 p[0].Value = i + 1L;
@@ -46,10 +50,14 @@ internal static class RawSqliteBench
             }
 
             transaction.Commit();
-            rates.Done(Math.Min(start + RowsPerTransaction, rows.Length));
+            curve.Add(end - start);
         }
 
-        return (rates.Overall, rates.LastFifth);
+        using var state = connection.CreateCommand();
+        state.CommandText = "UPDATE sync_log_state SET latest_sequence = $latest WHERE id = 1";
+        state.Parameters.AddWithValue("$latest", (long)rows.Length);
+        state.ExecuteNonQuery();
+        return (path, library);
     }
 
     /// <summary>Reads every row of <paramref name="path"/> in pages of 1000 by sequence into entries; rows per second.</summary>
@@ -87,10 +95,10 @@ internal static class RawSqliteBench
         }
     }
 
-    private static async Task<string> CreateSchemaAsync(string dataDir)
+    private static async Task<string> CreateSchemaAsync(Guid library, string dataDir)
     {
         // The log's own migrations make the file, so the raw writer meets exactly the same schema and indexes.
-        await using var db = await SyncLogDb.OpenAsync(Guid.NewGuid(), dataDir);
+        await using var db = await SyncLogDb.OpenAsync(library, dataDir);
         return db.FilePath;
     }
 

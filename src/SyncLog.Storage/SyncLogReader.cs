@@ -8,35 +8,68 @@ namespace SyncLog.Storage;
 /// </summary>
 internal sealed class SyncLogReader : IDisposable
 {
-    private const string FetchSinceSql =
+    // Every query below seeks an index; none reads sync_log row by row (QueryPlanSpecs checks each plan). Two facts
+    // make that possible without new indexes:
+    // - id order is sequence order: rows are only ever inserted in sequence order and AUTOINCREMENT never reuses an
+    //   id. A secondary index on (x) is really (x, id), so "x = ? ORDER BY id" reads the index in order, no sort.
+    // - the stored log is contiguous: appends take the next sequence, replication refuses gaps, and vacuum and
+    //   resync only delete a prefix. So the count is max - min + 1, both read at the ends of the sequence index.
+    internal const string FetchSinceSql =
         $"SELECT {SyncLogRow.Columns} FROM sync_log WHERE sequence > $since ORDER BY sequence LIMIT $limit";
 
-    private const string ByDeviceSql = $"""
+    // The sequence bound becomes an id bound, so the device index range (device_id = ?, id >= ?) starts at the
+    // page: the cost of a page is the same at the start and at the end of the log. Filtering on sequence instead
+    // would read every earlier entry of the device, and ORDER BY sequence would sort all of them.
+    internal const string ByDeviceSql = $"""
         SELECT {SyncLogRow.Columns} FROM sync_log
-        WHERE device_id = $device_id AND sequence > $since ORDER BY sequence LIMIT $limit
+        WHERE device_id = $device_id
+          AND id >= (SELECT id FROM sync_log WHERE sequence > $since ORDER BY sequence LIMIT 1)
+        ORDER BY id LIMIT $limit
         """;
 
-    private const string ByRecordSql = $"""
+    internal const string ByRecordSql = $"""
         SELECT {SyncLogRow.Columns} FROM sync_log
-        WHERE model_type = $model_type AND record_id = $record_id ORDER BY sequence LIMIT $limit
+        WHERE model_type = $model_type AND record_id = $record_id ORDER BY id LIMIT $limit
         """;
 
-    // id order is sequence order (rows are only ever inserted in sequence order), and (timestamp, id)
-    // is exactly the timestamp index's key, so this needs no sort.
-    private const string ByTimeRangeSql = $"""
+    // (timestamp, id) is exactly the timestamp index's key, so this needs no sort.
+    internal const string ByTimeRangeSql = $"""
         SELECT {SyncLogRow.Columns} FROM sync_log
         WHERE timestamp >= $from AND timestamp < $to ORDER BY timestamp, id LIMIT $limit
         """;
 
-    private const string OldestSql = "SELECT COALESCE(MIN(sequence), 0) FROM sync_log";
+    internal const string OldestSql = "SELECT COALESCE(MIN(sequence), 0) FROM sync_log";
 
-    private const string CountSql = "SELECT COUNT(*) FROM sync_log";
+    // Each MIN/MAX on its own is a single seek to one end of an index; together in one SELECT with COUNT(*) they
+    // would be computed by scanning the table.
+    internal const string CountSql =
+        "SELECT COALESCE((SELECT MAX(sequence) FROM sync_log) - (SELECT MIN(sequence) FROM sync_log) + 1, 0)";
 
-    private const string SummarySql =
-        "SELECT COUNT(*), COALESCE(MIN(sequence), 0), MIN(timestamp), MAX(timestamp) FROM sync_log";
+    internal const string SummarySql = """
+        SELECT COALESCE((SELECT MAX(sequence) FROM sync_log) - (SELECT MIN(sequence) FROM sync_log) + 1, 0),
+               COALESCE((SELECT MIN(sequence) FROM sync_log), 0),
+               (SELECT MIN(timestamp) FROM sync_log),
+               (SELECT MAX(timestamp) FROM sync_log)
+        """;
 
-    private const string CountsByModelSql =
+    // Reads only the (model_type, record_id) index, never a table row; still one pass over that index, the one
+    // part of stats whose cost grows with the log (see README "Benchmarks", reads at size).
+    internal const string CountsByModelSql =
         "SELECT model_type, COUNT(*) FROM sync_log GROUP BY model_type ORDER BY model_type";
+
+    /// <summary>Every statement the reader runs, by name, for the query-plan specs.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Statements = new Dictionary<string, string>
+    {
+        ["FetchSince"] = FetchSinceSql,
+        ["FetchByDevice"] = ByDeviceSql,
+        ["FetchByRecord"] = ByRecordSql,
+        ["FetchByTimeRange"] = ByTimeRangeSql,
+        ["OldestSequence"] = OldestSql,
+        ["Count"] = CountSql,
+        ["Stats summary"] = SummarySql,
+        ["Stats counts by model"] = CountsByModelSql,
+        ["State"] = SyncLogStateRow.SelectSql,
+    };
 
     private readonly SqliteConnection _connection;
     private readonly ClosableGate _gate;

@@ -14,16 +14,21 @@ public sealed class BenchSmokeSpecs : IDisposable
     [Fact]
     public async Task Every_section_runs_and_reports_a_value()
     {
-        var options = BenchOptions.Quick(_dir) with { Rows = 640, Libraries = 10, LatencySamples = 50, LatestQueries = 4000 };
+        var options = BenchOptions.Quick(_dir) with { Rows = 3200, Libraries = 10, LatencySamples = 50, LatestQueries = 4000, LibrariesInTurn = 40 };
 
-        var results = await BenchRunner.RunAsync(options, _ => { });
+        var report = await BenchRunner.RunAsync(options, _ => { });
         using var table = new StringWriter();
-        ResultTable.Print(results, options, table);
+        ResultTable.Print(report, options, table);
 
-        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest"],
-            results.Select(r => r.Section).Distinct());
-        Assert.All(results, r => Assert.True(r.Value > 0 && double.IsFinite(r.Value), $"{r.Name}: {r.Value}"));
+        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest", "8 in turn", "9 reads at size"],
+            report.Results.Select(r => r.Section).Distinct().Order());
+        Assert.All(report.Results, r => Assert.True(r.Value > 0 && double.IsFinite(r.Value), $"{r.Name}: {r.Value}"));
         Assert.Contains("x  ", table.ToString(), StringComparison.Ordinal);
         Assert.Contains(BenchRunner.Raw, table.ToString(), StringComparison.Ordinal);
+        Assert.Contains(BenchRunner.Raw10K, table.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Write curves", table.ToString(), StringComparison.Ordinal);
+        // Raw 1000 rows/tx (the better of two), raw 10k, four peers, five of ours.
+        Assert.Equal(11, report.Runs.Count);
+        Assert.All(report.Runs, run => Assert.True(run.Curve.Overall > 0 && double.IsFinite(run.Curve.Overall), run.Name));
     }
 }
