@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SyncLog.Storage;
 
 namespace SyncLog.Actors;
 
@@ -69,7 +70,22 @@ public sealed class SyncLogSupervisor : ReceiveActor
     }
 
     /// <inheritdoc />
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        // A damaged leadership database leaves the journal plugin dead and every library's recovery silent; found
+        // here, every request is refused at once with the reason instead of waiting out the recovery timeout.
+        if (!_settings.ReadOnly && SqliteFileProbe.ProblemWith(_settings.HostDbPath) is { } problem)
+        {
+            var reason = $"the host's leadership database cannot be used: {problem}";
+            _log.Error("Sync log host: {0}", reason);
+            Become(() =>
+            {
+                Receive<ILibraryRequest>(request => Sender.Tell(new StorageFailure(request.LibraryId, reason)));
+                Receive<DeadLetter>(_ => { });
+            });
+        }
+    }
 
     /// <inheritdoc />
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);

@@ -27,6 +27,9 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
     public async Task<Guid> NewLibraryAsync()
     {
         var library = Guid.NewGuid();
+        // Opened explicitly, as an app does: a library that was never opened or written has no log to answer from.
+        if (await _host.AskAsync(new OpenLibrary(library)) is not LibraryOpened)
+            throw new InvalidOperationException("could not open the bench library");
         if (await _host.AskAsync(new LeadershipChanged(library, "bench", 1)) is not LeadershipAck)
             throw new InvalidOperationException("could not lead the bench library");
         return library;

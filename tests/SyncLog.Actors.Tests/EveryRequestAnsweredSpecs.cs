@@ -128,21 +128,6 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         Assert.Equal(3, AppendOne(_library, Entry(5), probe));
     }
 
-    [Fact]
-    public void A_leadership_journal_that_cannot_be_replayed_is_a_storage_failure_for_every_caller_not_a_timeout()
-    {
-        File.WriteAllText(Path.Combine(DataDir, "sync-host.db"), new string('#', 8192));
-        var probe = CreateTestProbe();
-
-        EventFilter.Error(contains: "could not be replayed").Expect(1, Patience, () =>
-        {
-            for (var i = 0; i < 20; i++)
-                Supervisor.Tell(i % 2 == 0 ? new GetLeadership(_library) : new Append(_library, Entry(i)), probe.Ref);
-            var replies = probe.ReceiveN(20, Patience);
-            Assert.All(replies, r => Assert.Contains("sync-host.db", Assert.IsType<StorageFailure>(r).Reason, StringComparison.Ordinal));
-        });
-    }
-
     private IActorRef ChildOf(Guid library) =>
         Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library)).ResolveOne(Patience).Result;
 

@@ -24,10 +24,12 @@ public sealed class ReplicateCommandSpecs : IDisposable
         Assert.Equal(0, _leader.Run("export", "--library", _library, "-o", export).ExitCode);
         ImportSpecs.Append(_leader, _library, 2);
 
-        var fromFile = _follower.Run("replicate", "--library", _library, "--from-file", export);
+        var noTerm = _follower.Run("replicate", "--library", _library, "--from-file", export);
+        var fromFile = _follower.Run("replicate", "--library", _library, "--from-file", export, "--leader-term", "1");
         var fromDir = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir, "--json");
         var again = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir);
 
+        BadInputSpecs.AssertOneLine(noTerm, 2, "--from-file needs --leader-term");
         Assert.True(fromFile.ExitCode == 0, fromFile.Stderr);
         Assert.Contains("replicated 3 entries", fromFile.Stdout, StringComparison.Ordinal);
         var json = JsonDocument.Parse(fromDir.Stdout).RootElement;

@@ -19,23 +19,34 @@ internal static class ReplicateCommand
         var library = CommonOptions.Library();
         var fromFile = new Option<string?>("--from-file") { Description = "An export (JSON Lines with sequences) to mirror; - for standard input" };
         var fromDataDir = new Option<string?>("--from-data-dir") { Description = "The leader's data dir to mirror (read-only; may be in use)" };
+        var leaderTermOption = new Option<long?>("--leader-term")
+        {
+            Description = "The term of the leader whose entries these are (needed for --from-file, or when the source's host is running)",
+        };
         var command = new Command("replicate", "Mirror a library into --data-dir from an export file or another data dir, as a follower")
         {
-            library, fromFile, fromDataDir,
+            library, fromFile, fromDataDir, leaderTermOption,
         };
         command.SetAction((parse, ct) =>
         {
             var id = parse.GetValue(library);
             var file = parse.GetValue(fromFile);
             var sourceDir = parse.GetValue(fromDataDir);
+            var leaderTerm = parse.GetValue(leaderTermOption);
             if ((file is null) == (sourceDir is null))
                 throw new CliUsageException("replicate needs exactly one of --from-file or --from-data-dir");
+            if (leaderTerm is < 1)
+                throw new CliUsageException($"--leader-term must be at least 1, got {leaderTerm}");
             if (sourceDir is not null)
             {
                 if (sourceDir.Length == 0)
                     throw new CliUsageException("--from-data-dir must not be empty");
-                return ReplicateFromDataDirAsync(cli, parse, id, Path.GetFullPath(sourceDir), ct);
+                return ReplicateFromDataDirAsync(cli, parse, id, Path.GetFullPath(sourceDir), leaderTerm, ct);
             }
+
+            // A follower refuses pages of a term older than it knows, so the term is part of what is replicated.
+            if (leaderTerm is null)
+                throw new CliUsageException("--from-file needs --leader-term (an export does not record the term of the leader that wrote it)");
 
             var input = EntriesFile.Read(file!);
             var entries = input.Lines.Select(l => EntryJson.ParseStored(l.Text, l.Number)).ToList();
@@ -45,18 +56,22 @@ internal static class ReplicateCommand
                     throw new CliUsageException($"{input.Name} line {input.Lines[i].Number}: sequence {entries[i].Sequence} does not follow {entries[i - 1].Sequence}; an export has contiguous sequences");
             }
 
-            return cli.RunAsync(parse, host => MirrorAsync(host, id, Pages(entries), cli.Json(parse), leaderTerm: null, ct));
+            return cli.RunAsync(parse, host => MirrorAsync(host, id, Pages(entries), cli.Json(parse), leaderTerm.Value, ct));
         });
         return command;
     }
 
-    private static async Task<int> ReplicateFromDataDirAsync(CliHost cli, ParseResult parse, Guid id, string sourceDir, CancellationToken ct)
+    private static async Task<int> ReplicateFromDataDirAsync(CliHost cli, ParseResult parse, Guid id, string sourceDir,
+        long? givenTerm, CancellationToken ct)
     {
         var target = cli.Settings(parse);
         if (string.Equals(target.DataDir, sourceDir, StringComparison.Ordinal))
             throw new CliUsageException($"--from-data-dir is the data dir itself ('{sourceDir}'); name the leader's data dir");
         DataDirCheck.RequireLibrary(sourceDir, id);
-        var term = await SourceTermAsync(sourceDir, id, ct);
+        var term = givenTerm ?? await SourceTermAsync(sourceDir, id, ct)
+            ?? throw new CliRefusedException($"the leader's data dir '{sourceDir}' is in use, so its term cannot be read; pass --leader-term");
+        if (term < 1)
+            throw new CliRefusedException($"library {id} has no leader in '{sourceDir}' yet (no election recorded); nothing to follow");
         await using var source = SyncLogHost.Start(ConfigurationFactory.ParseString($"""
             synclog.data-dir = {SyncLogConfig.Quote(sourceDir)}
             synclog.data-dir-env = ""
@@ -102,7 +117,7 @@ internal static class ReplicateCommand
     };
 
     private static async Task<int> MirrorAsync(SyncLogHost host, Guid id, Func<long, Task<FetchResult>> fetch, bool json,
-        long? leaderTerm, CancellationToken ct)
+        long leaderTerm, CancellationToken ct)
     {
         var local = File.Exists(SyncLogDb.PathFor(id, host.Settings.DataDir))
             ? Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence
@@ -124,8 +139,7 @@ internal static class ReplicateCommand
 
             if (page.Entries.Count == 0)
                 break;
-            // An export file carries no term: 0 is accepted only by a follower that has never seen a term.
-            var reply = await host.AskAsync(new Replicate(id, page.Entries, leaderTerm ?? 0), TimeSpan.FromMinutes(5), ct);
+            var reply = await host.AskAsync(new Replicate(id, page.Entries, leaderTerm), TimeSpan.FromMinutes(5), ct);
             local = Replies.Expect<Replicated>(reply).LatestSequence;
             copied += page.Entries.Count;
             if (!page.HasMore)
