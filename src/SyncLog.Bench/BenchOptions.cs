@@ -8,10 +8,11 @@ namespace SyncLog.Bench;
 /// <param name="WorkDir">Where the benchmark files go (removed afterwards).</param>
 /// <param name="PassivateAfterSeconds">Idle time before the many libraries close: longer than opening them all takes.</param>
 /// <param name="Sections">Which sections to run (null: all); section 1, the baseline, always runs.</param>
+/// <param name="IdleSeconds">How long idle subscribers are watched for CPU use (section 8).</param>
 internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples, int LatestQueries, string WorkDir,
-    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null)
+    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int IdleSeconds = 5)
 {
     public static BenchOptions Full(string workDir) => new(100_000, 1000, 5000, 1_000_000, workDir, PassivateAfterSeconds: 20);
 
-    public static BenchOptions Quick(string workDir) => new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1);
+    public static BenchOptions Quick(string workDir) => new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1, IdleSeconds: 1);
 }

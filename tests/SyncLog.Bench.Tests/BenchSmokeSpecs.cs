@@ -14,13 +14,13 @@ public sealed class BenchSmokeSpecs : IDisposable
     [Fact]
     public async Task Every_section_runs_and_reports_a_value()
     {
-        var options = BenchOptions.Quick(_dir) with { Rows = 640, Libraries = 10, LatencySamples = 50, LatestQueries = 4000 };
+        var options = BenchOptions.Quick(_dir) with { Rows = 640, Libraries = 10, LatencySamples = 50, LatestQueries = 4000, IdleSeconds = 1 };
 
         var results = await BenchRunner.RunAsync(options, _ => { });
         using var table = new StringWriter();
         ResultTable.Print(results, options, table);
 
-        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest"],
+        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest", "8 subscribe"],
             results.Select(r => r.Section).Distinct());
         Assert.All(results, r => Assert.True(r.Value > 0 && double.IsFinite(r.Value), $"{r.Name}: {r.Value}"));
         Assert.Contains("x  ", table.ToString(), StringComparison.Ordinal);
