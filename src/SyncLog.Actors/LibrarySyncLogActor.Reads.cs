@@ -73,6 +73,7 @@ public sealed partial class LibrarySyncLogActor
             _vacuumsInFlight--;
             if (done.Removed > 0)
                 _log.Info("Library {0}: vacuum removed {1} entries", _libraryId, done.Removed);
+            PumpSubscriptions();
             StopIfRequestedAndIdle();
         });
         Receive<FileOpened>(opened => opened.Incarnation == _incarnation, opened =>

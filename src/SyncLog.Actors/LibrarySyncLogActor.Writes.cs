@@ -175,6 +175,7 @@ public sealed partial class LibrarySyncLogActor
         if (_pipeline.HighestReplicatedTerm > replicatedTerm)
             _journal?.Tell(new RecordReplicatedTerm(_pipeline.HighestReplicatedTerm));
         WriteNext();
+        PumpSubscriptions();
         StopIfRequestedAndIdle();
     }
 }

@@ -69,7 +69,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     public ITimerScheduler Timers { get; set; } = null!;
 
     private bool IsIdle => (_pipeline?.IsIdle ?? true) && _jobAwaitingFile is null && _recording is null && _openWaiters.Count == 0
-                           && _readsInFlight == 0 && _vacuumsInFlight == 0;
+                           && _readsInFlight == 0 && _vacuumsInFlight == 0 && _subscriptions.Count == 0 && _subscriptionReads == 0;
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -92,6 +92,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     /// <inheritdoc />
     protected override void PostStop()
     {
+        EndAllSubscriptions(SubscriptionEndReason.LibraryStopped, $"library {_libraryId:D} stopped; resubscribe after the last delivered sequence");
         AnswerEveryoneLeft($"library {_libraryId:D} stopped before it could answer");
         base.PostStop();
     }
@@ -189,6 +190,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     {
         _log.Error("Library {0}: {1}", _libraryId, reason);
         _opening = null;
+        EndAllSubscriptions(SubscriptionEndReason.LibraryFailed, reason);
         Become(() => Failed(reason));
         var failure = new StorageFailure(_libraryId, reason);
         _pipeline?.AbandonWaiting(reason);
@@ -256,6 +258,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         HandleLeadership();
         HandleWrites();
         HandleReads();
+        HandleSubscriptions();
         HandleCompletions();
         HandleJournalFailure();
 
@@ -266,7 +269,10 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         });
         Receive<StopWhenIdle>(_ =>
         {
+            // Only a subscribe that raced the passivation request gets here with subscribers (a library with any never
+            // asks to passivate); the supervisor already holds this library's new messages, so they end, resumable.
             _stopRequested = true;
+            EndAllSubscriptions(SubscriptionEndReason.LibraryStopped, $"library {_libraryId:D} passivated; resubscribe after the last delivered sequence");
             StopIfRequestedAndIdle();
         });
     }

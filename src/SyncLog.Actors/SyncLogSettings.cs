@@ -29,6 +29,12 @@ public sealed record SyncLogSettings
     /// <summary>Idle time after which a library actor closes its file and stops.</summary>
     public required TimeSpan PassivateAfter { get; init; }
 
+    /// <summary>
+    /// Most entries read into memory at once for one subscription (one <see cref="SubscriptionEntries"/> page at most);
+    /// a subscriber never holds more of the writer's memory than this, however far behind it is.
+    /// </summary>
+    public int SubscriptionBuffer { get; init; } = 1000;
+
     /// <summary>Threads dedicated to opening and writing library files, shared by all libraries of a host.</summary>
     public required int StorageIoThreads { get; init; }
 
@@ -73,6 +79,7 @@ public sealed record SyncLogSettings
             MaxBatchSize = section.GetInt("max-batch-size"),
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
+            SubscriptionBuffer = section.GetInt("subscription-buffer"),
             StorageIoThreads = section.GetInt("storage.io-threads"),
             ReadOnly = readOnly,
             Storage = new SyncLogDbOptions
@@ -104,6 +111,8 @@ public sealed record SyncLogSettings
         Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
         Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
+        Require(SubscriptionBuffer is >= 1 and <= SyncLogDb.MaxFetchLimit,
+            $"synclog.subscription-buffer must be between 1 and {SyncLogDb.MaxFetchLimit}, got {SubscriptionBuffer}");
         Require(StorageIoThreads is >= 1 and <= 64, $"synclog.storage.io-threads must be between 1 and 64, got {StorageIoThreads}");
         Require(SnapshotEvery >= 1, $"synclog.persistence.snapshot-every must be at least 1, got {SnapshotEvery}");
         try

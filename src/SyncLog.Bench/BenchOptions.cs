@@ -9,8 +9,9 @@ namespace SyncLog.Bench;
 /// <param name="PassivateAfterSeconds">Idle time before the many libraries close: longer than opening them all takes.</param>
 /// <param name="Sections">Which sections to run (null: all); section 1, the baseline, always runs.</param>
 /// <param name="LibrariesInTurn">Libraries touched one after another (a few at a time) by the libraries-in-turn scenario.</param>
+/// <param name="IdleSeconds">How long idle subscribers are watched for CPU use (section 10).</param>
 internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples, int LatestQueries, string WorkDir,
-    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int LibrariesInTurn = 10_000)
+    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int LibrariesInTurn = 10_000, int IdleSeconds = 5)
 {
     /// <summary>Rows for scenarios whose producers await every append: they run at a few thousand rows a second.</summary>
     public const int ClosedLoopCap = 100_000;
@@ -18,7 +19,7 @@ internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples,
     public static BenchOptions Full(string workDir) => new(100_000, 1000, 5000, 1_000_000, workDir, PassivateAfterSeconds: 20);
 
     public static BenchOptions Quick(string workDir) =>
-        new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1, LibrariesInTurn: 100);
+        new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1, LibrariesInTurn: 100, IdleSeconds: 1);
 
     /// <summary>Rows written by closed-loop scenarios (producers awaiting each append).</summary>
     public int ClosedLoopRows => Math.Min(Rows, ClosedLoopCap);

@@ -1,3 +1,4 @@
+using SyncLog.Actors;
 using SyncLog.Storage;
 
 namespace SyncLog.Bench;
@@ -52,6 +53,8 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
             await LibrariesInTurnAsync();
         if (Runs(9))
             await ReadsAtSizeAsync();
+        if (Runs(10))
+            await SubscriptionsAsync();
         WriteRowsFromRuns();
     }
 
@@ -203,10 +206,43 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
             Note: $"{many.HandlesBefore} / {many.HandlesPeak} / {many.HandlesAfter} (sampled {many.PassivatedWithin.TotalSeconds:N0} s after the last append; passivate-after {options.PassivateAfterSeconds}s)"));
     }
 
+    private async Task SubscriptionsAsync()
+    {
+        progress("10. live subscriptions");
+        var rows = _entries[..Math.Min(options.LatencySamples, _entries.Length)];
+        var load = $"{SubscriptionBench.Producers} producers awaiting each append, {rows.Length:N0} entries";
+        var runs = new (string Name, Func<Task<SubscriptionBench.Latency>> Run, string Target)[]
+        {
+            ("ours, pushed on commit", () => SubscriptionBench.OursAsync(Path.Combine(options.WorkDir, "subscribe"), rows), "target p50 < 1 ms, p99 < 5 ms"),
+            ("peer EventsByPersistenceId, defaults (1s/1s)", () => SubscriptionBench.PeerAsync(Path.Combine(options.WorkDir, "peer-query"), rows, null), ""),
+            ("peer EventsByPersistenceId, 10ms/10ms", () => SubscriptionBench.PeerAsync(Path.Combine(options.WorkDir, "peer-query"), rows, TimeSpan.FromMilliseconds(10)), ""),
+        };
+        foreach (var (name, run, target) in runs)
+        {
+            var latency = await run();
+            var note = $"{load}; their acks p50 {latency.AckP50:N3} ms";
+            _results.Add(new("10 subscribe", $"append to subscriber, {name}: p50", latency.P50, "ms", Note: target.Length > 0 ? $"{target}; {note}" : note));
+            _results.Add(new("10 subscribe", $"append to subscriber, {name}: p99", latency.P99, "ms", Note: $"acks p99 {latency.AckP99:N3} ms"));
+        }
+
+        var idle = TimeSpan.FromSeconds(options.IdleSeconds);
+        var idleNote = $"process CPU ms per second over {idle.TotalSeconds:N0} s idle, {SubscriptionBench.IdleSubscribers} subscribers of one library";
+        _results.Add(new("10 subscribe", "idle CPU, ours, no subscribers (baseline)",
+            await SubscriptionBench.OursIdleCpuAsync(Path.Combine(options.WorkDir, "subscribe-idle-0"), idle, subscribers: 0), "ms", Note: "same process, same host shape"));
+        _results.Add(new("10 subscribe", "idle CPU, ours", await SubscriptionBench.OursIdleCpuAsync(Path.Combine(options.WorkDir, "subscribe-idle"), idle), "ms", Note: idleNote));
+        _results.Add(new("10 subscribe", "idle CPU, peer defaults (1s/1s)",
+            await SubscriptionBench.PeerIdleCpuAsync(Path.Combine(options.WorkDir, "peer-query"), idle, null), "ms", Note: idleNote));
+        _results.Add(new("10 subscribe", "idle CPU, peer 10ms/10ms",
+            await SubscriptionBench.PeerIdleCpuAsync(Path.Combine(options.WorkDir, "peer-query"), idle, TimeSpan.FromMilliseconds(10)), "ms", Note: idleNote));
+    }
+
     private async Task LatestAsync(ActorAppendBench ours)
     {
         progress("7. GetLatestSequence");
         var library = await ours.NewLibraryAsync();
+        // A library without its file answers LibraryNotFound to reads: open it, as an app would.
+        if (await ours.Host.AskAsync(new OpenLibrary(library)) is not LibraryOpened)
+            throw new InvalidOperationException("could not open the bench library");
         var latest = await ours.LatestSequenceAsync(library, options.LatestQueries, producers: 8, window: 500);
         _results.Add(new("7 latest", "GetLatestSequence, 8 producers x 500 in flight", latest, "answers/s", Note: "target >= 200,000/s"));
     }

@@ -120,7 +120,8 @@ internal static class PeerJournalBench
     public sealed record EntryLogged(string DeviceId, DateTimeOffset Timestamp, string ModelType, string RecordId,
         string ChangeType, long Version, string Data);
 
-    private sealed class PeerLibraryActor : ReceivePersistentActor
+    /// <summary>One library as a persistent actor: persists each entry as an event and acknowledges it once stored.</summary>
+    internal sealed class PeerLibraryActor : ReceivePersistentActor
     {
         public PeerLibraryActor(string persistenceId)
         {

@@ -14,13 +14,13 @@ public sealed class BenchSmokeSpecs : IDisposable
     [Fact]
     public async Task Every_section_runs_and_reports_a_value()
     {
-        var options = BenchOptions.Quick(_dir) with { Rows = 3200, Libraries = 10, LatencySamples = 50, LatestQueries = 4000, LibrariesInTurn = 40 };
+        var options = BenchOptions.Quick(_dir) with { Rows = 3200, Libraries = 10, LatencySamples = 50, LatestQueries = 4000, LibrariesInTurn = 40, IdleSeconds = 1 };
 
         var report = await BenchRunner.RunAsync(options, _ => { });
         using var table = new StringWriter();
         ResultTable.Print(report, options, table);
 
-        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest", "8 in turn", "9 reads at size"],
+        Assert.Equal(["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest", "8 in turn", "9 reads at size", "10 subscribe"],
             report.Results.Select(r => r.Section).Distinct().Order());
         Assert.All(report.Results, r => Assert.True(r.Value > 0 && double.IsFinite(r.Value), $"{r.Name}: {r.Value}"));
         Assert.Contains("x  ", table.ToString(), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors;
@@ -145,3 +146,48 @@ public sealed record StorageFailure(Guid LibraryId, string Reason) : ILibraryRep
 
 /// <summary>Refused: more appends are waiting than <c>synclog.max-pending-appends</c>; retry later.</summary>
 public sealed record Overloaded(Guid LibraryId, int PendingAppends) : ILibraryReply;
+
+// ---- Subscriptions (live, pushed on commit) ----
+
+/// <summary>
+/// Subscribe <paramref name="Subscriber"/> to every entry after <paramref name="AfterSequence"/>, in order: first what the
+/// file holds, then each commit as it happens. Entries flow only within demand (<paramref name="InitialDemand"/> plus each
+/// <see cref="RequestEntries"/>). Replies go to <paramref name="Subscriber"/>: <see cref="SubscriptionStarted"/>, then
+/// <see cref="SubscriptionEntries"/> pages, and exactly one <see cref="SubscriptionEnded"/>. Refusals go to the sender.
+/// </summary>
+public sealed record Subscribe(Guid LibraryId, long AfterSequence, IActorRef Subscriber, long InitialDemand = 0) : ILibraryRequest;
+
+/// <summary>The subscription is live; entries after <paramref name="AfterSequence"/> follow as demand allows.</summary>
+public sealed record SubscriptionStarted(Guid LibraryId, long AfterSequence, long LatestSequence) : ILibraryReply;
+
+/// <summary>Allow <paramref name="Count"/> more entries to be pushed to <paramref name="Subscriber"/> (the demand of the protocol).</summary>
+public sealed record RequestEntries(Guid LibraryId, IActorRef Subscriber, long Count) : ILibraryRequest;
+
+/// <summary>Entries pushed to a subscriber: contiguous, ascending, continuing the last page, never more than its demand.</summary>
+public sealed record SubscriptionEntries(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entries) : ILibraryReply;
+
+/// <summary>End <paramref name="Subscriber"/>'s subscription; it gets <see cref="SubscriptionEnded"/> with <see cref="SubscriptionEndReason.Unsubscribed"/>.</summary>
+public sealed record Unsubscribe(Guid LibraryId, IActorRef Subscriber) : ILibraryRequest;
+
+/// <summary>
+/// The subscription is over and nothing more follows. <paramref name="LastDeliveredSequence"/> is the last entry pushed
+/// (resubscribe after it); <paramref name="VacuumedThroughSequence"/> is set when the reason is <see cref="SubscriptionEndReason.Truncated"/>.
+/// </summary>
+public sealed record SubscriptionEnded(Guid LibraryId, SubscriptionEndReason Reason, long LastDeliveredSequence,
+    long VacuumedThroughSequence, string Detail) : ILibraryReply;
+
+/// <summary>Why a subscription ended.</summary>
+public enum SubscriptionEndReason
+{
+    /// <summary>The subscriber asked (<see cref="Unsubscribe"/>).</summary>
+    Unsubscribed,
+
+    /// <summary>The next entries were vacuumed (at subscribe time or later): resync, as for <see cref="FetchResult.IsTruncated"/>.</summary>
+    Truncated,
+
+    /// <summary>The library's actor stopped (shutdown, a restart after a bug, a passivation that raced the subscribe): resubscribe after the last delivered sequence.</summary>
+    LibraryStopped,
+
+    /// <summary>The library failed (its file or leadership journal could not be opened, or a read failed): resubscribe later.</summary>
+    LibraryFailed,
+}
