@@ -59,7 +59,7 @@ public sealed class HostLifetimeSpecs : IDisposable
         await host.System.Terminate();
 
         await using var next = SyncLogHost.Start(Overrides(), "second");
-        Assert.Equal(0, await next.Client.GetLatestSequenceAsync(Guid.NewGuid()));
+        Assert.Equal(0, await next.Client.OpenLibraryAsync(Guid.NewGuid()));
     }
 
     [Fact]
