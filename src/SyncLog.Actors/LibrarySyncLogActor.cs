@@ -339,13 +339,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         }
         else
         {
-            Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask)).ContinueWith(_ =>
+            var drained = Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask)).ContinueWith(_ =>
             {
                 // Close first: whoever reacts to the answers may open the file again at once.
                 db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 if (write is not null && inFlight is not null)
                     pipeline!.Complete(inFlight.Id, write.Result);
             }, TaskScheduler.Default);
+            LibraryDrains.Get(Context.System).Draining(_libraryId, drained);
         }
 
         // An open still in flight when we stop must not leak its file lock.

@@ -121,6 +121,9 @@ public sealed class SyncLogHost : IAsyncDisposable
     private static IActorRef StartSupervisor(ActorSystem system, SyncLogSettings settings, DataDirLease? lease, string name)
     {
         var supervisor = system.ActorOf(SyncLogSupervisor.Props(settings), name);
+        // Requests that dead-letter on their way to the supervisor or a library (before or after the host stops) are
+        // answered by a system actor, which lives until the actor system itself ends.
+        DeadLetterAnswerer.EnsureFor(system, supervisor.Path);
         lease?.BindTo(system, supervisor, StopTimeout);
         system.Log.Info("Sync log supervisor {0} started on data dir {1} as device {2}{3}", supervisor.Path,
             settings.DataDir, settings.DeviceId, settings.ReadOnly ? " (read-only)" : "");

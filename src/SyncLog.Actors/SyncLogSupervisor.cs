@@ -15,6 +15,7 @@ public sealed class SyncLogSupervisor : ReceiveActor
     private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _passivating = [];
     private readonly Dictionary<IActorRef, Guid> _libraryOf = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LibraryDrains _drains = LibraryDrains.Get(Context.System);
 
     /// <summary>Creates the supervisor; use <see cref="Props(SyncLogSettings)"/>.</summary>
     public SyncLogSupervisor(SyncLogSettings settings)
@@ -50,13 +51,6 @@ public sealed class SyncLogSupervisor : ReceiveActor
                 Sender.Tell(StopWhenIdle.Instance);
         });
 
-        // A request left in the mailbox of a child that stopped (a bug, too many restarts) still gets its answer.
-        Receive<DeadLetter>(dead =>
-        {
-            if (dead.Message is ILibraryRequest request && Self.Path.Equals(dead.Recipient.Path.Parent) && !dead.Sender.IsNobody())
-                dead.Sender.Tell(new StorageFailure(request.LibraryId, "the library's actor stopped before it could answer; retry"));
-        });
-
         Receive<Terminated>(terminated =>
         {
             if (!_libraryOf.Remove(terminated.ActorRef, out var libraryId))
@@ -72,23 +66,32 @@ public sealed class SyncLogSupervisor : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
-        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         // A damaged leadership database leaves the journal plugin dead and every library's recovery silent; found
         // here, every request is refused at once with the reason instead of waiting out the recovery timeout.
         if (!_settings.ReadOnly && SqliteFileProbe.ProblemWith(_settings.HostDbPath) is { } problem)
         {
             var reason = $"the host's leadership database cannot be used: {problem}";
             _log.Error("Sync log host: {0}", reason);
-            Become(() =>
-            {
-                Receive<ILibraryRequest>(request => Sender.Tell(new StorageFailure(request.LibraryId, reason)));
-                Receive<DeadLetter>(_ => { });
-            });
+            Become(() => Receive<ILibraryRequest>(request => Sender.Tell(new StorageFailure(request.LibraryId, reason))));
         }
     }
 
     /// <inheritdoc />
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        // Held for a library that was still passivating when the host stopped: no next incarnation will serve them.
+        foreach (var (libraryId, held) in _passivating)
+        {
+            foreach (var (message, sender) in held)
+            {
+                // After the stopped library's write in flight is answered: its sender's replies stay in order.
+                if (message is ILibraryRequest && !sender.IsNobody())
+                    _drains.AfterDrained(libraryId, () => sender.Tell(new StorageFailure(libraryId, "the sync log host stopped before the library could answer")));
+            }
+        }
+
+        _passivating.Clear();
+    }
 
     /// <summary>Props for the supervisor of one host.</summary>
     public static Props Props(SyncLogSettings settings) => Akka.Actor.Props.Create(() => new SyncLogSupervisor(settings));

@@ -128,6 +128,36 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         Assert.Equal(3, AppendOne(_library, Entry(5), probe));
     }
 
+    [Fact]
+    public void Requests_held_for_a_passivating_library_are_answered_when_the_host_stops_before_it_is_gone()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        var child = ChildOf(_library);
+        var watcher = CreateTestProbe();
+        watcher.Watch(Supervisor);
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Supervisor.Tell(new Passivate(_library), child);
+            // Held by the supervisor until the library is gone; the host stops first.
+            Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
+            Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
+            Supervisor.Tell(PoisonPill.Instance);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            transaction.Rollback();
+        }
+
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+        watcher.ExpectTerminated(Supervisor, Patience);
+        Assert.All(probe.ReceiveN(2, Patience), m => Assert.Contains("stopped", Assert.IsType<StorageFailure>(m).Reason, StringComparison.Ordinal));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
     private IActorRef ChildOf(Guid library) =>
         Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library)).ResolveOne(Patience).Result;
 

@@ -1,0 +1,118 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors.Tests;
+
+/// <summary>
+/// A host shut down with requests in flight answers every one of them (no caller waits for its timeout), and every
+/// append it acknowledged is in the file afterwards.
+/// </summary>
+public sealed class ShutdownSpecs : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "synclog-shutdown", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner if a file is still held.
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_a_host_with_appends_in_flight_answers_every_ask_and_keeps_every_acknowledged_append()
+    {
+        var libraries = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        // Attached, so the actor system outlives the host: asks sent while and after it stops are answered too.
+        using var system = ActorSystem.Create("shutdown", SyncLogConfig.Build(Overrides()));
+        var host = SyncLogHost.Attach(system);
+        var asks = new List<(Guid Library, string Record, Task<object> Reply)>();
+        foreach (var library in libraries)
+        {
+            await host.Client.ChangeLeadershipAsync(library, "device-a", 1);
+            asks.Add((library, "first", Task.FromResult<object>(await host.AskAsync(new Append(library, Entry("first")), Patience))));
+        }
+
+        for (var i = 0; i < 4000; i++)
+        {
+            var library = libraries[i % libraries.Length];
+            var record = $"r{i}";
+            asks.Add((library, record, host.AskAsync(new Append(library, Entry(record)), Patience)));
+        }
+
+        var stopping = host.DisposeAsync().AsTask();
+        for (var i = 0; i < 1000; i++)
+        {
+            var library = libraries[i % libraries.Length];
+            var record = $"late{i}";
+            asks.Add((library, record, host.AskAsync(new Append(library, Entry(record)), Patience)));
+        }
+
+        await stopping;
+        for (var i = 0; i < 100; i++)
+            asks.Add((libraries[0], $"after{i}", host.AskAsync(new Append(libraries[0], Entry($"after{i}")), Patience)));
+
+        var acknowledged = new List<(Guid Library, string Record)>();
+        var timedOut = 0;
+        foreach (var (library, record, reply) in asks)
+        {
+            try
+            {
+                switch (await reply)
+                {
+                    case Appended:
+                        acknowledged.Add((library, record));
+                        break;
+                    case StorageFailure:
+                        break;
+                    case var other:
+                        Assert.Fail($"unexpected reply {other}");
+                        break;
+                }
+            }
+            catch (AskTimeoutException)
+            {
+                timedOut++;
+            }
+        }
+
+        Assert.True(timedOut == 0, $"{timedOut} of {asks.Count} asks were never answered");
+        Assert.True(acknowledged.Count >= libraries.Length, $"only {acknowledged.Count} appends were acknowledged");
+        foreach (var group in acknowledged.GroupBy(a => a.Library))
+        {
+            using var connection = Raw.Open(SyncLogDb.PathFor(group.Key, _dataDir));
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT record_id FROM sync_log";
+            var stored = new HashSet<string>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                    stored.Add(reader.GetString(0));
+            }
+
+            Assert.All(group, a => Assert.Contains(a.Record, stored));
+        }
+
+        await system.Terminate();
+    }
+
+    private static NewSyncLogEntry Entry(string record) =>
+        new("device-a", DateTimeOffset.UtcNow, "album", record, ChangeType.Insert, """{"n":1}""");
+
+    private Config Overrides() => ConfigurationFactory.ParseString($"""
+        synclog.data-dir = {SyncLogConfig.Quote(_dataDir)}
+        synclog.data-dir-env = ""
+        synclog.device-id = "device-a"
+        synclog.storage.synchronous = normal
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        """);
+}
