@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Akka.Configuration;
 using SyncLog.Actors;
 using SyncLog.Storage;
@@ -8,6 +9,14 @@ namespace SyncLog.Cli;
 /// <summary>Starts the actor host the way the global options ask, so every command talks to the actors.</summary>
 internal sealed class CliHost(GlobalOptions options)
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Every host the command line starts leaves Ctrl-C to the command: Akka's own hook would run coordinated shutdown on
+    /// SIGINT, stopping libraries under a request, which then reads as a storage failure. Commands dispose their hosts.
+    /// </summary>
+    public const string NoClrShutdownHook = "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off";
+
     /// <summary>The HOCON overrides the options make, over the embedded <c>synclog.hocon</c>.</summary>
     public Config Overrides(ParseResult parse, string? dataDirOverride = null, bool readOnly = false)
     {
@@ -18,6 +27,7 @@ internal sealed class CliHost(GlobalOptions options)
         // The actor system's own stdout logger stays off (stdout carries tables and JSON); --verbose sends its log to
         // stderr through StderrLogger instead.
         lines.Add("akka.stdout-loglevel = OFF");
+        lines.Add(NoClrShutdownHook);
         lines.Add($"akka.loglevel = {(verbose ? "INFO" : "OFF")}");
         lines.Add($"akka.loggers = [\"{typeof(StderrLogger).AssemblyQualifiedName}\"]");
         var dataDir = dataDirOverride ?? NotEmpty(parse, options.DataDir);
@@ -31,9 +41,8 @@ internal sealed class CliHost(GlobalOptions options)
             lines.Add($"synclog.device-id = {SyncLogConfig.Quote(device)}");
 
         var config = ConfigurationFactory.ParseString(string.Join('\n', lines));
-        var file = parse.GetValue(options.Config);
-        if (file is not null)
-            config = config.WithFallback(ReadConfigFile(file));
+        if (NotEmpty(parse, options.Config) is { } file)
+            config = config.WithFallback(ReadConfigFile(new FileInfo(file)));
         return config;
     }
 
@@ -48,18 +57,39 @@ internal sealed class CliHost(GlobalOptions options)
         catch (Exception e) when (e is not CliUsageException)
         {
             // Akka's HOCON getters throw several exception types for a value of the wrong kind ('retention = banana').
-            throw new CliUsageException($"configuration: {ErrorReport.OneLine(e.Message)}");
+            // The getters do not name the key for a value of the wrong kind; say at least what kind of mistake it is.
+            var reason = e switch
+            {
+                ArgumentNullException => "a synclog setting has no value, or a list or object where one value belongs",
+                FormatException => $"a synclog setting has a value of the wrong kind: {ErrorReport.OneLine(e.Message).TrimEnd('.')}",
+                _ => ErrorReport.WithoutParameterName(ErrorReport.OneLine(e.Message)),
+            };
+            throw new CliUsageException($"configuration: {reason}");
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> against a started host that may write, and always shuts it down.</summary>
-    public async Task<int> RunAsync(ParseResult parse, Func<SyncLogHost, Task<int>> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> against a started host that may write, and always shuts it down. Ctrl-C
+    /// (<paramref name="ct"/>) stops waiting for the answer, so the line says the change may have been made.
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<SyncLogHost, Task<int>> body, CancellationToken ct)
     {
         var settings = Settings(parse);
         DataDirCheck.RequireWritable(settings.DataDir);
         SayDataDir(parse, settings);
+        ct.ThrowIfCancellationRequested();
         await using var host = SyncLogHost.Start(Overrides(parse), "synclog-cli");
-        return await body(host);
+        try
+        {
+            return await body(host);
+        }
+        catch (Exception e) when (ct.IsCancellationRequested && !ErrorReport.IsInterruption(e))
+        {
+            // Whatever the write ended with after Ctrl-C (an abandoned ask, a library stopped by the shutdown), the
+            // cause is the interruption, and the write may have been made.
+            throw new CliRefusedException(
+                $"{ErrorReport.Interrupted}: a change already sent to the log may have been made; check it (fetch, leader) before running the command again");
+        }
     }
 
     /// <summary>
@@ -109,13 +139,35 @@ internal sealed class CliHost(GlobalOptions options)
             throw new CliUsageException($"config file '{file.FullName}' is a directory");
         if (!file.Exists)
             throw new CliUsageException($"config file '{file.FullName}' does not exist");
+        string text;
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(file.FullName));
+            text = StrictUtf8.GetString(File.ReadAllBytes(file.FullName));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new CliUsageException($"config file '{file.FullName}' is not UTF-8 text; a HOCON file is");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CliUsageException($"config file '{file.FullName}' cannot be read: {ErrorReport.OneLine(e.Message)}");
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+            throw new CliUsageException($"config file '{file.FullName}' is not a text file (it holds NUL bytes); a HOCON file is");
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new CliUsageException($"config file '{file.FullName}': {ErrorReport.OneLine(e.Message)}");
         }
         catch (Exception e) when (e is not CliUsageException)
         {
-            throw new CliUsageException($"config file '{file.FullName}': {ErrorReport.OneLine(e.Message)}");
+            // The HOCON parser throws bare .NET exceptions for some input: an 'include' (it has no file to resolve it
+            // against) fails with a null reference.
+            throw new CliUsageException($"config file '{file.FullName}' is not HOCON synclog can read (includes are not supported)");
         }
     }
 }

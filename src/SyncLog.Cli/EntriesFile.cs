@@ -27,8 +27,11 @@ internal sealed class EntriesFile
     /// <summary>The first 16 hex digits of the SHA-256 of the input's bytes.</summary>
     public string ContentHash { get; }
 
-    /// <summary>Reads <paramref name="path"/> (or stdin for <c>-</c>); a missing, unreadable or non-UTF-8 input is a usage error.</summary>
-    public static EntriesFile Read(string path)
+    /// <summary>
+    /// Reads <paramref name="path"/> (or stdin for <c>-</c>); a missing, unreadable or non-UTF-8 input is a usage error,
+    /// and Ctrl-C (<paramref name="ct"/>) while waiting for stdin ends the read with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<EntriesFile> ReadAsync(string path, CancellationToken ct)
     {
         byte[] bytes;
         string name;
@@ -37,7 +40,10 @@ internal sealed class EntriesFile
             name = "standard input";
             using var stdin = Console.OpenStandardInput();
             using var buffer = new MemoryStream();
-            stdin.CopyTo(buffer);
+            // A read of a terminal or pipe does not observe the token itself: stop waiting for it instead.
+            await stdin.CopyToAsync(buffer, ct).WaitAsync(ct);
+            // Ctrl-C can also end the read early, as if the input had ended: that is not the whole input.
+            ct.ThrowIfCancellationRequested();
             bytes = buffer.ToArray();
         }
         else

@@ -17,6 +17,9 @@ internal static class EntryJson
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 
+    // A key given twice ("device_id" for one device, then another) is a mistake, not a choice of the last one.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
+
     /// <summary>One entry as a single line of JSON.</summary>
     public static string ToLine(SyncLogEntry entry)
     {
@@ -96,20 +99,29 @@ internal static class EntryJson
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line, DocumentOptions);
         }
         catch (JsonException e)
         {
             // JsonException's message ends in "LineNumber: 0 | BytePositionInLine: n."; say it in the file's terms.
             var reason = ErrorReport.WithoutJsonPosition(e.Message);
+            var duplicate = reason.IndexOf("Duplicate property '", StringComparison.Ordinal);
+            if (duplicate >= 0)
+            {
+                var name = reason[(duplicate + 20)..].Split('\'')[0];
+                throw Field(lineNumber, name, "is given twice; give each field once");
+            }
+
             var column = e.BytePositionInLine is { } b ? $" at column {b + 1}" : "";
             throw new CliUsageException($"line {lineNumber}: not valid JSON{column}: {reason.Trim().TrimEnd('.')}");
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
+            // Name the kind before disposing: a disposed document's elements cannot be read.
+            var kind = Kind(document.RootElement);
             document.Dispose();
-            throw new CliUsageException($"line {lineNumber}: expected a JSON object, got {Kind(document.RootElement)}");
+            throw new CliUsageException($"line {lineNumber}: expected a JSON object, got {kind}");
         }
 
         return document;

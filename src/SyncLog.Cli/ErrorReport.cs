@@ -11,6 +11,13 @@ namespace SyncLog.Cli;
 /// </summary>
 internal static class ErrorReport
 {
+    /// <summary>The one line of a command stopped by Ctrl-C.</summary>
+    public const string Interrupted = "interrupted (Ctrl-C)";
+
+    /// <summary>True when <paramref name="e"/> already reports a Ctrl-C in its own words.</summary>
+    public static bool IsInterruption(Exception e) =>
+        e is CliRefusedException && e.Message.StartsWith("interrupted", StringComparison.Ordinal);
+
     /// <summary>The message and exit code of <paramref name="e"/>; never a stack trace.</summary>
     public static (string Message, int ExitCode) Classify(Exception e) => e switch
     {
@@ -21,7 +28,7 @@ internal static class ErrorReport
         UnauthorizedAccessException => ($"permission denied: {OneLine(e.Message)}", ExitCodes.Refused),
         IOException => ($"I/O error: {OneLine(e.Message)}", ExitCodes.Refused),
         TimeoutException or Akka.Actor.AskTimeoutException => ("the sync log host did not answer in time", ExitCodes.Refused),
-        OperationCanceledException => ("interrupted (Ctrl-C)", ExitCodes.Refused),
+        OperationCanceledException => (Interrupted, ExitCodes.Refused),
         AggregateException { InnerExceptions.Count: 1 } a => Classify(a.InnerExceptions[0]),
         _ => ($"unexpected error ({e.GetType().Name}): {OneLine(e.Message)}", ExitCodes.Refused),
     };
@@ -44,6 +51,16 @@ internal static class ErrorReport
     {
         var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return cut < 0 ? reason : reason[..cut].TrimEnd().TrimEnd('.');
+    }
+
+    /// <summary>
+    /// <paramref name="message"/> without the " (Parameter 'Name')" that <see cref="ArgumentException"/> appends: it names
+    /// a .NET parameter, not anything the user wrote.
+    /// </summary>
+    public static string WithoutParameterName(string message)
+    {
+        var cut = message.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
     }
 
     /// <summary>The first line of <paramref name="message"/>, trimmed.</summary>

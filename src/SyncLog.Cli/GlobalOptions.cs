@@ -17,7 +17,7 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    public Option<FileInfo?> Config { get; } = new("--config")
+    public Option<string?> Config { get; } = new("--config")
     {
         Description = "A HOCON file whose settings override hocon/synclog.hocon",
         Recursive = true,

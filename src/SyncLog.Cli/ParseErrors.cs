@@ -34,6 +34,12 @@ internal static partial class ParseErrors
         var required = Required().Match(message);
         if (required.Success)
             return $"{required.Groups["option"].Value} is required";
+        var missing = MissingValue().Match(message);
+        if (missing.Success)
+            return $"{missing.Groups["option"].Value} needs a value";
+        var repeated = Repeated().Match(message);
+        if (repeated.Success)
+            return $"{repeated.Groups["option"].Value} is given {repeated.Groups["count"].Value} times; give it once";
         var unrecognized = Unrecognized().Match(message);
         if (unrecognized.Success)
             return $"unknown option or argument '{unrecognized.Groups["token"].Value}'";
@@ -51,6 +57,12 @@ internal static partial class ParseErrors
 
     [GeneratedRegex("Option '(?<option>[^']*)' is required")]
     private static partial Regex Required();
+
+    [GeneratedRegex("Required argument missing for option: '(?<option>[^']*)'")]
+    private static partial Regex MissingValue();
+
+    [GeneratedRegex("Option '(?<option>[^']*)' expects a single argument but (?<count>[0-9]+) were provided")]
+    private static partial Regex Repeated();
 
     [GeneratedRegex("Unrecognized command or argument '(?<token>.*)'")]
     private static partial Regex Unrecognized();

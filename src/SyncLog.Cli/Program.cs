@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using SyncLog.Cli;
 using SyncLog.Cli.Commands;
@@ -32,13 +33,28 @@ var json = args.Contains("--json", StringComparer.Ordinal);
 if (parse.Errors.Count > 0)
     return ErrorReport.Write(ParseErrors.Describe(root, parse), ExitCodes.Usage, json);
 
+// Ctrl-C is ours, not System.CommandLine's: its handler ends the process with 130 (and no message) when a command does
+// not stop within two seconds, and can crash on a signal that arrives as the command ends. Ours only cancels the token
+// every command observes, so an interrupted command still ends with one line and exit 1.
+// Never disposed: a signal handler already running when the registration is disposed may still cancel it.
+var interrupted = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+{
+    signal.Cancel = true;
+    interrupted.Cancel();
+});
 try
 {
     // Our own handlers below turn errors into one line and an exit code, instead of a stack trace.
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(
+        new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+        interrupted.Token);
 }
 catch (Exception e)
 {
-    var (message, code) = ErrorReport.Classify(e);
+    // Whatever an interrupted command failed with (an abandoned ask, a host shutting down), the cause is the Ctrl-C.
+    var (message, code) = interrupted.IsCancellationRequested && !ErrorReport.IsInterruption(e)
+        ? (ErrorReport.Interrupted, ExitCodes.Refused)
+        : ErrorReport.Classify(e);
     return ErrorReport.Write(message, code, json);
 }

@@ -23,9 +23,18 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--limit must be between 1 and 10000, got 0", "fetch", "--library", Library, "--limit", "0")]
     [InlineData("--change must be insert, update, delete or bulk_insert, got 'upsert'", "append", "--library", Library, "--device", "d", "--model", "tag", "--record", "r", "--change", "upsert", "--data", "{}")]
     [InlineData("data must be valid JSON: 'x' is an invalid start of a value", "append", "--library", Library, "--device", "d", "--model", "tag", "--record", "r", "--change", "insert", "--data", "x")]
-    [InlineData("--since must be 0 or more, got -1", "export", "--library", Library, "--since", "-1")]
+    [InlineData("--since must be between 0 and 9007199254740991 (2^53-1), got -1", "export", "--library", Library, "--since", "-1")]
     [InlineData("history needs exactly one of", "history", "--library", Library, "--device", "d", "--from", "2026-01-01T00:00:00Z")]
     [InlineData("replicate needs exactly one of", "replicate", "--library", Library)]
+    [InlineData("--term must be 1 or more, got 0", "replicate", "--library", Library, "--from-file", "x.jsonl", "--term", "0")]
+    [InlineData("--library must be a library's UUID, not the empty UUID 00000000-0000-0000-0000-000000000000", "fetch", "--library", "00000000-0000-0000-0000-000000000000")]
+    [InlineData("--library must be a library's UUID, not the empty UUID", "latest", "--library", "{00000000-0000-0000-0000-000000000000}")]
+    [InlineData("--library is given 2 times; give it once", "stats", "--library", Library, "--library", Library)]
+    [InlineData("--since must be between 0 and 9007199254740991 (2^53-1), got 9223372036854775807", "fetch", "--library", Library, "--since", "9223372036854775807")]
+    [InlineData("--model and --record go together", "history", "--library", Library, "--model", "tag")]
+    [InlineData("--since only applies with --device", "history", "--library", Library, "--from", "2026-01-01T00:00:00Z", "--since", "3")]
+    [InlineData("--interval only applies with --follow", "tail", "--library", Library, "--interval", "5s")]
+    [InlineData("--config must not be empty", "stats", "--library", Library, "--config", "")]
     public void Bad_arguments_get_one_readable_line_and_exit_code_2(string expected, params string[] args)
     {
         var run = _cli.Run(args);
@@ -37,7 +46,18 @@ public sealed class BadInputSpecs : IDisposable
     public void Empty_data_dir_and_host_device_are_refused_rather_than_replaced_by_defaults()
     {
         AssertOneLine(Synclog.RunExactly("latest", "--data-dir", ""), 2, "--data-dir must not be empty");
+        AssertOneLine(Synclog.RunExactly("latest", "--data-dir", _cli.DataDir, "--library"), 2, "--library needs a value");
         AssertOneLine(Synclog.RunExactly("latest", "--data-dir", _cli.DataDir, "--host-device", " "), 2, "--host-device must not be empty");
+    }
+
+    [Fact]
+    public void Lead_checks_its_term_and_leader_before_a_host_creates_the_data_dir()
+    {
+        var fresh = Path.Combine(_cli.DataDir, "fresh");
+
+        AssertOneLine(Synclog.RunIn(fresh, "lead", "--library", Library, "--term", "0"), 2, "--term must be 1 or more, got 0");
+        AssertOneLine(Synclog.RunIn(fresh, "lead", "--library", Library, "--term", "1", "--leader", " "), 2, "--leader must not be empty");
+        Assert.False(Directory.Exists(fresh), "a refused lead created the data dir");
     }
 
     [Fact]
@@ -70,6 +90,36 @@ public sealed class BadInputSpecs : IDisposable
 
         AssertOneLine(_cli.Run("vacuum", "--library", Library, "--config", config), 2, "configuration");
         AssertOneLine(_cli.Run("stats", "--library", Library, "--config", _cli.DataDir), 2, "is a directory");
+    }
+
+    [Fact]
+    public void A_config_file_that_is_not_readable_hocon_or_lacks_a_value_is_named_without_dotnet_details()
+    {
+        string Config(byte[] bytes)
+        {
+            var file = Path.Combine(_cli.DataDir, Guid.NewGuid().ToString("N") + ".hocon");
+            File.WriteAllBytes(file, bytes);
+            return file;
+        }
+
+        string Text(string hocon) => Config(System.Text.Encoding.UTF8.GetBytes(hocon));
+
+        var binary = Config([0xFF, 0xFE, 0x00, (byte)'x']);
+        (CliRun Run, string Expected)[] runs =
+        [
+            (_cli.Run("stats", "--library", Library, "--config", binary), "is not UTF-8 text"),
+            (_cli.Run("stats", "--library", Library, "--config", Text("include \"other.conf\"\n")), "includes are not supported"),
+            (_cli.Run("stats", "--library", Library, "--config", Text("synclog { retention = \n")), "a synclog setting has no value"),
+            (_cli.Run("stats", "--library", Library, "--config", Text("synclog.max-batch-size = lots\n")), "a synclog setting has a value of the wrong kind"),
+            (_cli.Run("stats", "--library", Library, "--config", Text("synclog.storage.busy-timeout = 0s\n")), "busy timeout must be more than 0"),
+        ];
+
+        foreach (var (run, expected) in runs)
+        {
+            AssertOneLine(run, 2, expected);
+            Assert.DoesNotContain("(Parameter", run.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Object reference", run.Stderr, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

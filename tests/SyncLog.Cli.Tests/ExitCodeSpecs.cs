@@ -68,9 +68,13 @@ public sealed class ExitCodeSpecs : IDisposable
             $"synclog.data-dir = {SyncLogConfig.Quote(_cli.DataDir)}\nsynclog.data-dir-env = \"\"\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
 
         var run = _cli.Run("lead", "--library", _library, "--term", "1");
+        var demo = _cli.Run("demo");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("already used by another SyncLogHost", run.Stderr, StringComparison.Ordinal);
+        // Only the error: no note about what the demo would have written, and nothing on stdout.
+        BadInputSpecs.AssertOneLine(demo, 1, "already used by another SyncLogHost");
+        Assert.Equal("", demo.Stdout);
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class ExitCodeSpecs : IDisposable
         var run = _cli.Run("demo");
 
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
-        Assert.Contains($"the demo writes a library into {_cli.DataDir}; use --temp", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"the demo wrote a library into {_cli.DataDir}; use --temp", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("demo verified", run.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", run.Stdout, StringComparison.Ordinal);
     }

@@ -42,6 +42,26 @@ public sealed class ImportSpecs : IDisposable
     }
 
     [Fact]
+    public void A_line_that_is_not_an_object_or_repeats_a_field_is_refused_with_its_line_number()
+    {
+        var array = _cli.Run("append", "--library", _library, "--file", Write(Line("t-1"), "[1,2]"));
+        var twice = _cli.Run("append", "--library", _library, "--file", Write(Line("t-1", ""","device_id":"phone" """)));
+
+        BadInputSpecs.AssertOneLine(array, 2, "line 2: expected a JSON object, got an array");
+        BadInputSpecs.AssertOneLine(twice, 2, "line 1: 'device_id' is given twice");
+        Assert.False(Directory.Exists(Path.Combine(_cli.DataDir, "libraries")), "a refused import created a library folder");
+    }
+
+    [Fact]
+    public void Ctrl_c_while_waiting_for_standard_input_is_one_line_exit_1_and_writes_nothing()
+    {
+        var run = _cli.Interrupt(["append", "--library", _library, "--file", "-"], waitingOnStdin: true);
+
+        BadInputSpecs.AssertOneLine(run, 1, "interrupted (Ctrl-C)");
+        Assert.False(Directory.Exists(Path.Combine(_cli.DataDir, "libraries")), "an interrupted import created a library folder");
+    }
+
+    [Fact]
     public void Standard_input_imports_with_a_dash_and_values_starting_with_at_are_plain_text()
     {
         Lead();

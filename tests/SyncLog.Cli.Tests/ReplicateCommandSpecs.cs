@@ -24,12 +24,10 @@ public sealed class ReplicateCommandSpecs : IDisposable
         Assert.Equal(0, _leader.Run("export", "--library", _library, "-o", export).ExitCode);
         ImportSpecs.Append(_leader, _library, 2);
 
-        var noTerm = _follower.Run("replicate", "--library", _library, "--from-file", export);
-        var fromFile = _follower.Run("replicate", "--library", _library, "--from-file", export, "--leader-term", "1");
+        var fromFile = _follower.Run("replicate", "--library", _library, "--from-file", export);
         var fromDir = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir, "--json");
         var again = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir);
 
-        BadInputSpecs.AssertOneLine(noTerm, 2, "--from-file needs --leader-term");
         Assert.True(fromFile.ExitCode == 0, fromFile.Stderr);
         Assert.Contains("replicated 3 entries", fromFile.Stdout, StringComparison.Ordinal);
         var json = JsonDocument.Parse(fromDir.Stdout).RootElement;
@@ -38,6 +36,31 @@ public sealed class ReplicateCommandSpecs : IDisposable
         Assert.Equal(1, json.GetProperty("leader_term").GetInt64());
         Assert.Contains("replicated 0 entries", again.Stdout, StringComparison.Ordinal);
         Assert.Equal(_leader.Run("export", "--library", _library).Stdout, _follower.Run("export", "--library", _library).Stdout);
+    }
+
+    [Fact]
+    public void Replicating_into_the_leader_or_under_an_older_term_is_refused_before_anything_is_written()
+    {
+        Assert.Equal(0, _leader.Run("lead", "--library", _library, "--term", "1").ExitCode);
+        ImportSpecs.Append(_leader, _library, 3);
+        var export = Path.Combine(_leader.DataDir, "export.jsonl");
+        Assert.Equal(0, _leader.Run("export", "--library", _library, "--since", "1", "-o", export).ExitCode);
+        Assert.Equal(0, _follower.Run("lead", "--library", _library, "--term", "4", "--leader", "phone").ExitCode);
+
+        var intoLeader = _leader.Run("replicate", "--library", _library, "--from-file", export);
+        var olderTerm = _follower.Run("replicate", "--library", _library, "--from-file", export, "--term", "3");
+        var otherTerm = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir, "--term", "2");
+        var atItsTerm = _follower.Run("replicate", "--library", _library, "--from-file", export, "--term", "4", "--json");
+
+        BadInputSpecs.AssertOneLine(intoLeader, 1, "this device (laptop) leads library " + _library + " at term 1; replicate mirrors into a follower's data dir");
+        BadInputSpecs.AssertOneLine(olderTerm, 1, "term 3 is older than library " + _library + "'s current term 4 (phone leads)");
+        BadInputSpecs.AssertOneLine(otherTerm, 2, "--term 2 differs from the term 1 recorded in the leader's data dir");
+        // The export starts after sequence 1: only the accepted run restarts the follower's log there.
+        Assert.True(atItsTerm.ExitCode == 0, atItsTerm.Stderr);
+        var json = JsonDocument.Parse(atItsTerm.Stdout).RootElement;
+        Assert.Equal(1, json.GetProperty("resynced_from").GetInt64());
+        Assert.Equal(3, json.GetProperty("latest_sequence").GetInt64());
+        Assert.Equal(4, json.GetProperty("leader_term").GetInt64());
     }
 
     [Fact]

@@ -61,6 +61,71 @@ public sealed class Synclog : IDisposable
         return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Starts synclog with standard input left open, waits until it blocks reading it, sends SIGINT (Ctrl-C) and
+    /// returns what the run did.
+    /// </summary>
+    public CliRun Interrupt(string[] args, bool waitingOnStdin)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in (string[])[Program, .. args, "--data-dir", DataDir, "--host-device", "laptop"])
+            start.ArgumentList.Add(arg);
+        start.Environment.Remove("SYNCLOG_DATA_DIR");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (waitingOnStdin && !ReadsStdin(process.Id))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "synclog never read standard input");
+                Assert.False(process.HasExited, "synclog ended before reading standard input");
+                Thread.Sleep(50);
+            }
+
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "synclog did not end within 30 s of Ctrl-C");
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    // A thread of the process is in read(2) on standard input (.NET reads a duplicate of fd 0, so compare what the fd
+    // points to): /proc/PID/task/TID/syscall starts with the syscall number and the fd in hex.
+    private static bool ReadsStdin(int pid)
+    {
+        var read = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "63" : "0";
+        var stdin = new FileInfo($"/proc/{pid}/fd/0").LinkTarget;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var call = File.ReadAllText(Path.Combine(task, "syscall")).Split(' ');
+                if (call.Length > 1 && call[0] == read
+                    && new FileInfo($"/proc/{pid}/fd/{Convert.ToInt32(call[1], 16)}").LinkTarget == stdin)
+                    return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return false;
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(DataDir))

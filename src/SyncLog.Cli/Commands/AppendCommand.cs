@@ -28,7 +28,7 @@ internal static class AppendCommand
         {
             library, device, model, record, change, data, version, file,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
             var id = parse.GetValue(library);
             if (parse.GetValue(file) is { } path)
@@ -41,17 +41,21 @@ internal static class AppendCommand
                     throw new CliUsageException($"--file takes every field from the file; leave out {string.Join(", ", mixed)}");
                 if (path.Length == 0)
                     throw new CliUsageException("--file must not be empty (use - for standard input)");
-                var input = EntriesFile.Read(path);
+                var input = await EntriesFile.ReadAsync(path, ct);
                 var now = DateTimeOffset.UtcNow;
                 // Checked whole before the host starts: a bad line anywhere means nothing is written.
-                var entries = input.Lines
-                    .Select(l => EntryJson.ParseNew(l.Text, l.Number, now, $"synclog-import:{input.ContentHash}:{l.Number}"))
-                    .ToList();
-                return cli.RunAsync(parse, host => ImportAsync(host, id, input, entries, cli.Json(parse), ct));
+                var entries = new List<NewSyncLogEntry>(input.Lines.Count);
+                foreach (var (number, text) in input.Lines)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    entries.Add(EntryJson.ParseNew(text, number, now, $"synclog-import:{input.ContentHash}:{number}"));
+                }
+
+                return await cli.RunAsync(parse, host => ImportAsync(host, id, input, entries, cli.Json(parse), ct), ct);
             }
 
             var entry = FromOptions(parse, device, model, record, change, data, version);
-            return cli.RunAsync(parse, async host =>
+            return await cli.RunAsync(parse, async host =>
             {
                 var sequence = Replies.Expect<BatchAppended>(await host.AskAsync(new AppendBatch(id, [entry]), ct: ct)).Sequences[0];
                 if (cli.Json(parse))
@@ -59,7 +63,7 @@ internal static class AppendCommand
                 else
                     Console.WriteLine($"appended at sequence {sequence}");
                 return ExitCodes.Ok;
-            });
+            }, ct);
         });
         return command;
     }

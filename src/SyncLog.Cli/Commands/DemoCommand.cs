@@ -12,7 +12,7 @@ internal static class DemoCommand
     {
         var temp = new Option<bool>("--temp") { Description = "Run in a fresh temp dir, removed afterwards" };
         var command = new Command("demo", "Sync one library between three devices with a leader handover, then verify") { temp };
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, ct) =>
         {
             var tempDir = parse.GetValue(temp)
                 ? Path.Combine(Path.GetTempPath(), "synclog-demo-" + Guid.NewGuid().ToString("N"))
@@ -23,17 +23,30 @@ internal static class DemoCommand
                 var dataDir = cli.Settings(parse, tempDir).DataDir;
                 DataDirCheck.RequireWritable(dataDir);
                 var json = cli.Json(parse);
-                if (tempDir is null)
-                    Console.Error.WriteLine($"synclog: the demo writes a library into {dataDir}; use --temp for a throwaway data dir");
-                else if (cli.Verbose(parse))
+                if (tempDir is not null && cli.Verbose(parse))
                     Console.Error.WriteLine($"synclog: data dir {dataDir} (temporary)");
                 var scenario = new DemoScenario(dataDir, overrides, line =>
                 {
                     if (!json)
                         AnsiConsole.MarkupLine(line);
                 });
-                var checks = await scenario.RunAsync();
+                IReadOnlyList<DemoCheck> checks;
+                try
+                {
+                    // The scenario does not stop half-way by itself: stop waiting for it, and the process ends with it.
+                    checks = await scenario.RunAsync().WaitAsync(ct);
+                }
+                catch (Exception e) when (ct.IsCancellationRequested && !ErrorReport.IsInterruption(e))
+                {
+                    throw new CliRefusedException(tempDir is null
+                        ? $"{ErrorReport.Interrupted}: the demo's unfinished library stays in {dataDir}"
+                        : ErrorReport.Interrupted);
+                }
+
                 Report(checks, json);
+                // Said once the demo ran, so that a demo that cannot start (data dir in use) prints only its error line.
+                if (tempDir is null)
+                    Console.Error.WriteLine($"synclog: the demo wrote a library into {dataDir}; use --temp for a throwaway data dir");
                 return checks.All(c => c.Passed) ? ExitCodes.Ok : ExitCodes.Refused;
             }
             finally

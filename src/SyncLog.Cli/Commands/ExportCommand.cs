@@ -16,8 +16,8 @@ internal static class ExportCommand
         var command = new Command("export", "Export entries as JSON Lines") { library, since, output };
         command.SetAction((parse, ct) =>
         {
-            if (parse.GetValue(since) is < 0)
-                throw new CliUsageException($"--since must be 0 or more, got {parse.GetValue(since)}");
+            if (parse.GetValue(since) is { } after)
+                CommonOptions.CheckSince(after);
             var file = parse.GetValue(output) is { } path ? CheckOutput(path) : null;
             return cli.ReadAsync(parse, async host =>
         {

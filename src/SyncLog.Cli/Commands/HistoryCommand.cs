@@ -36,6 +36,10 @@ internal static class HistoryCommand
             var byTime = parse.GetValue(from) is not null || parse.GetValue(to) is not null;
             if ((byRecord ? 1 : 0) + (byDevice ? 1 : 0) + (byTime ? 1 : 0) != 1)
                 throw new CliUsageException("history needs exactly one of: --model and --record, --device, or --from/--to");
+            if (byRecord && (parse.GetValue(model) is null || parse.GetValue(record) is null))
+                throw new CliUsageException("--model and --record go together: the history of one record needs both");
+            if (!byDevice && parse.GetResult(since) is { Implicit: false })
+                throw new CliUsageException("--since only applies with --device; leave it out");
 
             ILibraryRequest request;
             if (byRecord)

@@ -10,6 +10,7 @@ internal static class LatestCommand
     public static Command Create(CliHost cli)
     {
         var library = new Option<Guid?>("--library") { Description = "The library's UUID (default: every library in the data dir)" };
+        CommonOptions.RefuseEmptyGuid(library);
         var command = new Command("latest", "Show the latest sequence") { library };
         command.SetAction((parse, ct) => cli.ReadAsync(parse, async host =>
         {

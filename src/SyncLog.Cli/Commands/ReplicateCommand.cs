@@ -19,67 +19,75 @@ internal static class ReplicateCommand
         var library = CommonOptions.Library();
         var fromFile = new Option<string?>("--from-file") { Description = "An export (JSON Lines with sequences) to mirror; - for standard input" };
         var fromDataDir = new Option<string?>("--from-data-dir") { Description = "The leader's data dir to mirror (read-only; may be in use)" };
-        var leaderTermOption = new Option<long?>("--leader-term")
+        var term = new Option<long?>("--term")
         {
-            Description = "The term of the leader whose entries these are (needed for --from-file, or when the source's host is running)",
+            Description = "The leader's term the source was written under (default: 1 for --from-file; with --from-data-dir, "
+                          + "read from the leader's data dir, needed only while that data dir is in use)",
         };
         var command = new Command("replicate", "Mirror a library into --data-dir from an export file or another data dir, as a follower")
         {
-            library, fromFile, fromDataDir, leaderTermOption,
+            library, fromFile, fromDataDir, term,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
             var id = parse.GetValue(library);
             var file = parse.GetValue(fromFile);
             var sourceDir = parse.GetValue(fromDataDir);
-            var leaderTerm = parse.GetValue(leaderTermOption);
             if ((file is null) == (sourceDir is null))
                 throw new CliUsageException("replicate needs exactly one of --from-file or --from-data-dir");
-            if (leaderTerm is < 1)
-                throw new CliUsageException($"--leader-term must be at least 1, got {leaderTerm}");
+            var givenTerm = parse.GetValue(term);
+            if (givenTerm is < 1)
+                throw new CliUsageException($"--term must be 1 or more, got {givenTerm}");
             if (sourceDir is not null)
             {
                 if (sourceDir.Length == 0)
                     throw new CliUsageException("--from-data-dir must not be empty");
-                return ReplicateFromDataDirAsync(cli, parse, id, Path.GetFullPath(sourceDir), leaderTerm, ct);
+                return await ReplicateFromDataDirAsync(cli, parse, id, Path.GetFullPath(sourceDir), givenTerm, ct);
             }
 
-            // A follower refuses pages of a term older than it knows, so the term is part of what is replicated.
-            if (leaderTerm is null)
-                throw new CliUsageException("--from-file needs --leader-term (an export does not record the term of the leader that wrote it)");
+            var input = await EntriesFile.ReadAsync(file!, ct);
+            var entries = new List<SyncLogEntry>(input.Lines.Count);
+            foreach (var (number, text) in input.Lines)
+            {
+                ct.ThrowIfCancellationRequested();
+                entries.Add(EntryJson.ParseStored(text, number));
+            }
 
-            var input = EntriesFile.Read(file!);
-            var entries = input.Lines.Select(l => EntryJson.ParseStored(l.Text, l.Number)).ToList();
             for (var i = 1; i < entries.Count; i++)
             {
                 if (entries[i].Sequence != entries[i - 1].Sequence + 1)
                     throw new CliUsageException($"{input.Name} line {input.Lines[i].Number}: sequence {entries[i].Sequence} does not follow {entries[i - 1].Sequence}; an export has contiguous sequences");
             }
 
-            return cli.RunAsync(parse, host => MirrorAsync(host, id, Pages(entries), cli.Json(parse), leaderTerm.Value, ct));
+            // An export carries no term; a follower accepts a page whose term is at least the one it knows.
+            return await cli.RunAsync(parse, host => MirrorAsync(host, id, Pages(entries), cli.Json(parse), givenTerm ?? 1, ct), ct);
         });
         return command;
     }
 
-    private static async Task<int> ReplicateFromDataDirAsync(CliHost cli, ParseResult parse, Guid id, string sourceDir,
-        long? givenTerm, CancellationToken ct)
+    private static async Task<int> ReplicateFromDataDirAsync(CliHost cli, ParseResult parse, Guid id, string sourceDir, long? givenTerm,
+        CancellationToken ct)
     {
         var target = cli.Settings(parse);
         if (string.Equals(target.DataDir, sourceDir, StringComparison.Ordinal))
             throw new CliUsageException($"--from-data-dir is the data dir itself ('{sourceDir}'); name the leader's data dir");
         DataDirCheck.RequireLibrary(sourceDir, id);
-        var term = givenTerm ?? await SourceTermAsync(sourceDir, id, ct)
-            ?? throw new CliRefusedException($"the leader's data dir '{sourceDir}' is in use, so its term cannot be read; pass --leader-term");
-        if (term < 1)
-            throw new CliRefusedException($"library {id} has no leader in '{sourceDir}' yet (no election recorded); nothing to follow");
+        var recorded = await SourceTermAsync(sourceDir, id, ct);
+        if (recorded is null && givenTerm is null)
+            throw new CliRefusedException($"the leader's data dir '{sourceDir}' is in use, so its term cannot be read; pass the leader's --term");
+        if (recorded is > 0 && givenTerm is { } given && given != recorded)
+            throw new CliUsageException($"--term {given} differs from the term {recorded} recorded in the leader's data dir; leave --term out");
+        // A source that records no leadership (term 0) is treated like an export file.
+        var term = recorded is > 0 ? recorded.Value : givenTerm ?? 1;
         await using var source = SyncLogHost.Start(ConfigurationFactory.ParseString($"""
             synclog.data-dir = {SyncLogConfig.Quote(sourceDir)}
             synclog.data-dir-env = ""
             synclog.read-only = on
             akka.stdout-loglevel = OFF
             akka.loglevel = OFF
+            {CliHost.NoClrShutdownHook}
             """), "synclog-cli-source");
-        return await cli.RunAsync(parse, host => MirrorAsync(host, id, since => FetchAsync(source, id, since, ct), cli.Json(parse), term, ct));
+        return await cli.RunAsync(parse, host => MirrorAsync(host, id, since => FetchAsync(source, id, since, ct), cli.Json(parse), term, ct), ct);
     }
 
     // The leader's term comes from the source's leadership, which only a host owning that data dir recovers.
@@ -92,6 +100,7 @@ internal static class ReplicateCommand
                 synclog.data-dir-env = ""
                 akka.stdout-loglevel = OFF
                 akka.loglevel = OFF
+                {CliHost.NoClrShutdownHook}
                 """), "synclog-cli-leadership");
             return Replies.Expect<Leadership>(await owner.AskAsync(new GetLeadership(id), ct: ct)).Term;
         }
@@ -119,6 +128,13 @@ internal static class ReplicateCommand
     private static async Task<int> MirrorAsync(SyncLogHost host, Guid id, Func<long, Task<FetchResult>> fetch, bool json,
         long leaderTerm, CancellationToken ct)
     {
+        // Refused before anything is written (a resync would come first): the leader itself, or a term the follower
+        // already knows to be over.
+        var leadership = Replies.Expect<Leadership>(await host.AskAsync(new GetLeadership(id), ct: ct));
+        if (leadership.IsThisDevice)
+            throw new CliRefusedException($"this device ({host.Settings.DeviceId}) leads library {id} at term {leadership.Term}; replicate mirrors into a follower's data dir");
+        if (leaderTerm < leadership.Term)
+            throw new CliRefusedException($"term {leaderTerm} is older than library {id}'s current term {leadership.Term} ({leadership.LeaderDeviceId ?? "nobody"} leads); pass the leader's --term");
         var local = File.Exists(SyncLogDb.PathFor(id, host.Settings.DataDir))
             ? Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence
             : 0;

@@ -27,6 +27,8 @@ internal static class TailCommand
             if (n is < 0 or > SyncLogDb.MaxFetchLimit)
                 throw new CliUsageException($"--lines must be between 0 and {SyncLogDb.MaxFetchLimit}, got {n}");
             var period = DurationText.Parse(parse.GetValue(interval)!, "--interval", ShortestInterval, TimeSpan.FromDays(1));
+            if (!parse.GetValue(follow) && parse.GetResult(interval) is { Implicit: false })
+                throw new CliUsageException("--interval only applies with --follow; add --follow or leave it out");
             return cli.ReadAsync(parse, async host =>
             {
                 var id = parse.GetValue(library);

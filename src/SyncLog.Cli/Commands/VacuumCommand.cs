@@ -57,7 +57,7 @@ internal static class VacuumCommand
                 else
                     Console.WriteLine($"removed {removed} entries older than {Output.Time(before)}");
                 return ExitCodes.Ok;
-            });
+            }, ct);
         });
         return command;
     }

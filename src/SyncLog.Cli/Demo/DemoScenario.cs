@@ -26,8 +26,8 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     public async Task<IReadOnlyList<DemoCheck>> RunAsync()
     {
         var clock = Stopwatch.StartNew();
-        say($"library [bold]{_library}[/] in {dataDir}");
         await using var laptop = StartDevice("laptop", dataDir);
+        say($"library [bold]{_library}[/] in {dataDir}");
         await using var phone = StartDevice("phone", Path.Combine(dataDir, "demo-devices", "phone"));
         await using var desktop = StartDevice("desktop", Path.Combine(dataDir, "demo-devices", "desktop"));
         SyncLogHost[] everyone = [laptop, phone, desktop];
