@@ -8,7 +8,7 @@ namespace SyncLog.Actors.Tests;
 /// <summary>The data-dir lock lives as long as the supervisor and its actor system, whoever disposes what.</summary>
 public sealed class HostLifetimeSpecs : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "synclog-host-lifetime", Guid.NewGuid().ToString("N"));
 
     public void Dispose()

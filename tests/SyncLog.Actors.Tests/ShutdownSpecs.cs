@@ -11,7 +11,7 @@ namespace SyncLog.Actors.Tests;
 /// </summary>
 public sealed class ShutdownSpecs : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "synclog-shutdown", Guid.NewGuid().ToString("N"));
 
     public void Dispose()

@@ -14,7 +14,7 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
 {
     protected const string ThisDevice = "device-a";
     protected const string OtherDevice = "device-b";
-    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     protected SyncLogSpec(string extraHocon = "", string? dataDir = null)
         : this(new Setup(dataDir ?? NewDataDir(), extraHocon))

@@ -31,7 +31,7 @@ public sealed class GenericHostSpecs : IDisposable
         {
             using var host = BuildHost();
             await host.StartAsync(TestContext.Current.CancellationToken);
-            var client = host.Services.GetRequiredService<ActorRegistry>().GetSyncLogClient(TimeSpan.FromSeconds(10));
+            var client = host.Services.GetRequiredService<ActorRegistry>().GetSyncLogClient(TimeSpan.FromSeconds(30));
 
             // Leadership is persisted in the data dir, so only the first run needs an election.
             if (run == 1)
@@ -93,7 +93,7 @@ public sealed class GenericHostSpecs : IDisposable
     {
         using var host = BuildHost();
         await host.StartAsync(TestContext.Current.CancellationToken);
-        var client = host.Services.GetRequiredService<ActorRegistry>().GetSyncLogClient(TimeSpan.FromSeconds(10));
+        var client = host.Services.GetRequiredService<ActorRegistry>().GetSyncLogClient(TimeSpan.FromSeconds(30));
         await client.ChangeLeadershipAsync(_library, Device, term: 1);
         await host.StopAsync(TestContext.Current.CancellationToken);
 

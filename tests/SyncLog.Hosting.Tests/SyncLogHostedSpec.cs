@@ -15,7 +15,7 @@ public abstract class SyncLogHostedSpec(ITestOutputHelper output, Action<SyncLog
 {
     protected const string ThisDevice = "device-a";
     protected const string OtherDevice = "device-b";
-    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     protected string DataDir { get; } = NewDataDir();
 
