@@ -20,8 +20,17 @@ public sealed record SyncLogSettings
     /// <summary>Period of automatic vacuum of an open library; <see cref="TimeSpan.Zero"/> disables it.</summary>
     public required TimeSpan VacuumInterval { get; init; }
 
-    /// <summary>Most entries one group-commit transaction holds.</summary>
+    /// <summary>Most entries one group-commit transaction holds until a backlog lets it grow (the soft cap).</summary>
     public required int MaxBatchSize { get; init; }
+
+    /// <summary>Most entries one group-commit transaction ever holds, however deep the backlog (the hard cap).</summary>
+    public required int MaxBatchSizeHard { get; init; }
+
+    /// <summary>
+    /// The latency budget of one group commit: under a backlog transactions grow past <see cref="MaxBatchSize"/> only as
+    /// far as the measured rate commits them within it. <see cref="TimeSpan.Zero"/> keeps them at <see cref="MaxBatchSize"/>.
+    /// </summary>
+    public required TimeSpan MaxBatchLatency { get; init; }
 
     /// <summary>Appends waiting for a transaction beyond which new appends get <see cref="Overloaded"/>.</summary>
     public required int MaxPendingAppends { get; init; }
@@ -71,6 +80,8 @@ public sealed record SyncLogSettings
             Retention = section.GetTimeSpan("retention"),
             VacuumInterval = section.GetTimeSpan("vacuum-interval"),
             MaxBatchSize = section.GetInt("max-batch-size"),
+            MaxBatchSizeHard = section.GetInt("max-batch-size-hard"),
+            MaxBatchLatency = section.GetTimeSpan("max-batch-latency"),
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
             StorageIoThreads = section.GetInt("storage.io-threads"),
@@ -102,6 +113,9 @@ public sealed record SyncLogSettings
         Require(Retention > TimeSpan.Zero, $"synclog.retention must be positive, got {Retention}");
         Require(VacuumInterval >= TimeSpan.Zero, $"synclog.vacuum-interval must be 0 (off) or positive, got {VacuumInterval}");
         Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
+        Require(MaxBatchSizeHard >= MaxBatchSize && MaxBatchSizeHard <= 100_000,
+            $"synclog.max-batch-size-hard must be between max-batch-size ({MaxBatchSize}) and 100000, got {MaxBatchSizeHard}");
+        Require(MaxBatchLatency >= TimeSpan.Zero, $"synclog.max-batch-latency must be 0 (fixed batches) or positive, got {MaxBatchLatency}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
         Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
         Require(StorageIoThreads is >= 1 and <= 64, $"synclog.storage.io-threads must be between 1 and 64, got {StorageIoThreads}");

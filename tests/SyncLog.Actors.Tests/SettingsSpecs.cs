@@ -14,6 +14,8 @@ public sealed class SettingsSpecs
         Assert.Equal(TimeSpan.FromDays(30), settings.Retention);
         Assert.Equal(TimeSpan.FromHours(1), settings.VacuumInterval);
         Assert.Equal(1000, settings.MaxBatchSize);
+        Assert.Equal(10_000, settings.MaxBatchSizeHard);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), settings.MaxBatchLatency);
         Assert.Equal(50_000, settings.MaxPendingAppends);
         Assert.Equal(TimeSpan.FromMinutes(2), settings.PassivateAfter);
         Assert.Equal(SynchronousMode.Full, settings.Storage.Synchronous);
@@ -59,6 +61,7 @@ public sealed class SettingsSpecs
 
     [Theory]
     [InlineData("synclog.max-batch-size = 0", "max-batch-size must be between 1 and 100000, got 0")]
+    [InlineData("synclog.max-batch-size-hard = 999", "max-batch-size-hard must be between max-batch-size (1000) and 100000, got 999")]
     [InlineData("synclog.retention = 0s", "retention must be positive")]
     [InlineData("synclog.storage.synchronous = sometimes", "synchronous must be 'full' or 'normal', got 'sometimes'")]
     [InlineData("synclog.max-pending-appends = 0", "max-pending-appends must be at least 1")]
