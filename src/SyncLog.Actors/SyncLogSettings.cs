@@ -38,6 +38,12 @@ public sealed record SyncLogSettings
     /// <summary>Idle time after which a library actor closes its file and stops.</summary>
     public required TimeSpan PassivateAfter { get; init; }
 
+    /// <summary>Most libraries open at once (an actor, its file and connections); beyond it the least recently used passivates. 0 = no limit.</summary>
+    public required int MaxOpenLibraries { get; init; }
+
+    /// <summary>How long a library waits for a slot under <see cref="MaxOpenLibraries"/> before its requests are refused.</summary>
+    public required TimeSpan MaxOpenLibrariesWait { get; init; }
+
     /// <summary>Threads dedicated to opening and writing library files, shared by all libraries of a host.</summary>
     public required int StorageIoThreads { get; init; }
 
@@ -84,6 +90,8 @@ public sealed record SyncLogSettings
             MaxBatchLatency = section.GetTimeSpan("max-batch-latency"),
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
+            MaxOpenLibraries = section.GetInt("max-open-libraries"),
+            MaxOpenLibrariesWait = section.GetTimeSpan("max-open-libraries-wait"),
             StorageIoThreads = section.GetInt("storage.io-threads"),
             ReadOnly = readOnly,
             Storage = new SyncLogDbOptions
@@ -118,6 +126,8 @@ public sealed record SyncLogSettings
         Require(MaxBatchLatency >= TimeSpan.Zero, $"synclog.max-batch-latency must be 0 (fixed batches) or positive, got {MaxBatchLatency}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
         Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
+        Require(MaxOpenLibraries >= 0, $"synclog.max-open-libraries must be 0 (no limit) or at least 1, got {MaxOpenLibraries}");
+        Require(MaxOpenLibrariesWait > TimeSpan.Zero, $"synclog.max-open-libraries-wait must be positive, got {MaxOpenLibrariesWait}");
         Require(StorageIoThreads is >= 1 and <= 64, $"synclog.storage.io-threads must be between 1 and 64, got {StorageIoThreads}");
         Require(SnapshotEvery >= 1, $"synclog.persistence.snapshot-every must be at least 1, got {SnapshotEvery}");
         try
