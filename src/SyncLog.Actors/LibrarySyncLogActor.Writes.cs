@@ -124,13 +124,12 @@ public sealed partial class LibrarySyncLogActor
     private void Run(WriteJob job)
     {
         var writer = _writer!;
-        var cap = _settings.MaxBatchSize;
         var incarnation = _incarnation;
         Task<WriteResult> write = job switch
         {
             AppendJob append => _io.Run<WriteResult>(async () =>
             {
-                var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, Math.Max(cap, append.Entries.Count));
+                var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, append.Late.Cap);
                 // Not sequences[^1]: a retried idempotency key gets the sequence it was first given.
                 return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
             }),

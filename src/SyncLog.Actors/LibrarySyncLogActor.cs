@@ -103,7 +103,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     {
         Receive<LeadershipRecovered>(recovered =>
         {
-            _pipeline = new WritePipeline(_libraryId, _settings.DeviceId, _settings.MaxBatchSize, _settings.MaxPendingAppends,
+            var batching = new BatchSizer(_settings.MaxBatchSize, _settings.MaxBatchSizeHard, _settings.MaxBatchLatency);
+            _pipeline = new WritePipeline(_libraryId, _settings.DeviceId, batching, _settings.MaxPendingAppends,
                 recovered.Leadership, recovered.HighestReplicatedTerm, (_, replyTo, reply) => replyTo.Tell(reply));
             BeginOpening();
         });

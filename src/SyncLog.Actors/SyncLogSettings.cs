@@ -20,8 +20,17 @@ public sealed record SyncLogSettings
     /// <summary>Period of automatic vacuum of an open library; <see cref="TimeSpan.Zero"/> disables it.</summary>
     public required TimeSpan VacuumInterval { get; init; }
 
-    /// <summary>Most entries one group-commit transaction holds.</summary>
+    /// <summary>Most entries one group-commit transaction holds until a backlog lets it grow (the soft cap).</summary>
     public required int MaxBatchSize { get; init; }
+
+    /// <summary>Most entries one group-commit transaction ever holds, however deep the backlog (the hard cap).</summary>
+    public required int MaxBatchSizeHard { get; init; }
+
+    /// <summary>
+    /// The latency budget of one group commit: under a backlog transactions grow past <see cref="MaxBatchSize"/> only as
+    /// far as the measured rate commits them within it. <see cref="TimeSpan.Zero"/> keeps them at <see cref="MaxBatchSize"/>.
+    /// </summary>
+    public required TimeSpan MaxBatchLatency { get; init; }
 
     /// <summary>Appends waiting for a transaction beyond which new appends get <see cref="Overloaded"/>.</summary>
     public required int MaxPendingAppends { get; init; }
@@ -34,6 +43,12 @@ public sealed record SyncLogSettings
     /// a subscriber never holds more of the writer's memory than this, however far behind it is.
     /// </summary>
     public int SubscriptionBuffer { get; init; } = 1000;
+
+    /// <summary>Most libraries open at once (an actor, its file and connections); beyond it the least recently used passivates. 0 = no limit.</summary>
+    public required int MaxOpenLibraries { get; init; }
+
+    /// <summary>How long a library waits for a slot under <see cref="MaxOpenLibraries"/> before its requests are refused.</summary>
+    public required TimeSpan MaxOpenLibrariesWait { get; init; }
 
     /// <summary>Threads dedicated to opening and writing library files, shared by all libraries of a host.</summary>
     public required int StorageIoThreads { get; init; }
@@ -77,9 +92,13 @@ public sealed record SyncLogSettings
             Retention = section.GetTimeSpan("retention"),
             VacuumInterval = section.GetTimeSpan("vacuum-interval"),
             MaxBatchSize = section.GetInt("max-batch-size"),
+            MaxBatchSizeHard = section.GetInt("max-batch-size-hard"),
+            MaxBatchLatency = section.GetTimeSpan("max-batch-latency"),
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
             SubscriptionBuffer = section.GetInt("subscription-buffer"),
+            MaxOpenLibraries = section.GetInt("max-open-libraries"),
+            MaxOpenLibrariesWait = section.GetTimeSpan("max-open-libraries-wait"),
             StorageIoThreads = section.GetInt("storage.io-threads"),
             ReadOnly = readOnly,
             Storage = new SyncLogDbOptions
@@ -109,10 +128,15 @@ public sealed record SyncLogSettings
         Require(Retention > TimeSpan.Zero, $"synclog.retention must be positive, got {Retention}");
         Require(VacuumInterval >= TimeSpan.Zero, $"synclog.vacuum-interval must be 0 (off) or positive, got {VacuumInterval}");
         Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
+        Require(MaxBatchSizeHard >= MaxBatchSize && MaxBatchSizeHard <= 100_000,
+            $"synclog.max-batch-size-hard must be between max-batch-size ({MaxBatchSize}) and 100000, got {MaxBatchSizeHard}");
+        Require(MaxBatchLatency >= TimeSpan.Zero, $"synclog.max-batch-latency must be 0 (fixed batches) or positive, got {MaxBatchLatency}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
         Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
         Require(SubscriptionBuffer is >= 1 and <= SyncLogDb.MaxFetchLimit,
             $"synclog.subscription-buffer must be between 1 and {SyncLogDb.MaxFetchLimit}, got {SubscriptionBuffer}");
+        Require(MaxOpenLibraries >= 0, $"synclog.max-open-libraries must be 0 (no limit) or at least 1, got {MaxOpenLibraries}");
+        Require(MaxOpenLibrariesWait > TimeSpan.Zero, $"synclog.max-open-libraries-wait must be positive, got {MaxOpenLibrariesWait}");
         Require(StorageIoThreads is >= 1 and <= 64, $"synclog.storage.io-threads must be between 1 and 64, got {StorageIoThreads}");
         Require(SnapshotEvery >= 1, $"synclog.persistence.snapshot-every must be at least 1, got {SnapshotEvery}");
         try

@@ -9,11 +9,20 @@ namespace SyncLog.Actors;
 /// Passivation goes through here so no message is lost to a stopping child: while a child drains and stops,
 /// its library's new messages are held and handed to a fresh child once the old one is gone.
 /// </summary>
-public sealed class SyncLogSupervisor : ReceiveActor
+/// <remarks>
+/// Under <c>synclog.max-open-libraries</c> a library without an actor that finds every slot taken waits, its requests
+/// held in order, while the least recently used library is passivated through the same handshake; the first slot
+/// freed goes to the library that waited longest. One that waits longer than <c>max-open-libraries-wait</c> has its
+/// requests refused with <see cref="StorageFailure"/> ("too many open libraries ...; retry").
+/// </remarks>
+public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
 {
     private readonly SyncLogSettings _settings;
     private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _passivating = [];
+    private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _waitingForSlot = [];
     private readonly Dictionary<IActorRef, Guid> _libraryOf = [];
+    private readonly Dictionary<Guid, IActorRef> _children = [];
+    private readonly LibrarySlots _slots;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LibraryDrains _drains = LibraryDrains.Get(Context.System);
 
@@ -21,6 +30,7 @@ public sealed class SyncLogSupervisor : ReceiveActor
     public SyncLogSupervisor(SyncLogSettings settings)
     {
         _settings = settings;
+        _slots = new LibrarySlots(settings.MaxOpenLibraries);
 
         Receive<ILibraryRequest>(request =>
         {
@@ -30,11 +40,32 @@ public sealed class SyncLogSupervisor : ReceiveActor
                 return;
             }
 
-            if (_passivating.TryGetValue(request.LibraryId, out var held))
+            // Routed through a dictionary of our own: no child name formatted and looked up per message.
+            var library = request.LibraryId;
+            if (_passivating.TryGetValue(library, out var held))
+            {
                 held.Add((request, Sender));
+            }
+            else if (_children.TryGetValue(library, out var child))
+            {
+                _slots.Used(library);
+                child.Forward(request);
+            }
+            else if (_waitingForSlot.TryGetValue(library, out var waiting))
+            {
+                waiting.Add((request, Sender));
+            }
+            else if (_slots.HasRoom)
+            {
+                Start(library).Forward(request);
+            }
             else
-                ChildFor(request.LibraryId).Forward(request);
+            {
+                WaitForSlot(library, [(request, Sender)]);
+            }
         });
+
+        Receive<SlotWaitExpired>(expired => RefuseWaiting(expired.LibraryId));
 
         Receive<Passivate>(passivate =>
         {
@@ -55,13 +86,23 @@ public sealed class SyncLogSupervisor : ReceiveActor
         {
             if (!_libraryOf.Remove(terminated.ActorRef, out var libraryId))
                 return;
-            if (!_passivating.Remove(libraryId, out var held) || held.Count == 0)
-                return;
-            var child = ChildFor(libraryId);
-            foreach (var (message, sender) in held)
-                child.Tell(message, sender);
+            _children.Remove(libraryId);
+            _slots.Closed(libraryId);
+            if (_passivating.Remove(libraryId, out var held) && held.Count > 0)
+            {
+                // Messages that came while it stopped: a fresh child at once, unless others wait for the slot first.
+                if (_slots.HasRoom && _slots.WaitingCount == 0)
+                    Deliver(Start(libraryId), held);
+                else
+                    WaitForSlot(libraryId, held);
+            }
+
+            FillFreeSlots();
         });
     }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -79,8 +120,9 @@ public sealed class SyncLogSupervisor : ReceiveActor
     /// <inheritdoc />
     protected override void PostStop()
     {
-        // Held for a library that was still passivating when the host stopped: no next incarnation will serve them.
-        foreach (var (libraryId, held) in _passivating)
+        // Held for a library that was still passivating, or waiting for a slot, when the host stopped: no next
+        // incarnation will serve them.
+        foreach (var (libraryId, held) in _passivating.Concat(_waitingForSlot))
         {
             foreach (var (message, sender) in held)
             {
@@ -91,6 +133,7 @@ public sealed class SyncLogSupervisor : ReceiveActor
         }
 
         _passivating.Clear();
+        _waitingForSlot.Clear();
     }
 
     /// <summary>Props for the supervisor of one host.</summary>
@@ -111,15 +154,74 @@ public sealed class SyncLogSupervisor : ReceiveActor
             return directive;
         }));
 
-    private IActorRef ChildFor(Guid libraryId)
+    private IActorRef Start(Guid libraryId)
     {
-        var name = ChildName(libraryId);
-        var child = Context.Child(name);
-        if (!child.IsNobody())
-            return child;
-        child = Context.ActorOf(LibrarySyncLogActor.Props(libraryId, _settings), name);
+        var child = Context.ActorOf(LibrarySyncLogActor.Props(libraryId, _settings), ChildName(libraryId));
         Context.Watch(child);
         _libraryOf[child] = libraryId;
+        _children[libraryId] = child;
+        _slots.Opened(libraryId);
         return child;
     }
+
+    private static void Deliver(IActorRef child, List<(object Message, IActorRef Sender)> held)
+    {
+        foreach (var (message, sender) in held)
+            child.Tell(message, sender);
+    }
+
+    private void WaitForSlot(Guid libraryId, List<(object Message, IActorRef Sender)> held)
+    {
+        _waitingForSlot[libraryId] = held;
+        _slots.Wait(libraryId);
+        Timers.StartSingleTimer(new SlotWaitExpired(libraryId), new SlotWaitExpired(libraryId), _settings.MaxOpenLibrariesWait);
+        MakeRoom();
+    }
+
+    // One library stops for each one waiting, least recently used first; those already stopping count. A busy one
+    // finishes what it holds before it stops, and what reaches it meanwhile is held: nothing is lost.
+    private void MakeRoom()
+    {
+        var stopping = _passivating.Count;
+        foreach (var library in _slots.LeastRecentlyUsed)
+        {
+            if (stopping >= _slots.WaitingCount)
+                return;
+            if (!_passivating.TryAdd(library, []))
+                continue;
+            _children[library].Tell(StopWhenIdle.Instance, Self);
+            stopping++;
+        }
+    }
+
+    private void FillFreeSlots()
+    {
+        while (_slots.TryTakeSlot(out var library))
+        {
+            Timers.Cancel(new SlotWaitExpired(library));
+            _waitingForSlot.Remove(library, out var held);
+            Deliver(Start(library), held!);
+        }
+
+        if (_slots.WaitingCount > 0)
+            MakeRoom();
+    }
+
+    private void RefuseWaiting(Guid libraryId)
+    {
+        if (!_waitingForSlot.Remove(libraryId, out var held))
+            return;
+        _slots.StopWaiting(libraryId);
+        var refusal = new StorageFailure(libraryId,
+            $"too many open libraries (cap {_slots.Cap}, synclog.max-open-libraries); none freed a slot within {_settings.MaxOpenLibrariesWait}; retry");
+        _log.Warning("Library {0}: {1}", libraryId, refusal.Reason);
+        foreach (var (message, sender) in held)
+        {
+            if (message is ILibraryRequest)
+                sender.Tell(refusal);
+        }
+    }
+
+    /// <summary>A library has waited for a slot as long as it may (also the key of its timer).</summary>
+    private sealed record SlotWaitExpired(Guid LibraryId);
 }

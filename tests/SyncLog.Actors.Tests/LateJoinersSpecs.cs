@@ -25,6 +25,25 @@ public sealed class LateJoinersSpecs
     }
 
     [Fact]
+    public void Nothing_joins_once_the_latency_budget_is_spent_and_it_waits_for_the_next_transaction()
+    {
+        var spent = false;
+        var late = new LateJoiners(cap: 10, budgetSpent: () => spent);
+        var (a, b) = (Append(1), Append(1));
+        late.TryAdd(a);
+        Assert.Equal(a.Entries, late.Take(10));
+        late.TryAdd(b);
+
+        spent = true;
+
+        Assert.Empty(late.Take(10));
+        Assert.Equal(1, late.WaitingEntries);
+        var (joined, left) = late.Close();
+        Assert.Equal([a], joined);
+        Assert.Equal([b], left);
+    }
+
+    [Fact]
     public void Closing_returns_what_did_not_join_and_refuses_later_arrivals()
     {
         var late = new LateJoiners();

@@ -14,8 +14,12 @@ public sealed class SettingsSpecs
         Assert.Equal(TimeSpan.FromDays(30), settings.Retention);
         Assert.Equal(TimeSpan.FromHours(1), settings.VacuumInterval);
         Assert.Equal(1000, settings.MaxBatchSize);
+        Assert.Equal(10_000, settings.MaxBatchSizeHard);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), settings.MaxBatchLatency);
         Assert.Equal(50_000, settings.MaxPendingAppends);
         Assert.Equal(TimeSpan.FromMinutes(2), settings.PassivateAfter);
+        Assert.Equal(256, settings.MaxOpenLibraries);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.MaxOpenLibrariesWait);
         Assert.Equal(SynchronousMode.Full, settings.Storage.Synchronous);
         Assert.Equal(16 * 1024, settings.Storage.CacheSizeKiB);
         Assert.Equal(4, settings.StorageIoThreads);
@@ -59,6 +63,9 @@ public sealed class SettingsSpecs
 
     [Theory]
     [InlineData("synclog.max-batch-size = 0", "max-batch-size must be between 1 and 100000, got 0")]
+    [InlineData("synclog.max-batch-size-hard = 999", "max-batch-size-hard must be between max-batch-size (1000) and 100000, got 999")]
+    [InlineData("synclog.max-open-libraries = -1", "max-open-libraries must be 0 (no limit) or at least 1, got -1")]
+    [InlineData("synclog.max-open-libraries-wait = 0s", "max-open-libraries-wait must be positive")]
     [InlineData("synclog.retention = 0s", "retention must be positive")]
     [InlineData("synclog.storage.synchronous = sometimes", "synchronous must be 'full' or 'normal', got 'sometimes'")]
     [InlineData("synclog.max-pending-appends = 0", "max-pending-appends must be at least 1")]

@@ -38,6 +38,9 @@ public sealed class WritePipelineModelSpecs
     private sealed class Schedule(int seed)
     {
         private const string Me = "me";
+        private const int SoftCap = 4;
+        private const int HardCap = 12;
+        private const int BudgetTicks = 1000;
         private static readonly Guid Library = Guid.NewGuid();
         private readonly Random _random = new(seed);
         private readonly Dictionary<object, Request> _requests = new(ReferenceEqualityComparer.Instance);
@@ -57,6 +60,7 @@ public sealed class WritePipelineModelSpecs
         private long _latest;
         private long _vacuumedThrough;
         private long _step;
+        private long _clock;
         private int _payloads;
 
         public void Run(int steps)
@@ -73,7 +77,8 @@ public sealed class WritePipelineModelSpecs
                     case < 66: SubmitReplicate(); break;
                     case < 69: SubmitResync(); break;
                     case < 84: Execute(); break;
-                    case < 97: Deliver(); break;
+                    case < 93: Deliver(); break;
+                    case < 97: _clock += _random.Next(0, BudgetTicks); break;
                     default: Restart(); break;
                 }
 
@@ -97,7 +102,8 @@ public sealed class WritePipelineModelSpecs
         }
 
         private WritePipeline NewPipeline() =>
-            new(Library, Me, maxBatchSize: 8, maxPendingAppends: 30, _recorded, _highestReplicated, OnReply);
+            new(Library, Me, new BatchSizer(SoftCap, HardCap, TimeSpan.FromSeconds(BudgetTicks / (double)System.Diagnostics.Stopwatch.Frequency), () => _clock),
+                maxPendingAppends: 30, _recorded, _highestReplicated, OnReply);
 
         private void OnReply(object? request, IActorRef replyTo, object reply)
         {
@@ -242,14 +248,20 @@ public sealed class WritePipelineModelSpecs
             {
                 case AppendJob append:
                     var entries = append.Entries.ToList();
+                    // Adaptive group commit: the cap moves between the soft and the hard cap, never past them.
+                    Assert.InRange(append.Late.Cap, SoftCap, Math.Max(HardCap, entries.Count));
                     for (var i = _random.Next(3); i > 0; i--)
                     {
-                        var joined = append.Late.Take(Math.Max(0, 8 - entries.Count));
+                        // The writer's clock moves while it writes: a spent budget stops late joiners.
+                        _clock += _random.Next(0, BudgetTicks / 2);
+                        var joined = append.Late.Take(Math.Max(0, append.Late.Cap - entries.Count));
                         // Late joiners were judged under the job's term: none may join once a newer one is on its way.
                         Assert.True(joined.Count == 0 || (_recording is null && _recorded.Term == job.Term),
                             $"an append judged at term {job.Term} joined after term {_recording?.Elected.Term ?? _recorded.Term} was begun");
                         entries.AddRange(joined);
                     }
+
+                    Assert.True(entries.Count <= Math.Max(append.Late.Cap, append.Entries.Count), $"{entries.Count} entries in a transaction capped at {append.Late.Cap}");
                     var sequences = new List<long>();
                     foreach (var entry in entries)
                     {

@@ -11,14 +11,19 @@ namespace SyncLog.Actors.Writes;
 /// Every append offered was judged under the leadership of the write it joins. When leadership changes the actor
 /// seals the joiners before recording the change: from then on the writer takes nothing more, so no append judged
 /// under an old term can join a transaction after a newer term is recorded; what was still waiting is judged again.
+/// Once the transaction's latency budget is spent the writer takes nothing more either: it commits what it holds and
+/// the rest waits for the next transaction.
 /// </remarks>
-internal sealed class LateJoiners
+internal sealed class LateJoiners(int cap = int.MaxValue, Func<bool>? budgetSpent = null)
 {
     private readonly object _lock = new();
     private readonly List<PendingAppend> _waiting = [];
     private readonly List<PendingAppend> _joined = [];
     private int _waitingEntries;
     private bool _closed;
+
+    /// <summary>Most entries the transaction may hold, late joiners included.</summary>
+    public int Cap { get; } = cap;
 
     /// <summary>Entries accepted but not yet taken by the writer (they count toward the pending bound).</summary>
     public int WaitingEntries
@@ -49,6 +54,8 @@ internal sealed class LateJoiners
         lock (_lock)
         {
             var entries = new List<NewSyncLogEntry>();
+            if (_waiting.Count == 0 || budgetSpent?.Invoke() == true)
+                return entries;
             var taken = 0;
             while (!_closed && taken < _waiting.Count && entries.Count + _waiting[taken].Entries.Count <= room)
             {

@@ -22,25 +22,26 @@ internal sealed class WritePipeline
 {
     private readonly Guid _libraryId;
     private readonly string _deviceId;
-    private readonly int _maxBatchSize;
+    private readonly BatchSizer _batching;
     private readonly int _maxPendingAppends;
     private readonly Action<object?, IActorRef, object> _reply;
     private readonly WriteQueue _queue = new();
     private readonly List<(object Request, IActorRef ReplyTo, long Term)> _heldAcks = [];
     private readonly List<(PendingWrite Write, object Reply)> _answerAfterInFlight = [];
     private long _lastJobId;
+    private long _inFlightSince;
     private bool _changingLeadership;
 
     /// <summary>
     /// Creates the pipeline. <paramref name="reply"/> receives (request, reply-to, reply) for every answer; the request
     /// is null only for nothing (acks carry their <see cref="LeadershipChanged"/>).
     /// </summary>
-    public WritePipeline(Guid libraryId, string deviceId, int maxBatchSize, int maxPendingAppends,
+    public WritePipeline(Guid libraryId, string deviceId, BatchSizer batching, int maxPendingAppends,
         LeadershipState leadership, long highestReplicatedTerm, Action<object?, IActorRef, object> reply)
     {
         _libraryId = libraryId;
         _deviceId = deviceId;
-        _maxBatchSize = maxBatchSize;
+        _batching = batching;
         _maxPendingAppends = maxPendingAppends;
         _reply = reply;
         Leadership = leadership;
@@ -131,7 +132,7 @@ internal sealed class WritePipeline
     {
         while (InFlight is null && !_changingLeadership)
         {
-            var group = _queue.TakeNext(_maxBatchSize);
+            var group = _queue.TakeNext(_batching.Cap);
             if (group.Count == 0)
                 return null;
 
@@ -169,7 +170,9 @@ internal sealed class WritePipeline
                 continue;
             }
 
-            return InFlight = new AppendJob(++_lastJobId, Leadership.Term, group, replies, entries, new LateJoiners());
+            var since = _inFlightSince = _batching.Now();
+            var late = new LateJoiners(Math.Max(_batching.Cap, entries.Count), () => _batching.BudgetSpent(since));
+            return InFlight = new AppendJob(++_lastJobId, Leadership.Term, group, replies, entries, late);
         }
 
         return null;
@@ -195,6 +198,8 @@ internal sealed class WritePipeline
                 var (joined, left) = append.Late.Close();
                 _queue.PrependRange(left);
                 var sequences = (result as WriteResult.Committed)?.Sequences;
+                if (sequences is not null)
+                    _batching.Committed(sequences.Count, _inFlightSince);
                 Answer([.. append.Group, .. joined], [.. append.Replies, .. new object?[joined.Count]], sequences, failure);
                 break;
             case ReplicateJob replicate:
