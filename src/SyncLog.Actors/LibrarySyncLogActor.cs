@@ -256,6 +256,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         HandleLeadership();
         HandleWrites();
         HandleReads();
+        HandleChainReads();
         HandleCompletions();
         HandleJournalFailure();
 
