@@ -125,9 +125,6 @@ internal sealed class SyncLogWriter : IDisposable
 
     public long VacuumedThroughSequence => Volatile.Read(ref _vacuumedThrough);
 
-    /// <summary>The checksum at <see cref="LatestSequence"/> (null: unknown after a resync without one). Writer's thread only.</summary>
-    public SyncLogChecksum? Head => _head;
-
     /// <summary>
     /// Writes validated entries in one transaction with the next contiguous sequences and returns one sequence per
     /// entry, in order. An entry whose idempotency key is in the window (recorded earlier, or earlier in this same
