@@ -29,7 +29,11 @@ public sealed class VerifySpecs : IDisposable
         Assert.True(process.ExitCode == 0, error);
     }
 
-    private void Lead(Synclog cli) => Assert.Equal(0, cli.Run("lead", "--library", _library, "--term", "1").ExitCode);
+    private void Lead(Synclog cli, int term = 1)
+    {
+        var run = cli.Run("lead", "--library", _library, "--term", term.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+    }
 
     [Fact]
     public void A_good_file_verifies_and_a_row_edited_with_sqlite3_is_reported_with_exit_1()
@@ -57,14 +61,15 @@ public sealed class VerifySpecs : IDisposable
     {
         Lead(_leader);
         ImportSpecs.Append(_leader, _library, 4);
-        Assert.Equal(0, _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir).ExitCode);
+        var mirrored = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir);
+        Assert.True(mirrored.ExitCode == 0, mirrored.Stderr);
 
         var equal = _follower.Run("verify", "--library", _library, "--against", _leader.DataDir);
         ImportSpecs.Append(_leader, _library, 2);
         var behind = _follower.Run("verify", "--library", _library, "--against", _leader.DataDir);
         var ahead = _leader.Run("verify", "--library", _library, "--against", _follower.DataDir, "--json");
         // Split brain: the follower leads for a while and logs its own entry 5.
-        Assert.Equal(0, _follower.Run("lead", "--library", _library, "--term", "2").ExitCode);
+        Lead(_follower, term: 2);
         ImportSpecs.Append(_follower, _library, 1);
         var diverged = _follower.Run("verify", "--library", _library, "--against", _leader.DataDir);
         var replicate = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir);
