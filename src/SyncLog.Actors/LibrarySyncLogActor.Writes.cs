@@ -137,7 +137,7 @@ public sealed partial class LibrarySyncLogActor
                 new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
             ResyncJob resync => _io.Run<WriteResult>(async () =>
             {
-                var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence);
+                var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence, resync.Write.Resync.Checksum);
                 return new WriteResult.Resynced(latest, vacuumedThrough);
             }),
             _ => throw new InvalidOperationException($"unknown write job {job.GetType().Name}"),

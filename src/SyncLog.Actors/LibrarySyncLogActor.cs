@@ -260,6 +260,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         HandleWrites();
         HandleReads();
         HandleSubscriptions();
+        HandleChainReads();
         HandleCompletions();
         HandleJournalFailure();
 

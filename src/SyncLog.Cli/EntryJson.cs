@@ -42,6 +42,8 @@ internal static class EntryJson
         writer.WriteNumber("version", entry.Version);
         writer.WritePropertyName("data");
         writer.WriteRawValue(entry.Data, skipInputValidation: true);
+        if (entry.Checksum is { } checksum)
+            writer.WriteString("checksum", checksum.ToString());
         writer.WriteEndObject();
     }
 
@@ -82,9 +84,25 @@ internal static class EntryJson
             RecordId: RequiredString(root, "record_id", lineNumber),
             ChangeType: ParseChange(RequiredString(root, "change_type", lineNumber), lineNumber),
             Version: OptionalLong(root, "version", lineNumber) ?? 1,
-            Data: RequiredData(root, lineNumber));
+            Data: RequiredData(root, lineNumber),
+            Checksum: OptionalChecksum(root, lineNumber));
         Check(lineNumber, () => EntryValidator.ValidateStored(entry, "entry"));
         return entry;
+    }
+
+    // An export's checksum (the leader's chain), verified by the follower; absent in files written by hand.
+    private static SyncLogChecksum? OptionalChecksum(JsonElement root, int lineNumber)
+    {
+        if (OptionalString(root, "checksum", lineNumber) is not { } text)
+            return null;
+        try
+        {
+            return SyncLogChecksum.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw Field(lineNumber, "checksum", $"must be 64 hex digits: {e.Message}");
+        }
     }
 
     /// <summary>Parses <c>insert</c>, <c>update</c>, <c>delete</c> or <c>bulk_insert</c>, or fails with what is allowed.</summary>

@@ -24,6 +24,7 @@ var root = new RootCommand("synclog: inspect, feed and measure per-library sync 
     StatsCommand.Create(cli),
     ExportCommand.Create(cli),
     ReplicateCommand.Create(cli),
+    VerifyCommand.Create(cli),
 };
 options.AddTo(root);
 

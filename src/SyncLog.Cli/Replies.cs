@@ -25,6 +25,8 @@ internal static class Replies
         LibraryNotFound n => DataDirCheck.UnknownLibrary(n.LibraryId, n.FilePath),
         StorageFailure f => $"storage failure for library {f.LibraryId}: {f.Reason}",
         Overloaded o => $"library {o.LibraryId} is overloaded ({o.PendingAppends} appends waiting); retry later",
+        ReplicationRefused { ConflictingSequence: { } at } r =>
+            $"replication refused for library {r.LibraryId}: {r.Reason} at sequence {at} (local latest sequence {r.LocalLatestSequence})",
         ReplicationRefused r => $"replication refused for library {r.LibraryId}: {r.Reason} (local latest sequence {r.LocalLatestSequence})",
         _ => $"unexpected reply {reply.GetType().Name} from the sync log host",
     };

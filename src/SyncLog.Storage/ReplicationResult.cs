@@ -11,13 +11,22 @@ public enum ReplicationOutcome
 
     /// <summary>Refused: an entry's sequence is already used locally by a different entry; nothing was written.</summary>
     Conflict,
+
+    /// <summary>
+    /// Refused: an entry's checksum (the leader's) is not the one the local chain gives it, so the two logs hold different
+    /// histories at or before that sequence (<see cref="ReplicationResult.ConflictingSequence"/>); nothing was written.
+    /// </summary>
+    Diverged,
 }
 
 /// <summary>The outcome of <see cref="SyncLogDb.ReplicateAsync"/> and the local latest sequence after it.</summary>
 /// <param name="Outcome">Applied, or why nothing was written.</param>
 /// <param name="LatestSequence">The local latest sequence after the call.</param>
 /// <param name="AppliedCount">How many entries were written (0 when all were duplicates or on refusal).</param>
-/// <param name="ConflictingSequence">For <see cref="ReplicationOutcome.Conflict"/>, the sequence whose entry differs.</param>
+/// <param name="ConflictingSequence">
+/// For <see cref="ReplicationOutcome.Conflict"/>, the sequence whose entry differs; for
+/// <see cref="ReplicationOutcome.Diverged"/>, the first sequence whose checksum does not continue the local chain.
+/// </param>
 public sealed record ReplicationResult(
     ReplicationOutcome Outcome,
     long LatestSequence,

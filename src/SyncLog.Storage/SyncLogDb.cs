@@ -190,7 +190,12 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// Mirrors a leader's entries with the leader's sequences, so a follower that is elected next continues the
     /// same sequence. Entries must be contiguous and continue the local log; exact duplicates of local entries are
     /// skipped (an idempotent retry); a gap or a different entry at a used sequence is refused and nothing is written.
+    /// Each entry's <see cref="SyncLogEntry.Checksum"/> (the leader's), when given, must be the one the local chain
+    /// computes for it, else the page is refused with <see cref="ReplicationOutcome.Diverged"/> and nothing is written.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The entries are invalid, or the log resynced without the leader's checksum and the first entry carries none.
+    /// </exception>
     public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct = default)
     {
         EntryValidator.ValidateReplicated(entries, nameof(entries));
@@ -205,11 +210,54 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// Never lowers either mark. Not for a leader: raising the latest sequence would skip sequences it assigns.
     /// </summary>
     /// <returns>The latest sequence and the vacuum floor after the call.</returns>
+    /// <remarks>
+    /// Past the local log the chain's base at <paramref name="sequence"/> is not known: the first replicated entry's
+    /// checksum is then adopted unchecked. Prefer the overload that takes the leader's checksum there.
+    /// </remarks>
     public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, CancellationToken ct = default)
     {
         EntryValidator.RequireSequence(sequence, nameof(sequence));
         ThrowIfDisposed();
-        return Writer.ResyncFromAsync(sequence, ct);
+        return Writer.ResyncFromAsync(sequence, null, ct);
+    }
+
+    /// <summary>
+    /// <see cref="ResyncFromAsync(long, CancellationToken)"/> with the leader's chain checksum at <paramref name="sequence"/>
+    /// (<see cref="FetchResult.VacuumedThroughChecksum"/> of the truncated page), so the very next replicated entry is
+    /// verified. Only used when <paramref name="sequence"/> is past the local log; otherwise the log keeps its own chain.
+    /// </summary>
+    /// <returns>The latest sequence and the vacuum floor after the call.</returns>
+    public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence,
+        SyncLogChecksum checksumAtSequence, CancellationToken ct = default)
+    {
+        EntryValidator.RequireSequence(sequence, nameof(sequence));
+        ThrowIfDisposed();
+        return Writer.ResyncFromAsync(sequence, checksumAtSequence, ct);
+    }
+
+    /// <summary>
+    /// Recomputes every stored entry's checksum from the vacuum floor's and compares it with the stored one, in one
+    /// snapshot: reports the first sequence that breaks the chain (a changed, missing or unchecksummed entry). O(entries).
+    /// </summary>
+    public Task<ChainVerification> VerifyChainAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _reader.VerifyChainAsync(ct);
+    }
+
+    /// <summary>The latest sequence and the chain's checksum there, in O(1): compare with another log's to detect divergence.</summary>
+    public Task<ChainHead> ChainHeadAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _reader.ChainHeadAsync(ct);
+    }
+
+    /// <summary>The chain's checksum at <paramref name="sequence"/> (one indexed lookup); null when vacuumed or never written.</summary>
+    public Task<SyncLogChecksum?> ChecksumAtAsync(long sequence, CancellationToken ct = default)
+    {
+        EntryValidator.RequireSequence(sequence, nameof(sequence));
+        ThrowIfDisposed();
+        return _reader.ChecksumAtAsync(sequence, ct);
     }
 
     /// <summary>

@@ -102,7 +102,8 @@ internal sealed class SyncLogReader : IDisposable
             _fetchSince.Transaction = transaction;
             var (latest, vacuumedThrough) = ReadState();
             if (sequence < vacuumedThrough)
-                return new FetchResult([], latest, IsTruncated: true, vacuumedThrough);
+                return new FetchResult([], latest, IsTruncated: true, vacuumedThrough,
+                    ChainVerifier.ChecksumAt(_connection, transaction, vacuumedThrough));
 
             _since.Value = sequence;
             _limit.Value = limit;
@@ -144,6 +145,18 @@ internal sealed class SyncLogReader : IDisposable
             _gate.Exit();
         }
     }
+
+    /// <summary>Recomputes the whole chain in one snapshot; see <see cref="ChainVerifier"/>.</summary>
+    public Task<ChainVerification> VerifyChainAsync(CancellationToken ct) => InSnapshotAsync(
+        (transaction, latest, floor) => ChainVerifier.Verify(_connection, transaction, latest, floor), ct);
+
+    /// <summary>The latest sequence, its checksum and the vacuum floor, in one snapshot.</summary>
+    public Task<ChainHead> ChainHeadAsync(CancellationToken ct) => InSnapshotAsync(
+        (transaction, latest, floor) => new ChainHead(latest, ChainVerifier.ChecksumAt(_connection, transaction, latest), floor), ct);
+
+    /// <summary>The stored checksum at one sequence: one primary-key lookup.</summary>
+    public Task<SyncLogChecksum?> ChecksumAtAsync(long sequence, CancellationToken ct) => InSnapshotAsync(
+        (transaction, _, _) => ChainVerifier.ChecksumAt(_connection, transaction, sequence), ct);
 
     public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
 
@@ -212,6 +225,24 @@ internal sealed class SyncLogReader : IDisposable
                 command.Parameters.AddWithValue(name, value);
             command.Parameters.AddWithValue("$limit", limit);
             return ReadAll(command, limit);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private async Task<T> InSnapshotAsync<T>(Func<SqliteTransaction, long, long, T> read, CancellationToken ct)
+    {
+        await _gate.EnterAsync(ct);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: true);
+            _state.Transaction = transaction;
+            var (latest, vacuumedThrough) = ReadState();
+            var result = read(transaction, latest, vacuumedThrough);
+            transaction.Commit();
+            return result;
         }
         finally
         {

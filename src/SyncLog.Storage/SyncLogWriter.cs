@@ -13,6 +13,19 @@ internal sealed class SyncLogWriter : IDisposable
         VALUES ($sequence, $device_id, $timestamp, $model_type, $record_id, $change_type, $version, $data)
         """;
 
+    private const string InsertChecksumSql =
+        "INSERT INTO sync_log_checksum (sequence, checksum) VALUES ($sequence, $checksum)";
+
+    private const string SelectChecksumSql = "SELECT checksum FROM sync_log_checksum WHERE sequence = $sequence";
+
+    // The row at the vacuum floor stays: it is the base the chain continues from.
+    private const string DeleteChecksumsBelowSql = "DELETE FROM sync_log_checksum WHERE sequence < $floor";
+
+    private const string DeleteChecksumsThroughSql = "DELETE FROM sync_log_checksum WHERE sequence <= $floor";
+
+    private const string ReplaceChecksumSql =
+        "INSERT OR REPLACE INTO sync_log_checksum (sequence, checksum) VALUES ($sequence, $checksum)";
+
     private const string UpdateLatestSql = "UPDATE sync_log_state SET latest_sequence = $latest WHERE id = 1";
 
     private const string SelectBySequenceSql = $"SELECT {SyncLogRow.Columns} FROM sync_log WHERE sequence = $sequence";
@@ -47,6 +60,8 @@ internal sealed class SyncLogWriter : IDisposable
     private readonly ClosableGate _gate;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _sequence, _deviceId, _timestamp, _modelType, _recordId, _changeType, _version, _data;
+    private readonly SqliteCommand _insertChecksum;
+    private readonly SqliteParameter _checksumSequence, _checksum;
     private readonly SqliteCommand _updateLatest;
     private readonly SqliteParameter _latestParameter;
     private readonly SqliteCommand _selectKey, _insertKey;
@@ -54,6 +69,10 @@ internal sealed class SyncLogWriter : IDisposable
     private long _latest;
     private long _vacuumedThrough;
     private long _keyCount;
+
+    // The checksum at _latest; null when unknown: resynced past the local log without the leader's checksum, until the
+    // first replicated entry brings it.
+    private SyncLogChecksum? _head;
 
     public SyncLogWriter(SqliteConnection connection, BackgroundCheckpointer checkpointer, string filePath,
         SyncLogDbOptions options)
@@ -65,6 +84,7 @@ internal sealed class SyncLogWriter : IDisposable
         _gate = new ClosableGate($"sync log '{filePath}'");
         (_latest, _vacuumedThrough) = ReadState();
         _keyCount = Scalar(CountKeysSql);
+        _head = ReadChecksum(_latest);
 
         _insert = connection.CreateCommand();
         _insert.CommandText = InsertSql;
@@ -77,6 +97,12 @@ internal sealed class SyncLogWriter : IDisposable
         _version = _insert.Parameters.Add("$version", SqliteType.Integer);
         _data = _insert.Parameters.Add("$data", SqliteType.Text);
         _insert.Prepare();
+
+        _insertChecksum = connection.CreateCommand();
+        _insertChecksum.CommandText = InsertChecksumSql;
+        _checksumSequence = _insertChecksum.Parameters.Add("$sequence", SqliteType.Integer);
+        _checksum = _insertChecksum.Parameters.Add("$checksum", SqliteType.Blob);
+        _insertChecksum.Prepare();
 
         _updateLatest = connection.CreateCommand();
         _updateLatest.CommandText = UpdateLatestSql;
@@ -118,10 +144,13 @@ internal sealed class SyncLogWriter : IDisposable
             var keyed = _options.IdempotencyWindow > 0;
             var latest = _latest;
             var keyCount = _keyCount;
+            // A log that does not know its chain base (resynced without the leader's checksum) starts a chain of its own.
+            var head = _head ?? SyncLogChecksum.Zero;
             var sequences = new List<long>(entries.Count);
             using (var transaction = _connection.BeginTransaction(deferred: false))
             {
                 _insert.Transaction = transaction;
+                _insertChecksum.Transaction = transaction;
                 _updateLatest.Transaction = transaction;
                 _selectKey.Transaction = transaction;
                 _insertKey.Transaction = transaction;
@@ -140,7 +169,7 @@ internal sealed class SyncLogWriter : IDisposable
                         if (latest >= EntryValidator.MaxSequence)
                             throw new SyncLogSequenceExhaustedException(_filePath, latest);
                         latest++;
-                        Insert(latest, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType, e.Version, e.Data);
+                        head = InsertChained(head, latest, e);
                         if (key is not null)
                         {
                             RecordKey(key, latest);
@@ -163,6 +192,8 @@ internal sealed class SyncLogWriter : IDisposable
             }
 
             var written = (int)(latest - _latest);
+            if (written > 0)
+                _head = head;
             Volatile.Write(ref _latest, latest);
             _keyCount = keyCount;
             if (written > 0)
@@ -199,6 +230,9 @@ internal sealed class SyncLogWriter : IDisposable
                 var local = ReadBySequence(entry.Sequence);
                 if (local is not null && !SyncLogRow.SameChange(local, entry))
                     return new ReplicationResult(ReplicationOutcome.Conflict, _latest, 0, entry.Sequence);
+                // Same content, different chain: the two logs differ somewhere before this entry.
+                if (local is { Checksum: { } mine } && entry.Checksum is { } theirs && mine != theirs)
+                    return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, entry.Sequence);
             }
 
             if (fresh.Count == 0)
@@ -206,16 +240,50 @@ internal sealed class SyncLogWriter : IDisposable
             if (fresh[0].Sequence != _latest + 1)
                 return new ReplicationResult(ReplicationOutcome.Gap, _latest, 0);
 
+            // Every entry is verified before anything is written, so a refusal writes nothing.
+            var checksums = new SyncLogChecksum[fresh.Count];
+            var previous = _head;
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                var e = fresh[i];
+                SyncLogChecksum next;
+                if (previous is { } known)
+                {
+                    next = ChecksumChain.Next(known, e);
+                    if (e.Checksum is { } theirs && theirs != next)
+                        return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, e.Sequence);
+                }
+                else
+                {
+                    // Resynced without the leader's checksum at the floor: the first entry's checksum is adopted as the
+                    // chain (it cannot be checked) and every later one is verified against it.
+                    next = e.Checksum ?? throw new ArgumentException(
+                        $"entry {e.Sequence} carries no checksum, and the log does not know the chain at its floor {_latest} " +
+                        "(resynced without the leader's checksum): replicate the leader's entries with their checksums",
+                        nameof(entries));
+                }
+
+                checksums[i] = next;
+                previous = next;
+            }
+
             using (var transaction = _connection.BeginTransaction(deferred: false))
             {
                 _insert.Transaction = transaction;
+                _insertChecksum.Transaction = transaction;
                 _updateLatest.Transaction = transaction;
-                foreach (var e in fresh)
-                    Insert(e.Sequence, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType, e.Version, e.Data);
+                for (var i = 0; i < fresh.Count; i++)
+                {
+                    var e = fresh[i];
+                    Insert(e.Sequence, e.DeviceId, UtcTimestamp.ToText(e.Timestamp), e.ModelType, e.RecordId,
+                        ChangeTypeText.ToText(e.ChangeType), e.Version, e.Data, checksums[i]);
+                }
+
                 SetLatest(fresh[^1].Sequence);
                 transaction.Commit();
             }
 
+            _head = checksums[^1];
             Volatile.Write(ref _latest, fresh[^1].Sequence);
             _checkpointer.Committed(fresh.Count);
             return new ReplicationResult(ReplicationOutcome.Applied, _latest, fresh.Count);
@@ -301,15 +369,27 @@ internal sealed class SyncLogWriter : IDisposable
         }
     }
 
-    /// <summary>Restarts the log after <paramref name="through"/>; see <see cref="SyncLogDb.ResyncFromAsync"/>.</summary>
-    public async Task<(long Latest, long VacuumedThrough)> ResyncFromAsync(long through, CancellationToken ct)
+    /// <summary>Restarts the log after <paramref name="through"/>; see <see cref="SyncLogDb.ResyncFromAsync(long, SyncLogChecksum, CancellationToken)"/>.</summary>
+    public async Task<(long Latest, long VacuumedThrough)> ResyncFromAsync(long through, SyncLogChecksum? checksum,
+        CancellationToken ct)
     {
         await _gate.EnterAsync(ct);
         try
         {
             var floor = Math.Max(_vacuumedThrough, through);
             var latest = Math.Max(_latest, floor);
-            DeleteThrough(floor, latest);
+            // Past the local log the chain's base is the leader's checksum at the floor, or unknown until the next
+            // replicated entry; within it, the log keeps its own chain (a mismatch shows as Diverged on the next page).
+            if (floor > _latest)
+            {
+                DeleteThrough(floor, latest, checksum, replaceFloorChecksum: true);
+                _head = checksum;
+            }
+            else
+            {
+                DeleteThrough(floor, latest);
+            }
+
             return (latest, floor);
         }
         finally
@@ -325,24 +405,39 @@ internal sealed class SyncLogWriter : IDisposable
         _gate.Dispose();
         _checkpointer.Dispose();
         _insert.Dispose();
+        _insertChecksum.Dispose();
         _updateLatest.Dispose();
         _selectKey.Dispose();
         _insertKey.Dispose();
         _connection.Dispose();
     }
 
-    private void Insert(long sequence, string deviceId, DateTimeOffset timestamp, string modelType, string recordId,
-        ChangeType changeType, long version, string data)
+    private SyncLogChecksum InsertChained(SyncLogChecksum previous, long sequence, NewSyncLogEntry e)
+    {
+        var timestamp = UtcTimestamp.ToText(e.Timestamp);
+        var changeType = ChangeTypeText.ToText(e.ChangeType);
+        var checksum = ChecksumChain.Next(previous, sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType,
+            e.Version, e.Data);
+        Insert(sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType, e.Version, e.Data, checksum);
+        return checksum;
+    }
+
+    // The checksum is hashed from exactly these column texts, so a verifier reading the file recomputes the same value.
+    private void Insert(long sequence, string deviceId, string timestamp, string modelType, string recordId,
+        string changeType, long version, string data, SyncLogChecksum checksum)
     {
         _sequence.Value = sequence;
         _deviceId.Value = deviceId;
-        _timestamp.Value = UtcTimestamp.ToText(timestamp);
+        _timestamp.Value = timestamp;
         _modelType.Value = modelType;
         _recordId.Value = recordId;
-        _changeType.Value = ChangeTypeText.ToText(changeType);
+        _changeType.Value = changeType;
         _version.Value = version;
         _data.Value = data;
         _insert.ExecuteNonQuery();
+        _checksumSequence.Value = sequence;
+        _checksum.Value = checksum.ToArray();
+        _insertChecksum.ExecuteNonQuery();
     }
 
     private void SetLatest(long latest)
@@ -434,8 +529,11 @@ internal sealed class SyncLogWriter : IDisposable
         return (through, false);
     }
 
-    // Removes entries up to `through` and records both marks in the same transaction.
-    private int DeleteThrough(long through, long latest)
+    // Removes entries up to `through` and their checksums below it (the one at `through` is the chain's base), and
+    // records both marks, in the same transaction. A resync past the local log replaces the base with the leader's
+    // checksum, or leaves it absent (unknown).
+    private int DeleteThrough(long through, long latest, SyncLogChecksum? floorChecksum = null,
+        bool replaceFloorChecksum = false)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         using var delete = _connection.CreateCommand();
@@ -443,6 +541,21 @@ internal sealed class SyncLogWriter : IDisposable
         delete.CommandText = DeleteThroughSql;
         delete.Parameters.AddWithValue("$through", through);
         var removed = delete.ExecuteNonQuery();
+
+        using var deleteChecksums = _connection.CreateCommand();
+        deleteChecksums.Transaction = transaction;
+        deleteChecksums.CommandText = replaceFloorChecksum ? DeleteChecksumsThroughSql : DeleteChecksumsBelowSql;
+        deleteChecksums.Parameters.AddWithValue("$floor", through);
+        deleteChecksums.ExecuteNonQuery();
+        if (replaceFloorChecksum && floorChecksum is { } known)
+        {
+            using var replace = _connection.CreateCommand();
+            replace.Transaction = transaction;
+            replace.CommandText = ReplaceChecksumSql;
+            replace.Parameters.AddWithValue("$sequence", through);
+            replace.Parameters.AddWithValue("$checksum", known.ToArray());
+            replace.ExecuteNonQuery();
+        }
 
         using var update = _connection.CreateCommand();
         update.Transaction = transaction;
@@ -464,6 +577,14 @@ internal sealed class SyncLogWriter : IDisposable
         command.Parameters.AddWithValue("$sequence", sequence);
         using var reader = command.ExecuteReader();
         return reader.Read() ? SyncLogRow.Read(reader) : null;
+    }
+
+    private SyncLogChecksum? ReadChecksum(long sequence)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = SelectChecksumSql;
+        command.Parameters.AddWithValue("$sequence", sequence);
+        return command.ExecuteScalar() is byte[] bytes ? SyncLogChecksum.FromBytes(bytes) : null;
     }
 
     private long Scalar(string sql)

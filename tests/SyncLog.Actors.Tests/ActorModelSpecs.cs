@@ -201,10 +201,11 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
             return await inner.ReplicateAsync(entries);
         }
 
-        public async Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence)
+        public async Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence,
+            SyncLogChecksum? checksum)
         {
             await Before();
-            return await inner.ResyncFromAsync(sequence);
+            return await inner.ResyncFromAsync(sequence, checksum);
         }
 
         public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();

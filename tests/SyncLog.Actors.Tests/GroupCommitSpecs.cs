@@ -103,8 +103,8 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
 
         public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => _inner.ReplicateAsync(entries);
 
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence) =>
-            _inner.ResyncFromAsync(sequence);
+        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
+            _inner.ResyncFromAsync(sequence, checksum);
 
         public Task<long> LatestSequenceAsync() => _inner.LatestSequenceAsync();
     }

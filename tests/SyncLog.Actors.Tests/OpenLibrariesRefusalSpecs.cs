@@ -54,8 +54,8 @@ public sealed class OpenLibrariesRefusalSpecs() : SyncLogSpec("""
 
         public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
 
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence) =>
-            inner.ResyncFromAsync(sequence);
+        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
+            inner.ResyncFromAsync(sequence, checksum);
 
         public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
     }

@@ -324,7 +324,7 @@ public sealed class SubscriptionSpecs() : SyncLogSpec("""
 
         public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
 
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence) => inner.ResyncFromAsync(sequence);
+        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) => inner.ResyncFromAsync(sequence, checksum);
 
         public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
     }

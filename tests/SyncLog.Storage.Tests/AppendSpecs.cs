@@ -58,7 +58,8 @@ public sealed class AppendSpecs : IDisposable
         var stored = Assert.Single((await db.FetchSinceAsync(0, 10)).Entries);
 
         Assert.Equal(new SyncLogEntry(stored.Id, sequence, "device-b", Entries.T0, "bulk_operation",
-            "2f1c6a3e-9a55-4e0e-b3c1-7f7a0f6d1b2a", ChangeType.BulkInsert, 4, """{"count":3}"""), stored);
+            "2f1c6a3e-9a55-4e0e-b3c1-7f7a0f6d1b2a", ChangeType.BulkInsert, 4, """{"count":3}""", stored.Checksum), stored);
+        Assert.NotNull(stored.Checksum);
         Assert.Equal(["bulk_insert"], Raw.Column(db.FilePath, "SELECT change_type FROM sync_log"));
     }
 

@@ -105,6 +105,14 @@ public sealed class SyncLogClient
         AskAsync<Resynced>(new ResyncFrom(libraryId, sequence), cancellationToken);
 
     /// <summary>
+    /// <see cref="ResyncFromAsync(Guid, long, CancellationToken)"/> with the leader's chain checksum at
+    /// <paramref name="sequence"/> (<see cref="FetchResult.VacuumedThroughChecksum"/>), so the next page is verified too.
+    /// </summary>
+    public Task<Resynced> ResyncFromAsync(Guid libraryId, long sequence, SyncLogChecksum checksumAtSequence,
+        CancellationToken cancellationToken = default) =>
+        AskAsync<Resynced>(new ResyncFrom(libraryId, sequence, checksumAtSequence), cancellationToken);
+
+    /// <summary>
     /// Sends <paramref name="request"/> and returns its <typeparamref name="TReply"/>; a refusal throws its
     /// <see cref="SyncLogException"/>, no reply in time <see cref="SyncLogTimeoutException"/>, any other reply
     /// <see cref="UnexpectedSyncLogReplyException"/>.

@@ -110,18 +110,45 @@ public sealed record Replicate(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entri
 /// <summary>The entries are mirrored (exact duplicates were skipped); the local log now ends at <paramref name="LatestSequence"/>.</summary>
 public sealed record Replicated(Guid LibraryId, long LatestSequence) : ILibraryReply;
 
-/// <summary>Replication refused: a gap or a conflicting entry. Fetch from <paramref name="LocalLatestSequence"/> and retry.</summary>
+/// <summary>
+/// Replication refused, nothing written: a gap or a conflicting entry (fetch from <paramref name="LocalLatestSequence"/>
+/// and retry), or <see cref="ReplicationOutcome.Diverged"/>: the entry at <paramref name="ConflictingSequence"/> does not
+/// continue the local checksum chain, so leader and follower hold different histories at or before it.
+/// </summary>
 public sealed record ReplicationRefused(Guid LibraryId, long LocalLatestSequence, ReplicationOutcome Reason,
     long? ConflictingSequence) : ILibraryReply;
 
 /// <summary>
 /// A follower that fell behind the leader's vacuum (<see cref="FetchResult.IsTruncated"/>) and rebuilt its state up to
 /// <paramref name="Sequence"/> restarts its log there, so <see cref="Replicate"/> continues from <paramref name="Sequence"/> + 1.
+/// <paramref name="Checksum"/> is the leader's chain checksum at <paramref name="Sequence"/>
+/// (<see cref="FetchResult.VacuumedThroughChecksum"/>): with it the next page is verified; without it the next page's
+/// first checksum is adopted unchecked.
 /// </summary>
-public sealed record ResyncFrom(Guid LibraryId, long Sequence) : ILibraryRequest;
+public sealed record ResyncFrom(Guid LibraryId, long Sequence, SyncLogChecksum? Checksum = null) : ILibraryRequest;
 
 /// <summary>The local log now continues after <paramref name="LatestSequence"/>; entries up to <paramref name="VacuumedThroughSequence"/> are gone.</summary>
 public sealed record Resynced(Guid LibraryId, long LatestSequence, long VacuumedThroughSequence) : ILibraryReply;
+
+// ---- Divergence detection ----
+
+/// <summary>Recompute the library's whole checksum chain from its file (O(entries)) and report the first break.</summary>
+public sealed record VerifyChain(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>The answer to <see cref="VerifyChain"/>.</summary>
+public sealed record ChainVerified(Guid LibraryId, ChainVerification Result) : ILibraryReply;
+
+/// <summary>Ask for the library's latest sequence and chain checksum there (O(1)), to compare with another log's.</summary>
+public sealed record GetChainHead(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>The answer to <see cref="GetChainHead"/>.</summary>
+public sealed record ChainHeadFound(Guid LibraryId, ChainHead Head) : ILibraryReply;
+
+/// <summary>Ask for the chain checksum at one sequence (one indexed lookup).</summary>
+public sealed record GetChecksumAt(Guid LibraryId, long Sequence) : ILibraryRequest;
+
+/// <summary>The checksum at <paramref name="Sequence"/>; null when that entry was vacuumed or never written.</summary>
+public sealed record ChecksumFound(Guid LibraryId, long Sequence, SyncLogChecksum? Checksum) : ILibraryReply;
 
 // ---- Refusals ----
 

@@ -15,8 +15,8 @@ internal interface ILogWriter
     /// <summary>Mirrors a leader's entries.</summary>
     Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries);
 
-    /// <summary>Restarts the log after <paramref name="sequence"/>.</summary>
-    Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence);
+    /// <summary>Restarts the log after <paramref name="sequence"/>, with the leader's chain checksum there if known.</summary>
+    Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum);
 
     /// <summary>The latest sequence stored, read after a commit (a retried idempotency key returns an old sequence).</summary>
     Task<long> LatestSequenceAsync();
@@ -31,7 +31,8 @@ internal sealed class SyncLogDbWriter(SyncLogDb db) : ILogWriter
 
     public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => db.ReplicateAsync(entries);
 
-    public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence) => db.ResyncFromAsync(sequence);
+    public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
+        checksum is { } known ? db.ResyncFromAsync(sequence, known) : db.ResyncFromAsync(sequence);
 
     public Task<long> LatestSequenceAsync() => db.LatestSequenceAsync();
 }

@@ -147,7 +147,7 @@ internal static class ReplicateCommand
             if (page.IsTruncated)
             {
                 // The source vacuumed past our log: restart it after the vacuumed prefix, as a follower would.
-                var resynced = Replies.Expect<Resynced>(await host.AskAsync(new ResyncFrom(id, page.VacuumedThroughSequence), ct: ct));
+                var resynced = Replies.Expect<Resynced>(await host.AskAsync(new ResyncFrom(id, page.VacuumedThroughSequence, page.VacuumedThroughChecksum), ct: ct));
                 local = resynced.LatestSequence;
                 resyncedFrom = local;
                 continue;

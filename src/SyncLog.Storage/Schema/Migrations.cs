@@ -95,7 +95,21 @@ internal static class Migrations
         "CREATE UNIQUE INDEX idx_sync_log_idempotency_sequence ON sync_log_idempotency(sequence)",
     ]);
 
-    public static readonly IReadOnlyList<Migration> All = [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow];
+    // The rolling checksum beside sync_log, which stays exactly as declared. One row per stored entry plus one at the
+    // vacuum floor (the chain's base), so a vacuumed log still continues its chain. Backfilled here for the rows a v4
+    // file holds, in this step's single transaction: a crash leaves v4 (nothing of it) or v5 (all of it).
+    public static readonly Migration V5ChecksumChain = new(5, "sync_log_checksum: rolling checksum per entry",
+    [
+        """
+        CREATE TABLE sync_log_checksum (
+            sequence INTEGER PRIMARY KEY,
+            checksum BLOB NOT NULL
+        )
+        """,
+    ], ChecksumBackfill.Run);
+
+    public static readonly IReadOnlyList<Migration> All =
+        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain];
 
     public static int LatestVersion => All[^1].Version;
 }

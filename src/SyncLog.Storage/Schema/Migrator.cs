@@ -93,6 +93,7 @@ internal static class Migrator
             command.ExecuteNonQuery();
         }
 
+        migration.Backfill?.Invoke(connection, transaction);
         command.CommandText = $"PRAGMA user_version = {migration.Version}";
         command.ExecuteNonQuery();
         transaction.Commit();

@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SyncLog.Storage;
+
+/// <summary>
+/// Computes the rolling checksum: SHA-256 over the previous checksum and a canonical encoding of the entry, so that
+/// two different entries (or the same entry after a different history) never hash the same input.
+/// </summary>
+internal static class ChecksumChain
+{
+    // A version tag in the hashed input, so a future encoding can never produce the same bytes as this one.
+    private static ReadOnlySpan<byte> Tag => "synclog-chain-v1"u8;
+
+    private const int StackLimit = 1024;
+
+    /// <summary>The checksum of a stored entry after <paramref name="previous"/>.</summary>
+    public static SyncLogChecksum Next(SyncLogChecksum previous, SyncLogEntry entry) => Next(previous, entry.Sequence,
+        entry.DeviceId, UtcTimestamp.ToText(entry.Timestamp), entry.ModelType, entry.RecordId,
+        ChangeTypeText.ToText(entry.ChangeType), entry.Version, entry.Data);
+
+    /// <summary>
+    /// The checksum of one entry after <paramref name="previous"/>, from the column texts exactly as stored. Encoding:
+    /// tag, the previous 32 bytes, sequence (8 bytes big-endian), then device_id, timestamp, model_type, record_id,
+    /// change_type each as a 4-byte big-endian UTF-8 length and its bytes, version (8 bytes), data (length and bytes).
+    /// </summary>
+    public static SyncLogChecksum Next(SyncLogChecksum previous, long sequence, string deviceId, string timestamp,
+        string modelType, string recordId, string changeType, long version, string data)
+    {
+        var utf8 = Encoding.UTF8;
+        var size = Tag.Length + SyncLogChecksum.Size + 8 + 8 + 6 * 4
+            + utf8.GetByteCount(deviceId) + utf8.GetByteCount(timestamp) + utf8.GetByteCount(modelType)
+            + utf8.GetByteCount(recordId) + utf8.GetByteCount(changeType) + utf8.GetByteCount(data);
+        byte[]? rented = null;
+        var buffer = size <= StackLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size)).AsSpan(0, size);
+        try
+        {
+            var at = 0;
+            Tag.CopyTo(buffer);
+            at += Tag.Length;
+            previous.WriteTo(buffer[at..]);
+            at += SyncLogChecksum.Size;
+            BinaryPrimitives.WriteInt64BigEndian(buffer[at..], sequence);
+            at += 8;
+            at = WriteText(buffer, at, deviceId);
+            at = WriteText(buffer, at, timestamp);
+            at = WriteText(buffer, at, modelType);
+            at = WriteText(buffer, at, recordId);
+            at = WriteText(buffer, at, changeType);
+            BinaryPrimitives.WriteInt64BigEndian(buffer[at..], version);
+            at += 8;
+            at = WriteText(buffer, at, data);
+
+            Span<byte> hash = stackalloc byte[SyncLogChecksum.Size];
+            SHA256.HashData(buffer[..at], hash);
+            return SyncLogChecksum.FromBytes(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static int WriteText(Span<byte> buffer, int at, string text)
+    {
+        var length = Encoding.UTF8.GetBytes(text, buffer[(at + 4)..]);
+        BinaryPrimitives.WriteInt32BigEndian(buffer[at..], length);
+        return at + 4 + length;
+    }
+}
