@@ -57,6 +57,8 @@ public sealed partial class LibrarySyncLogActor
     private void HandleCompletions()
     {
         Receive<WriteDone>(OnWriteDone);
+        Receive<ReplicatedTermRecorded>(OnReplicatedTermRecorded);
+        Receive<ReplicatedTermNotRecorded>(OnReplicatedTermNotRecorded);
         Receive<ReadDone>(done =>
         {
             if (done.Incarnation != _incarnation)

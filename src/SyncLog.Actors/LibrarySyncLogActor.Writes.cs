@@ -100,12 +100,26 @@ public sealed partial class LibrarySyncLogActor
 
     private void WriteNext()
     {
-        if (_pipeline is null || _writeTask is not null || _jobAwaitingFile is not null)
+        if (_pipeline is null || _writeTask is not null || _jobAwaitingFile is not null || _jobAwaitingTerm is not null)
             return;
         var job = _pipeline.NextJob();
         if (job is null)
         {
             StopIfRequestedAndIdle();
+            return;
+        }
+
+        Start(job);
+    }
+
+    private void Start(WriteJob job)
+    {
+        // A page of a newer leader term is applied only once that term is durable: a crash right after the page
+        // must not forget it, or a deposed leader's page could be accepted later.
+        if (job is ReplicateJob page && page.Term > _pipeline!.HighestReplicatedTerm && _journal is not null)
+        {
+            _jobAwaitingTerm = page;
+            _journal.Tell(new RecordReplicatedTerm(page.Term));
             return;
         }
 
@@ -149,6 +163,26 @@ public sealed partial class LibrarySyncLogActor
         _writeTask.PipeTo(Self, success: result => new WriteDone(incarnation, job.Id, result));
     }
 
+    private void OnReplicatedTermRecorded(ReplicatedTermRecorded recorded)
+    {
+        if (_jobAwaitingTerm is not { } page || page.Term != recorded.Term)
+            return;
+        _jobAwaitingTerm = null;
+        _pipeline!.ObserveReplicatedTerm(recorded.Term);
+        Start(page);
+    }
+
+    private void OnReplicatedTermNotRecorded(ReplicatedTermNotRecorded refused)
+    {
+        if (_jobAwaitingTerm is not { } page || page.Term != refused.Term)
+            return;
+        _jobAwaitingTerm = null;
+        _log.Warning("Library {0}: replicated term {1} not recorded, page answered StorageFailure: {2}", _libraryId, refused.Term, refused.Reason);
+        _pipeline!.Complete(page.Id, new WriteResult.Failed(refused.Reason));
+        WriteNext();
+        StopIfRequestedAndIdle();
+    }
+
     private void OnWriteDone(WriteDone done)
     {
         if (done.Incarnation != _incarnation || _pipeline is null)
@@ -170,10 +204,7 @@ public sealed partial class LibrarySyncLogActor
                 break;
         }
 
-        var replicatedTerm = _pipeline.HighestReplicatedTerm;
         _pipeline.Complete(done.JobId, done.Result);
-        if (_pipeline.HighestReplicatedTerm > replicatedTerm)
-            _journal?.Tell(new RecordReplicatedTerm(_pipeline.HighestReplicatedTerm));
         WriteNext();
         PumpSubscriptions();
         StopIfRequestedAndIdle();

@@ -43,6 +43,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private DateTime? _lockedSince;
     private Task<WriteResult>? _writeTask;
     private WriteJob? _jobAwaitingFile;
+    private ReplicateJob? _jobAwaitingTerm;
     private (LeadershipChanged Change, IActorRef ReplyTo)? _recording;
     private long _latest;
     private int _readsInFlight;
@@ -68,7 +69,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private bool IsIdle => (_pipeline?.IsIdle ?? true) && _jobAwaitingFile is null && _recording is null && _openWaiters.Count == 0
+    private bool IsIdle => (_pipeline?.IsIdle ?? true) && _jobAwaitingFile is null && _jobAwaitingTerm is null && _recording is null && _openWaiters.Count == 0
                            && _readsInFlight == 0 && _vacuumsInFlight == 0 && _subscriptions.Count == 0 && _subscriptionReads == 0;
 
     /// <inheritdoc />
@@ -194,9 +195,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Become(() => Failed(reason));
         var failure = new StorageFailure(_libraryId, reason);
         _pipeline?.AbandonWaiting(reason);
-        if (_jobAwaitingFile is { } job)
-            _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
-        _jobAwaitingFile = null;
+        FailJobsWaiting(reason);
         if (_recording is { } recording)
             recording.ReplyTo.Tell(failure);
         _recording = null;
@@ -321,9 +320,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         foreach (var waiter in _openWaiters)
             waiter.Tell(failure);
         _openWaiters.Clear();
-        if (_jobAwaitingFile is { } job)
-            _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
-        _jobAwaitingFile = null;
+        FailJobsWaiting(reason);
 
         // The file is closed only once no read, vacuum or write of ours still runs on it (closing under them
         // would strand them); the write in flight is then answered with its real outcome.
@@ -352,6 +349,18 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         // An open still in flight when we stop must not leak its file lock.
         _opening?.ContinueWith(t => t.Result.DisposeAsync().AsTask(), TaskContinuationOptions.OnlyOnRanToCompletion);
         _opening = null;
+    }
+
+    // A job held before it runs (for the file to be created, or for its page's term to be persisted) never ran:
+    // it fails like a write that stored nothing.
+    private void FailJobsWaiting(string reason)
+    {
+        if (_jobAwaitingFile is { } job)
+            _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
+        _jobAwaitingFile = null;
+        if (_jobAwaitingTerm is { } page)
+            _pipeline!.Complete(page.Id, new WriteResult.Failed(reason));
+        _jobAwaitingTerm = null;
     }
 
     private static Exception Unwrap(Exception e) =>
