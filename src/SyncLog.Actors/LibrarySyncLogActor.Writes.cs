@@ -140,28 +140,42 @@ public sealed partial class LibrarySyncLogActor
         var writer = _writer!;
         var cap = _settings.MaxBatchSize;
         var incarnation = _incarnation;
-        Task<WriteResult> write = job switch
+        Task<WriteResult> write;
+        try
         {
-            AppendJob append => _io.Run<WriteResult>(async () =>
-            {
-                var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, Math.Max(cap, append.Entries.Count));
-                // Not sequences[^1]: a retried idempotency key gets the sequence it was first given.
-                return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
-            }),
-            ReplicateJob replicate => _io.Run<WriteResult>(async () =>
-                new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
-            ResyncJob resync => _io.Run<WriteResult>(async () =>
-            {
-                var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence);
-                return new WriteResult.Resynced(latest, vacuumedThrough);
-            }),
-            _ => throw new InvalidOperationException($"unknown write job {job.GetType().Name}"),
-        };
+            write = Begin(job, writer, cap);
+        }
+        catch (Exception e)
+        {
+            // The job could not even be started (a storage scheduler that stopped): it stored nothing and fails like
+            // any write, so its senders are answered and the next job may run.
+            write = Task.FromException<WriteResult>(e);
+        }
+
         _writeTask = write.ContinueWith(t => t.IsCompletedSuccessfully
             ? t.Result
             : new WriteResult.Failed(t.Exception is { } e ? Unwrap(e).Message : "the write was cancelled"), TaskScheduler.Default);
         _writeTask.PipeTo(Self, success: result => new WriteDone(incarnation, job.Id, result));
     }
+
+    // Starts the job on a storage thread; throws only if it cannot be started at all.
+    private Task<WriteResult> Begin(WriteJob job, ILogWriter writer, int cap) => job switch
+    {
+        AppendJob append => _io.Run<WriteResult>(async () =>
+        {
+            var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, Math.Max(cap, append.Entries.Count));
+            // Not sequences[^1]: a retried idempotency key gets the sequence it was first given.
+            return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
+        }),
+        ReplicateJob replicate => _io.Run<WriteResult>(async () =>
+            new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
+        ResyncJob resync => _io.Run<WriteResult>(async () =>
+        {
+            var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence);
+            return new WriteResult.Resynced(latest, vacuumedThrough);
+        }),
+        _ => throw new InvalidOperationException($"unknown write job {job.GetType().Name}"),
+    };
 
     private void OnReplicatedTermRecorded(ReplicatedTermRecorded recorded)
     {

@@ -132,7 +132,16 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         var incarnation = _incarnation;
         var dataDir = _settings.DataDir;
         var options = _settings.Storage;
-        _opening = _io.Run(() => SyncLogDb.OpenAsync(_libraryId, dataDir, options));
+        try
+        {
+            _opening = _io.Run(() => SyncLogDb.OpenAsync(_libraryId, dataDir, options));
+        }
+        catch (Exception e)
+        {
+            // Could not be started (a storage scheduler that stopped): reported like an open that failed.
+            _opening = Task.FromException<SyncLogDb>(e);
+        }
+
         _opening.ContinueWith(async t =>
             {
                 var db = await t;

@@ -41,6 +41,23 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
     }
 
     [Fact]
+    public void A_write_that_cannot_be_started_is_answered_like_a_failed_write()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+
+        // A stopped storage scheduler refuses new work at once: starting the job throws.
+        StorageIo.Get(Sys).Scheduler.Dispose();
+        Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+        Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
+
+        Assert.All(probe.ReceiveN(2, Patience), m => Assert.Contains("write failed", Assert.IsType<StorageFailure>(m).Reason, StringComparison.Ordinal));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(1, Raw.Count(LibraryFile(_library)));
+    }
+
+    [Fact]
     public void A_write_that_fails_while_the_library_passivates_does_not_wedge_it()
     {
         var probe = CreateTestProbe();
