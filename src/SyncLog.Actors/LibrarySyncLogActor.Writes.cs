@@ -28,15 +28,16 @@ public sealed partial class LibrarySyncLogActor
         {
             if (_stopRequested)
             {
-                Context.Parent.Forward(open);
+                ForwardToParent(open);
             }
             else if (_db is not null)
             {
-                Sender.Tell(new LibraryOpened(_libraryId, _latest));
+                Reply(new LibraryOpened(_libraryId, _latest));
             }
             else
             {
                 _openWaiters.Add(Sender);
+                Settle();
                 if (_opening is null)
                     OpenFile();
             }
@@ -47,7 +48,7 @@ public sealed partial class LibrarySyncLogActor
     {
         if (_stopRequested)
         {
-            Context.Parent.Forward(request);
+            ForwardToParent(request);
             return;
         }
 
@@ -62,6 +63,7 @@ public sealed partial class LibrarySyncLogActor
         _pipeline!.Submit(invalid is null
             ? new PendingAppend(request, Sender, entries!, expectedTerm, isBatch)
             : new PendingReply(request, Sender, invalid));
+        Settle();
         WriteNext();
     }
 
@@ -70,18 +72,20 @@ public sealed partial class LibrarySyncLogActor
     {
         if (_stopRequested)
         {
-            Context.Parent.Forward(request);
+            ForwardToParent(request);
             return;
         }
 
         if (Invalid(validate) is { } invalid)
         {
             _pipeline!.Submit(new PendingReply(request, Sender, invalid));
+            Settle();
             WriteNext();
             return;
         }
 
         _pipeline!.Submit(pending());
+        Settle();
         WriteNext();
     }
 

@@ -49,6 +49,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private int _readsInFlight;
     private int _vacuumsInFlight;
     private bool _stopRequested;
+    private object? _inHand;
+    private bool _inHandSettled;
 
     /// <summary>Creates the actor for <paramref name="libraryId"/>; use <see cref="Props(Guid, SyncLogSettings)"/>.</summary>
     public LibrarySyncLogActor(Guid libraryId, SyncLogSettings settings)
@@ -98,6 +100,53 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         base.PostStop();
     }
 
+    /// <inheritdoc />
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _inHand = message;
+        _inHandSettled = false;
+        try
+        {
+            _seam.BeforeHandling?.Invoke(_libraryId, message);
+            var handled = base.AroundReceive(receive, message);
+            _seam.AfterHandling?.Invoke(_libraryId, message);
+            return handled;
+        }
+        catch (Exception e) when (message is ILibraryRequest && !_inHandSettled)
+        {
+            // A bug in a handler: the request in hand was neither answered nor handed to anything that answers it
+            // (pipeline, stash, waiters), so nobody else will. What is held is answered as the actor restarts.
+            Sender.Tell(new StorageFailure(_libraryId, $"library {_libraryId:D} failed handling {message.GetType().Name} and restarts: {e.Message}"));
+            throw;
+        }
+        finally
+        {
+            _inHand = null;
+        }
+    }
+
+    // Every path that answers the request in hand, or hands it to something that will, says so: a handler that
+    // throws after that point must not answer it a second time.
+    private void Settle() => _inHandSettled = true;
+
+    private void Reply(object reply)
+    {
+        Settle();
+        Sender.Tell(reply);
+    }
+
+    private void StashRequest()
+    {
+        Settle();
+        Stash.Stash();
+    }
+
+    private void ForwardToParent(object request)
+    {
+        Settle();
+        Context.Parent.Forward(request);
+    }
+
     // ---- Recovering: leadership comes from the journal first ----
 
     private void Recovering()
@@ -105,7 +154,12 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<LeadershipRecovered>(recovered =>
         {
             _pipeline = new WritePipeline(_libraryId, _settings.DeviceId, _settings.MaxBatchSize, _settings.MaxPendingAppends,
-                recovered.Leadership, recovered.HighestReplicatedTerm, (_, replyTo, reply) => replyTo.Tell(reply));
+                recovered.Leadership, recovered.HighestReplicatedTerm, (request, replyTo, reply) =>
+                {
+                    if (ReferenceEquals(request, _inHand))
+                        Settle();
+                    replyTo.Tell(reply);
+                });
             BeginOpening();
         });
         HandleJournalFailure();
@@ -231,9 +285,12 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         {
             // Behind a write still in flight, a write's refusal waits its turn so its sender's replies stay in order.
             if (_pipeline is { IsIdle: false } pipeline && request is Append or AppendBatch or Replicate or ResyncFrom)
+            {
                 pipeline.Submit(new PendingReply(request, Sender, failure));
+                Settle();
+            }
             else
-                Sender.Tell(failure);
+                Reply(failure);
         });
         Receive<JournalFailed>(_ => { });
         Receive<Terminated>(_ => { });
@@ -291,14 +348,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         if (!_settings.ReadOnly)
             return;
         var refusal = new InvalidRequest(_libraryId, "this host is read-only (synclog.read-only = on); it serves reads only");
-        Receive<Append>(_ => Sender.Tell(refusal));
-        Receive<AppendBatch>(_ => Sender.Tell(refusal));
-        Receive<Replicate>(_ => Sender.Tell(refusal));
-        Receive<ResyncFrom>(_ => Sender.Tell(refusal));
-        Receive<VacuumOldEntries>(_ => Sender.Tell(refusal));
-        Receive<LeadershipChanged>(_ => Sender.Tell(refusal));
-        Receive<GetLeadership>(_ => Sender.Tell(refusal));
-        Receive<OpenLibrary>(_ => Sender.Tell(refusal));
+        Receive<Append>(_ => Reply(refusal));
+        Receive<AppendBatch>(_ => Reply(refusal));
+        Receive<Replicate>(_ => Reply(refusal));
+        Receive<ResyncFrom>(_ => Reply(refusal));
+        Receive<VacuumOldEntries>(_ => Reply(refusal));
+        Receive<LeadershipChanged>(_ => Reply(refusal));
+        Receive<GetLeadership>(_ => Reply(refusal));
+        Receive<OpenLibrary>(_ => Reply(refusal));
         // Another process appends: the latest sequence comes from the file, not from memory.
         Receive<GetLatestSequence>(_ => Read(db => db.LatestSequenceAsync(), latest => new LatestSequence(_libraryId, latest)));
     }
@@ -330,6 +387,10 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
             waiter.Tell(failure);
         _openWaiters.Clear();
         FailJobsWaiting(reason);
+
+        // A job handed out but never started (a handler failed in between) would hold its senders forever.
+        if (_writeTask is null && _pipeline?.InFlight is { } neverStarted)
+            _pipeline.Complete(neverStarted.Id, new WriteResult.Failed(reason));
 
         // The file is closed only once no read, vacuum or write of ours still runs on it (closing under them
         // would strand them); the write in flight is then answered with its real outcome.

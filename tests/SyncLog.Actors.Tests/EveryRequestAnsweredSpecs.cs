@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -173,6 +174,61 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         watcher.ExpectTerminated(Supervisor, Patience);
         Assert.All(probe.ReceiveN(2, Patience), m => Assert.Contains("stopped", Assert.IsType<StorageFailure>(m).Reason, StringComparison.Ordinal));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_request_whose_handler_throws_is_answered_once_and_the_library_restarts()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        var seam = LogWriterSeam.Get(Sys);
+        var failures = 1;
+        seam.BeforeHandling = (_, message) =>
+        {
+            if (message is GetLeadership && Interlocked.Decrement(ref failures) >= 0)
+                throw new InvalidOperationException("injected handler bug");
+        };
+
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        Assert.Contains("injected handler bug", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        Assert.True(probe.ExpectMsg<Leadership>(Patience).IsThisDevice);
+    }
+
+    [Fact]
+    public void A_handler_that_throws_after_answering_or_holding_its_request_does_not_answer_it_twice()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        var seam = LogWriterSeam.Get(Sys);
+        var failures = 2;
+        seam.AfterHandling = (_, message) =>
+        {
+            if (message is GetLeadership or AppendBatch && Interlocked.Decrement(ref failures) >= 0)
+                throw new InvalidOperationException("injected handler bug");
+        };
+
+        // Answered directly, then the bug: one reply.
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        probe.ExpectMsg<Leadership>(Patience);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            // Held by the pipeline behind the write in flight, then the bug: answered once, by the restart.
+            Supervisor.Tell(new AppendBatch(_library, [Entry(2)]), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            transaction.Rollback();
+        }
+
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+        probe.ExpectMsg<StorageFailure>(Patience);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
     private IActorRef ChildOf(Guid library) =>
