@@ -91,10 +91,13 @@ public sealed partial class LibrarySyncLogActor
             }
 
             Stash.UnstashAll();
+            // In Failed, an open that was running when the library failed ends here; a stop may have waited for it.
+            StopIfRequestedAndIdle();
         });
         Receive<ReopenLockedFile>(_ => OpenFile());
         Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
         {
+            _opening = null;
             if (RetryIfLocked(failed))
                 return;
             var reason = OpenFailureReason(failed.Cause);

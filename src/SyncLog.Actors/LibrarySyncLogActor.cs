@@ -71,7 +71,10 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
+    // An open still running, and the requests stashed until it ends, keep the library busy: passivating now would
+    // answer them StorageFailure instead of serving them.
     private bool IsIdle => (_pipeline?.IsIdle ?? true) && _jobAwaitingFile is null && _jobAwaitingTerm is null && _recording is null && _openWaiters.Count == 0
+                           && _opening is null && Stash.IsEmpty
                            && _readsInFlight == 0 && _vacuumsInFlight == 0 && _subscriptions.Count == 0 && _subscriptionReads == 0;
 
     /// <inheritdoc />
@@ -199,7 +202,16 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         _opening.ContinueWith(async t =>
             {
                 var db = await t;
-                return (db, await db.LatestSequenceAsync());
+                try
+                {
+                    return (db, await db.LatestSequenceAsync());
+                }
+                catch
+                {
+                    // Reported as a failed open: the file must not stay locked by a database nobody holds.
+                    await db.DisposeAsync();
+                    throw;
+                }
             }, TaskScheduler.Default).Unwrap()
             .PipeTo(Self, success: r => new FileOpened(incarnation, r.db, r.Item2), failure: e => new FileOpenFailed(incarnation, Unwrap(e)));
     }
@@ -213,6 +225,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         });
         Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
         {
+            _opening = null;
             if (!RetryIfLocked(failed))
                 BecomeFailed(OpenFailureReason(failed.Cause));
         });
@@ -253,7 +266,6 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private void BecomeFailed(string reason)
     {
         _log.Error("Library {0}: {1}", _libraryId, reason);
-        _opening = null;
         EndAllSubscriptions(SubscriptionEndReason.LibraryFailed, reason);
         Become(() => Failed(reason));
         var failure = new StorageFailure(_libraryId, reason);
@@ -269,6 +281,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         _openWaiters.Clear();
         Timers.StartSingleTimer(RetryTimerKey, RetryAfterFailure.Instance, _settings.PassivateAfter);
         Stash.UnstashAll();
+        // Asked to stop while an open was still running: that open has ended (it failed), nothing else holds it.
+        StopIfRequestedAndIdle();
     }
 
     private void Failed(string reason)
@@ -296,8 +310,6 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<Terminated>(_ => { });
         Receive<LeaderRecorded>(_ => { });
         Receive<LeaderNotRecorded>(_ => { });
-        Receive<FileOpened>(opened => opened.Incarnation == _incarnation, Opened);
-        Receive<FileOpenFailed>(_ => { });
         Receive<VacuumTick>(_ => { });
     }
 
