@@ -231,6 +231,46 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
+    [Fact]
+    public async Task A_library_restarted_until_it_is_stopped_answers_every_stashed_and_dead_lettered_request_once()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        var first = ChildOf(_library);
+        var watcher = CreateTestProbe();
+        watcher.Watch(first);
+        first.Tell(PoisonPill.Instance);
+        watcher.ExpectTerminated(first, Patience);
+
+        // Every incarnation fails as its file opens (a bug): restarted, again and again, then stopped.
+        LogWriterSeam.Get(Sys).Wrap = (_, _) => throw new InvalidOperationException("injected bug on open");
+        var sent = 0;
+        Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
+        sent++;
+        IActorRef looping = ActorRefs.Nobody;
+        AwaitAssert(() => looping = ChildOf(_library), Patience, TimeSpan.FromMilliseconds(20));
+        watcher.Watch(looping);
+        for (var i = 0; i < 500 && !watcher.HasMessages; i++)
+        {
+            // Stashed by one incarnation or still in the mailbox when the last one stops (dead letters).
+            looping.Tell(i % 2 == 0 ? new GetLatestSequence(_library) : new Append(_library, Entry(i)), probe.Ref);
+            sent++;
+            await Task.Delay(5);
+        }
+
+        watcher.ExpectTerminated(looping, Patience);
+        for (var i = 0; i < 5; i++)
+        {
+            looping.Tell(new Append(_library, Entry(i)), probe.Ref);
+            sent++;
+        }
+
+        Assert.All(probe.ReceiveN(sent, Patience), m => Assert.IsType<StorageFailure>(m));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        LogWriterSeam.Get(Sys).Wrap = null;
+    }
+
     private IActorRef ChildOf(Guid library) =>
         Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library)).ResolveOne(Patience).Result;
 
