@@ -80,16 +80,10 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     /// <inheritdoc />
     protected override void PreStart()
     {
-        // A read-only host neither writes nor owns leadership: it needs no journal.
-        if (_settings.ReadOnly)
-        {
-            Self.Tell(new LeadershipRecovered(LeadershipState.None, 0));
-        }
-        else
-        {
-            _journal = Context.ActorOf(LeadershipJournal.Props(_libraryId, _settings), "leadership");
-            Context.Watch(_journal);
-        }
+        // The previous incarnation (before a restart or a stop) may still have a write in flight: nothing is answered
+        // here before its answers have left, so one sender's replies stay in order, and its file is closed by then.
+        var self = Self;
+        LibraryDrains.Get(Context.System).AfterDrained(_libraryId, () => self.Tell(PreviousIncarnationDrained.Instance));
 
         // After a restart the supervisor may be passivating this library; it answers with StopWhenIdle if so.
         Context.Parent.Tell(new LibraryStarted(_libraryId));
@@ -150,10 +144,23 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Context.Parent.Forward(request);
     }
 
-    // ---- Recovering: leadership comes from the journal first ----
+    // ---- Recovering: the previous incarnation drains, then leadership comes from the journal ----
 
     private void Recovering()
     {
+        Receive<PreviousIncarnationDrained>(_ =>
+        {
+            // A read-only host neither writes nor owns leadership: it needs no journal.
+            if (_settings.ReadOnly)
+            {
+                Self.Tell(new LeadershipRecovered(LeadershipState.None, 0));
+            }
+            else
+            {
+                _journal = Context.ActorOf(LeadershipJournal.Props(_libraryId, _settings), "leadership");
+                Context.Watch(_journal);
+            }
+        });
         Receive<LeadershipRecovered>(recovered =>
         {
             _pipeline = new WritePipeline(_libraryId, _settings.DeviceId, _settings.MaxBatchSize, _settings.MaxPendingAppends,
