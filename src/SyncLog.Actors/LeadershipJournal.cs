@@ -47,12 +47,18 @@ internal sealed class LeadershipJournal : ReceivePersistentActor
         }));
         Command<RecordReplicatedTerm>(record =>
         {
-            if (record.Term > _highestReplicatedTerm)
-                Persist(new ReplicatedTermSeen(record.Term), seen =>
-                {
-                    _highestReplicatedTerm = Math.Max(_highestReplicatedTerm, seen.Term);
-                    SnapshotNow();
-                });
+            if (record.Term <= _highestReplicatedTerm)
+            {
+                Context.Parent.Tell(new ReplicatedTermRecorded(record.Term));
+                return;
+            }
+
+            Persist(new ReplicatedTermSeen(record.Term), seen =>
+            {
+                _highestReplicatedTerm = Math.Max(_highestReplicatedTerm, seen.Term);
+                SnapshotNow();
+                Context.Parent.Tell(new ReplicatedTermRecorded(seen.Term));
+            });
         });
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => Context.GetLogger().Warning("Library {0}: leadership snapshot failed: {1}", _libraryId, f.Cause.Message));
@@ -75,6 +81,9 @@ internal sealed class LeadershipJournal : ReceivePersistentActor
     /// <inheritdoc />
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        // The page waiting for this term is answered first; the library then fails as a whole.
+        if (@event is ReplicatedTermSeen seen)
+            Context.Parent.Tell(new ReplicatedTermNotRecorded(seen.Term, $"the replicated term could not be persisted to '{_settings.HostDbPath}': {cause.Message}"));
         Context.Parent.Tell(new JournalFailed(
             $"leadership could not be persisted to '{_settings.HostDbPath}': {cause.Message}"));
         base.OnPersistFailure(cause, @event, sequenceNr);
@@ -85,6 +94,8 @@ internal sealed class LeadershipJournal : ReceivePersistentActor
     {
         if (@event is LeaderElected)
             Context.Parent.Tell(new LeaderNotRecorded($"leadership was rejected by the journal: {cause.Message}"));
+        else if (@event is ReplicatedTermSeen seen)
+            Context.Parent.Tell(new ReplicatedTermNotRecorded(seen.Term, $"the replicated term was rejected by the journal: {cause.Message}"));
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 

@@ -14,8 +14,17 @@ internal sealed record LeaderRecorded(LeaderElected Elected);
 /// <summary>Journal to library: the journal rejected the election; nothing was recorded and the journal lives on.</summary>
 internal sealed record LeaderNotRecorded(string Reason);
 
-/// <summary>Library to journal: remember that a page of this leader term was replicated (no reply).</summary>
+/// <summary>
+/// Library to journal: make durable that a page of this leader term is about to be replicated; answered by
+/// <see cref="ReplicatedTermRecorded"/> or <see cref="ReplicatedTermNotRecorded"/> (also when the write fails).
+/// </summary>
 internal sealed record RecordReplicatedTerm(long Term);
+
+/// <summary>Journal to library: the replicated term is durable (or an equal or higher one already was).</summary>
+internal sealed record ReplicatedTermRecorded(long Term);
+
+/// <summary>Journal to library: the replicated term could not be recorded; the page must not be applied.</summary>
+internal sealed record ReplicatedTermNotRecorded(long Term, string Reason);
 
 /// <summary>Journal to library: the journal could not be replayed or written; it stops after sending this.</summary>
 internal sealed record JournalFailed(string Reason);

@@ -12,9 +12,13 @@ public sealed partial class LibrarySyncLogActor
         Receive<GetLeadership>(_ =>
         {
             var leadership = _pipeline!.Leadership;
-            Sender.Tell(new Leadership(_libraryId, leadership.LeaderDeviceId, leadership.Term, leadership.IsLedBy(_settings.DeviceId)));
+            Reply(new Leadership(_libraryId, leadership.LeaderDeviceId, leadership.Term, leadership.IsLedBy(_settings.DeviceId)));
         });
-        Receive<LeadershipChanged>(change => OnLeadershipChanged(change, Sender));
+        Receive<LeadershipChanged>(change =>
+        {
+            OnLeadershipChanged(change, Sender);
+            Settle();
+        });
         Receive<LeaderRecorded>(recorded =>
         {
             if (_recording is not { } recording)
@@ -48,6 +52,7 @@ public sealed partial class LibrarySyncLogActor
         if (_recording is not null)
         {
             _leadershipWaiting.Enqueue((change, replyTo));
+            Settle();
             return;
         }
 
@@ -64,6 +69,7 @@ public sealed partial class LibrarySyncLogActor
                 break;
             case LeadershipDecision.Newer:
                 _recording = (change, replyTo);
+                Settle();
                 pipeline.BeginLeadershipChange();
                 _journal!.Tell(new RecordLeader(new LeaderElected(change.LeaderDeviceId, change.Term)));
                 break;

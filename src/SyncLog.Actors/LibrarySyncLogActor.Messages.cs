@@ -23,6 +23,11 @@ public sealed partial class LibrarySyncLogActor
         public static VacuumTick Instance { get; } = new();
     }
 
+    private sealed record PreviousIncarnationDrained
+    {
+        public static PreviousIncarnationDrained Instance { get; } = new();
+    }
+
     private sealed record ReopenLockedFile
     {
         public static ReopenLockedFile Instance { get; } = new();

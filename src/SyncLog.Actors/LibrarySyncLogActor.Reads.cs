@@ -14,7 +14,7 @@ public sealed partial class LibrarySyncLogActor
         Receive<GetLatestSequence>(_ =>
         {
             if (!Absent())
-                Sender.Tell(new LatestSequence(_libraryId, _latest));
+                Reply(new LatestSequence(_libraryId, _latest));
         });
         // Arguments are checked before anything else, so a bad request is InvalidRequest whether or not the file exists.
         Receive<FetchSince>(f => ReadChecked(() =>
@@ -57,6 +57,8 @@ public sealed partial class LibrarySyncLogActor
     private void HandleCompletions()
     {
         Receive<WriteDone>(OnWriteDone);
+        Receive<ReplicatedTermRecorded>(OnReplicatedTermRecorded);
+        Receive<ReplicatedTermNotRecorded>(OnReplicatedTermNotRecorded);
         Receive<ReadDone>(done =>
         {
             if (done.Incarnation != _incarnation)
@@ -89,10 +91,13 @@ public sealed partial class LibrarySyncLogActor
             }
 
             Stash.UnstashAll();
+            // In Failed, an open that was running when the library failed ends here; a stop may have waited for it.
+            StopIfRequestedAndIdle();
         });
         Receive<ReopenLockedFile>(_ => OpenFile());
         Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
         {
+            _opening = null;
             if (RetryIfLocked(failed))
                 return;
             var reason = OpenFailureReason(failed.Cause);
@@ -114,20 +119,20 @@ public sealed partial class LibrarySyncLogActor
             return false;
         if (_opening is not null || File.Exists(_filePath))
         {
-            Stash.Stash();
+            StashRequest();
             if (_opening is null)
                 OpenFile();
             return true;
         }
 
-        Sender.Tell(new LibraryNotFound(_libraryId, _filePath));
+        Reply(new LibraryNotFound(_libraryId, _filePath));
         return true;
     }
 
     private void ReadChecked<T>(Action validate, Func<SyncLogDb, Task<T>> read, Func<T, object> toReply)
     {
         if (Invalid(validate) is { } invalid)
-            Sender.Tell(invalid);
+            Reply(invalid);
         else
             Read(read, toReply);
     }
@@ -141,6 +146,7 @@ public sealed partial class LibrarySyncLogActor
         var self = Self;
         var incarnation = _incarnation;
         _readsInFlight++;
+        Settle();
         var done = Track();
         Task.Run(() => read(db)).ContinueWith(t =>
         {
@@ -158,6 +164,8 @@ public sealed partial class LibrarySyncLogActor
         var self = Self;
         var incarnation = _incarnation;
         _vacuumsInFlight++;
+        if (replyTo is not null)
+            Settle();
         var done = Track();
         Task.Run(() => db.VacuumOldEntriesAsync(before)).ContinueWith(t =>
         {

@@ -20,7 +20,7 @@ public sealed partial class LibrarySyncLogActor
         {
             if (request.Count < 1)
             {
-                Sender.Tell(new InvalidRequest(_libraryId, $"count must be at least 1, got {request.Count}"));
+                Reply(new InvalidRequest(_libraryId, $"count must be at least 1, got {request.Count}"));
                 return;
             }
 
@@ -49,7 +49,7 @@ public sealed partial class LibrarySyncLogActor
     {
         if (_settings.ReadOnly)
         {
-            Sender.Tell(new InvalidRequest(_libraryId,
+            Reply(new InvalidRequest(_libraryId,
                 "this host is read-only (synclog.read-only = on): another process commits, so nothing is pushed here; poll FetchSince"));
             return;
         }
@@ -64,14 +64,14 @@ public sealed partial class LibrarySyncLogActor
         });
         if (invalid is not null)
         {
-            Sender.Tell(invalid);
+            Reply(invalid);
             return;
         }
 
         // Passivation already decided: the supervisor holds this for the next incarnation.
         if (_stopRequested)
         {
-            Context.Parent.Forward(subscribe);
+            ForwardToParent(subscribe);
             return;
         }
 
@@ -79,7 +79,7 @@ public sealed partial class LibrarySyncLogActor
             return;
         if (_subscriptions.ContainsKey(subscribe.Subscriber))
         {
-            Sender.Tell(new InvalidRequest(_libraryId, $"{subscribe.Subscriber.Path} is already subscribed to this library; unsubscribe first"));
+            Reply(new InvalidRequest(_libraryId, $"{subscribe.Subscriber.Path} is already subscribed to this library; unsubscribe first"));
             return;
         }
 
@@ -87,6 +87,7 @@ public sealed partial class LibrarySyncLogActor
         _subscriptions.Add(subscribe.Subscriber, subscription);
         Context.Watch(subscribe.Subscriber);
         subscribe.Subscriber.Tell(new SubscriptionStarted(_libraryId, subscribe.AfterSequence, _latest));
+        Settle();
         PumpSubscriptions();
     }
 

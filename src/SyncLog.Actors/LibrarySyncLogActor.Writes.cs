@@ -28,15 +28,16 @@ public sealed partial class LibrarySyncLogActor
         {
             if (_stopRequested)
             {
-                Context.Parent.Forward(open);
+                ForwardToParent(open);
             }
             else if (_db is not null)
             {
-                Sender.Tell(new LibraryOpened(_libraryId, _latest));
+                Reply(new LibraryOpened(_libraryId, _latest));
             }
             else
             {
                 _openWaiters.Add(Sender);
+                Settle();
                 if (_opening is null)
                     OpenFile();
             }
@@ -47,7 +48,7 @@ public sealed partial class LibrarySyncLogActor
     {
         if (_stopRequested)
         {
-            Context.Parent.Forward(request);
+            ForwardToParent(request);
             return;
         }
 
@@ -62,6 +63,7 @@ public sealed partial class LibrarySyncLogActor
         _pipeline!.Submit(invalid is null
             ? new PendingAppend(request, Sender, entries!, expectedTerm, isBatch)
             : new PendingReply(request, Sender, invalid));
+        Settle();
         WriteNext();
     }
 
@@ -70,18 +72,20 @@ public sealed partial class LibrarySyncLogActor
     {
         if (_stopRequested)
         {
-            Context.Parent.Forward(request);
+            ForwardToParent(request);
             return;
         }
 
         if (Invalid(validate) is { } invalid)
         {
             _pipeline!.Submit(new PendingReply(request, Sender, invalid));
+            Settle();
             WriteNext();
             return;
         }
 
         _pipeline!.Submit(pending());
+        Settle();
         WriteNext();
     }
 
@@ -100,12 +104,26 @@ public sealed partial class LibrarySyncLogActor
 
     private void WriteNext()
     {
-        if (_pipeline is null || _writeTask is not null || _jobAwaitingFile is not null)
+        if (_pipeline is null || _writeTask is not null || _jobAwaitingFile is not null || _jobAwaitingTerm is not null)
             return;
         var job = _pipeline.NextJob();
         if (job is null)
         {
             StopIfRequestedAndIdle();
+            return;
+        }
+
+        Start(job);
+    }
+
+    private void Start(WriteJob job)
+    {
+        // A page of a newer leader term is applied only once that term is durable: a crash right after the page
+        // must not forget it, or a deposed leader's page could be accepted later.
+        if (job is ReplicateJob page && page.Term > _pipeline!.HighestReplicatedTerm && _journal is not null)
+        {
+            _jobAwaitingTerm = page;
+            _journal.Tell(new RecordReplicatedTerm(page.Term));
             return;
         }
 
@@ -125,27 +143,61 @@ public sealed partial class LibrarySyncLogActor
     {
         var writer = _writer!;
         var incarnation = _incarnation;
-        Task<WriteResult> write = job switch
+        Task<WriteResult> write;
+        try
         {
-            AppendJob append => _io.Run<WriteResult>(async () =>
-            {
-                var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, append.Late.Cap);
-                // Not sequences[^1]: a retried idempotency key gets the sequence it was first given.
-                return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
-            }),
-            ReplicateJob replicate => _io.Run<WriteResult>(async () =>
-                new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
-            ResyncJob resync => _io.Run<WriteResult>(async () =>
-            {
-                var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence, resync.Write.Resync.Checksum);
-                return new WriteResult.Resynced(latest, vacuumedThrough);
-            }),
-            _ => throw new InvalidOperationException($"unknown write job {job.GetType().Name}"),
-        };
+            write = Begin(job, writer);
+        }
+        catch (Exception e)
+        {
+            // The job could not even be started (a storage scheduler that stopped): it stored nothing and fails like
+            // any write, so its senders are answered and the next job may run.
+            write = Task.FromException<WriteResult>(e);
+        }
+
         _writeTask = write.ContinueWith(t => t.IsCompletedSuccessfully
             ? t.Result
             : new WriteResult.Failed(t.Exception is { } e ? Unwrap(e).Message : "the write was cancelled"), TaskScheduler.Default);
         _writeTask.PipeTo(Self, success: result => new WriteDone(incarnation, job.Id, result));
+    }
+
+    // Starts the job on a storage thread; throws only if it cannot be started at all.
+    private Task<WriteResult> Begin(WriteJob job, ILogWriter writer) => job switch
+    {
+        AppendJob append => _io.Run<WriteResult>(async () =>
+        {
+            var sequences = await writer.AppendAsync(append.Entries, append.Late.Take, append.Late.Cap);
+            // Not sequences[^1]: a retried idempotency key gets the sequence it was first given.
+            return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
+        }),
+        ReplicateJob replicate => _io.Run<WriteResult>(async () =>
+            new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
+        ResyncJob resync => _io.Run<WriteResult>(async () =>
+        {
+            var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence, resync.Write.Resync.Checksum);
+            return new WriteResult.Resynced(latest, vacuumedThrough);
+        }),
+        _ => throw new InvalidOperationException($"unknown write job {job.GetType().Name}"),
+    };
+
+    private void OnReplicatedTermRecorded(ReplicatedTermRecorded recorded)
+    {
+        if (_jobAwaitingTerm is not { } page || page.Term != recorded.Term)
+            return;
+        _jobAwaitingTerm = null;
+        _pipeline!.ObserveReplicatedTerm(recorded.Term);
+        Start(page);
+    }
+
+    private void OnReplicatedTermNotRecorded(ReplicatedTermNotRecorded refused)
+    {
+        if (_jobAwaitingTerm is not { } page || page.Term != refused.Term)
+            return;
+        _jobAwaitingTerm = null;
+        _log.Warning("Library {0}: replicated term {1} not recorded, page answered StorageFailure: {2}", _libraryId, refused.Term, refused.Reason);
+        _pipeline!.Complete(page.Id, new WriteResult.Failed(refused.Reason));
+        WriteNext();
+        StopIfRequestedAndIdle();
     }
 
     private void OnWriteDone(WriteDone done)
@@ -169,10 +221,7 @@ public sealed partial class LibrarySyncLogActor
                 break;
         }
 
-        var replicatedTerm = _pipeline.HighestReplicatedTerm;
         _pipeline.Complete(done.JobId, done.Result);
-        if (_pipeline.HighestReplicatedTerm > replicatedTerm)
-            _journal?.Tell(new RecordReplicatedTerm(_pipeline.HighestReplicatedTerm));
         WriteNext();
         PumpSubscriptions();
         StopIfRequestedAndIdle();

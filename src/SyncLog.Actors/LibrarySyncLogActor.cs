@@ -43,11 +43,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private DateTime? _lockedSince;
     private Task<WriteResult>? _writeTask;
     private WriteJob? _jobAwaitingFile;
+    private ReplicateJob? _jobAwaitingTerm;
     private (LeadershipChanged Change, IActorRef ReplyTo)? _recording;
     private long _latest;
     private int _readsInFlight;
     private int _vacuumsInFlight;
     private bool _stopRequested;
+    private object? _inHand;
+    private bool _inHandSettled;
 
     /// <summary>Creates the actor for <paramref name="libraryId"/>; use <see cref="Props(Guid, SyncLogSettings)"/>.</summary>
     public LibrarySyncLogActor(Guid libraryId, SyncLogSettings settings)
@@ -68,22 +71,19 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private bool IsIdle => (_pipeline?.IsIdle ?? true) && _jobAwaitingFile is null && _recording is null && _openWaiters.Count == 0
+    // An open still running, and the requests stashed until it ends, keep the library busy: passivating now would
+    // answer them StorageFailure instead of serving them.
+    private bool IsIdle => (_pipeline?.IsIdle ?? true) && _jobAwaitingFile is null && _jobAwaitingTerm is null && _recording is null && _openWaiters.Count == 0
+                           && _opening is null && Stash.IsEmpty
                            && _readsInFlight == 0 && _vacuumsInFlight == 0 && _subscriptions.Count == 0 && _subscriptionReads == 0;
 
     /// <inheritdoc />
     protected override void PreStart()
     {
-        // A read-only host neither writes nor owns leadership: it needs no journal.
-        if (_settings.ReadOnly)
-        {
-            Self.Tell(new LeadershipRecovered(LeadershipState.None, 0));
-        }
-        else
-        {
-            _journal = Context.ActorOf(LeadershipJournal.Props(_libraryId, _settings), "leadership");
-            Context.Watch(_journal);
-        }
+        // The previous incarnation (before a restart or a stop) may still have a write in flight: nothing is answered
+        // here before its answers have left, so one sender's replies stay in order, and its file is closed by then.
+        var self = Self;
+        LibraryDrains.Get(Context.System).AfterDrained(_libraryId, () => self.Tell(PreviousIncarnationDrained.Instance));
 
         // After a restart the supervisor may be passivating this library; it answers with StopWhenIdle if so.
         Context.Parent.Tell(new LibraryStarted(_libraryId));
@@ -97,15 +97,80 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         base.PostStop();
     }
 
-    // ---- Recovering: leadership comes from the journal first ----
+    /// <inheritdoc />
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _inHand = message;
+        _inHandSettled = false;
+        try
+        {
+            _seam.BeforeHandling?.Invoke(_libraryId, message);
+            var handled = base.AroundReceive(receive, message);
+            _seam.AfterHandling?.Invoke(_libraryId, message);
+            return handled;
+        }
+        catch (Exception e) when (message is ILibraryRequest && !_inHandSettled)
+        {
+            // A bug in a handler: the request in hand was neither answered nor handed to anything that answers it
+            // (pipeline, stash, waiters), so nobody else will. What is held is answered as the actor restarts.
+            Sender.Tell(new StorageFailure(_libraryId, $"library {_libraryId:D} failed handling {message.GetType().Name} and restarts: {e.Message}"));
+            throw;
+        }
+        finally
+        {
+            _inHand = null;
+        }
+    }
+
+    // Every path that answers the request in hand, or hands it to something that will, says so: a handler that
+    // throws after that point must not answer it a second time.
+    private void Settle() => _inHandSettled = true;
+
+    private void Reply(object reply)
+    {
+        Settle();
+        Sender.Tell(reply);
+    }
+
+    private void StashRequest()
+    {
+        Settle();
+        Stash.Stash();
+    }
+
+    private void ForwardToParent(object request)
+    {
+        Settle();
+        Context.Parent.Forward(request);
+    }
+
+    // ---- Recovering: the previous incarnation drains, then leadership comes from the journal ----
 
     private void Recovering()
     {
+        Receive<PreviousIncarnationDrained>(_ =>
+        {
+            // A read-only host neither writes nor owns leadership: it needs no journal.
+            if (_settings.ReadOnly)
+            {
+                Self.Tell(new LeadershipRecovered(LeadershipState.None, 0));
+            }
+            else
+            {
+                _journal = Context.ActorOf(LeadershipJournal.Props(_libraryId, _settings), "leadership");
+                Context.Watch(_journal);
+            }
+        });
         Receive<LeadershipRecovered>(recovered =>
         {
             var batching = new BatchSizer(_settings.MaxBatchSize, _settings.MaxBatchSizeHard, _settings.MaxBatchLatency);
             _pipeline = new WritePipeline(_libraryId, _settings.DeviceId, batching, _settings.MaxPendingAppends,
-                recovered.Leadership, recovered.HighestReplicatedTerm, (_, replyTo, reply) => replyTo.Tell(reply));
+                recovered.Leadership, recovered.HighestReplicatedTerm, (request, replyTo, reply) =>
+                {
+                    if (ReferenceEquals(request, _inHand))
+                        Settle();
+                    replyTo.Tell(reply);
+                });
             BeginOpening();
         });
         HandleJournalFailure();
@@ -132,11 +197,29 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         var incarnation = _incarnation;
         var dataDir = _settings.DataDir;
         var options = _settings.Storage;
-        _opening = _io.Run(() => SyncLogDb.OpenAsync(_libraryId, dataDir, options));
+        try
+        {
+            _opening = _io.Run(() => SyncLogDb.OpenAsync(_libraryId, dataDir, options));
+        }
+        catch (Exception e)
+        {
+            // Could not be started (a storage scheduler that stopped): reported like an open that failed.
+            _opening = Task.FromException<SyncLogDb>(e);
+        }
+
         _opening.ContinueWith(async t =>
             {
                 var db = await t;
-                return (db, await db.LatestSequenceAsync());
+                try
+                {
+                    return (db, await db.LatestSequenceAsync());
+                }
+                catch
+                {
+                    // Reported as a failed open: the file must not stay locked by a database nobody holds.
+                    await db.DisposeAsync();
+                    throw;
+                }
             }, TaskScheduler.Default).Unwrap()
             .PipeTo(Self, success: r => new FileOpened(incarnation, r.db, r.Item2), failure: e => new FileOpenFailed(incarnation, Unwrap(e)));
     }
@@ -150,6 +233,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         });
         Receive<FileOpenFailed>(failed => failed.Incarnation == _incarnation, failed =>
         {
+            _opening = null;
             if (!RetryIfLocked(failed))
                 BecomeFailed(OpenFailureReason(failed.Cause));
         });
@@ -190,14 +274,11 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private void BecomeFailed(string reason)
     {
         _log.Error("Library {0}: {1}", _libraryId, reason);
-        _opening = null;
         EndAllSubscriptions(SubscriptionEndReason.LibraryFailed, reason);
         Become(() => Failed(reason));
         var failure = new StorageFailure(_libraryId, reason);
         _pipeline?.AbandonWaiting(reason);
-        if (_jobAwaitingFile is { } job)
-            _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
-        _jobAwaitingFile = null;
+        FailJobsWaiting(reason);
         if (_recording is { } recording)
             recording.ReplyTo.Tell(failure);
         _recording = null;
@@ -208,6 +289,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         _openWaiters.Clear();
         Timers.StartSingleTimer(RetryTimerKey, RetryAfterFailure.Instance, _settings.PassivateAfter);
         Stash.UnstashAll();
+        // Asked to stop while an open was still running: that open has ended (it failed), nothing else holds it.
+        StopIfRequestedAndIdle();
     }
 
     private void Failed(string reason)
@@ -224,16 +307,17 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         {
             // Behind a write still in flight, a write's refusal waits its turn so its sender's replies stay in order.
             if (_pipeline is { IsIdle: false } pipeline && request is Append or AppendBatch or Replicate or ResyncFrom)
+            {
                 pipeline.Submit(new PendingReply(request, Sender, failure));
+                Settle();
+            }
             else
-                Sender.Tell(failure);
+                Reply(failure);
         });
         Receive<JournalFailed>(_ => { });
         Receive<Terminated>(_ => { });
         Receive<LeaderRecorded>(_ => { });
         Receive<LeaderNotRecorded>(_ => { });
-        Receive<FileOpened>(opened => opened.Incarnation == _incarnation, Opened);
-        Receive<FileOpenFailed>(_ => { });
         Receive<VacuumTick>(_ => { });
     }
 
@@ -285,14 +369,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         if (!_settings.ReadOnly)
             return;
         var refusal = new InvalidRequest(_libraryId, "this host is read-only (synclog.read-only = on); it serves reads only");
-        Receive<Append>(_ => Sender.Tell(refusal));
-        Receive<AppendBatch>(_ => Sender.Tell(refusal));
-        Receive<Replicate>(_ => Sender.Tell(refusal));
-        Receive<ResyncFrom>(_ => Sender.Tell(refusal));
-        Receive<VacuumOldEntries>(_ => Sender.Tell(refusal));
-        Receive<LeadershipChanged>(_ => Sender.Tell(refusal));
-        Receive<GetLeadership>(_ => Sender.Tell(refusal));
-        Receive<OpenLibrary>(_ => Sender.Tell(refusal));
+        Receive<Append>(_ => Reply(refusal));
+        Receive<AppendBatch>(_ => Reply(refusal));
+        Receive<Replicate>(_ => Reply(refusal));
+        Receive<ResyncFrom>(_ => Reply(refusal));
+        Receive<VacuumOldEntries>(_ => Reply(refusal));
+        Receive<LeadershipChanged>(_ => Reply(refusal));
+        Receive<GetLeadership>(_ => Reply(refusal));
+        Receive<OpenLibrary>(_ => Reply(refusal));
         // Another process appends: the latest sequence comes from the file, not from memory.
         Receive<GetLatestSequence>(_ => Read(db => db.LatestSequenceAsync(), latest => new LatestSequence(_libraryId, latest)));
     }
@@ -323,9 +407,11 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         foreach (var waiter in _openWaiters)
             waiter.Tell(failure);
         _openWaiters.Clear();
-        if (_jobAwaitingFile is { } job)
-            _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
-        _jobAwaitingFile = null;
+        FailJobsWaiting(reason);
+
+        // A job handed out but never started (a handler failed in between) would hold its senders forever.
+        if (_writeTask is null && _pipeline?.InFlight is { } neverStarted)
+            _pipeline.Complete(neverStarted.Id, new WriteResult.Failed(reason));
 
         // The file is closed only once no read, vacuum or write of ours still runs on it (closing under them
         // would strand them); the write in flight is then answered with its real outcome.
@@ -354,6 +440,18 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         // An open still in flight when we stop must not leak its file lock.
         _opening?.ContinueWith(t => t.Result.DisposeAsync().AsTask(), TaskContinuationOptions.OnlyOnRanToCompletion);
         _opening = null;
+    }
+
+    // A job held before it runs (for the file to be created, or for its page's term to be persisted) never ran:
+    // it fails like a write that stored nothing.
+    private void FailJobsWaiting(string reason)
+    {
+        if (_jobAwaitingFile is { } job)
+            _pipeline!.Complete(job.Id, new WriteResult.Failed(reason));
+        _jobAwaitingFile = null;
+        if (_jobAwaitingTerm is { } page)
+            _pipeline!.Complete(page.Id, new WriteResult.Failed(reason));
+        _jobAwaitingTerm = null;
     }
 
     private static Exception Unwrap(Exception e) =>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -38,6 +39,23 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         Assert.Equal(new NotLeader(_library, OtherDevice, 2), probe.ExpectMsg<NotLeader>(Patience));
         Supervisor.Tell(new Replicate(_library, [Stored(2)], 2), probe.Ref);
         Assert.Equal(new Replicated(_library, 2), probe.ExpectMsg<Replicated>(Patience));
+    }
+
+    [Fact]
+    public void A_write_that_cannot_be_started_is_answered_like_a_failed_write()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+
+        // A stopped storage scheduler refuses new work at once: starting the job throws.
+        StorageIo.Get(Sys).Scheduler.Dispose();
+        Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+        Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
+
+        Assert.All(probe.ReceiveN(2, Patience), m => Assert.Contains("write failed", Assert.IsType<StorageFailure>(m).Reason, StringComparison.Ordinal));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(1, Raw.Count(LibraryFile(_library)));
     }
 
     [Fact]
@@ -156,6 +174,101 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         watcher.ExpectTerminated(Supervisor, Patience);
         Assert.All(probe.ReceiveN(2, Patience), m => Assert.Contains("stopped", Assert.IsType<StorageFailure>(m).Reason, StringComparison.Ordinal));
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_request_whose_handler_throws_is_answered_once_and_the_library_restarts()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        var seam = LogWriterSeam.Get(Sys);
+        var failures = 1;
+        seam.BeforeHandling = (_, message) =>
+        {
+            if (message is GetLeadership && Interlocked.Decrement(ref failures) >= 0)
+                throw new InvalidOperationException("injected handler bug");
+        };
+
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        Assert.Contains("injected handler bug", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        Assert.True(probe.ExpectMsg<Leadership>(Patience).IsThisDevice);
+    }
+
+    [Fact]
+    public void A_handler_that_throws_after_answering_or_holding_its_request_does_not_answer_it_twice()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        var seam = LogWriterSeam.Get(Sys);
+        var failures = 2;
+        seam.AfterHandling = (_, message) =>
+        {
+            if (message is GetLeadership or AppendBatch && Interlocked.Decrement(ref failures) >= 0)
+                throw new InvalidOperationException("injected handler bug");
+        };
+
+        // Answered directly, then the bug: one reply.
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        probe.ExpectMsg<Leadership>(Patience);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        using (var blocker = Raw.Open(LibraryFile(_library)))
+        {
+            using var transaction = blocker.BeginTransaction(deferred: false);
+            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            // Held by the pipeline behind the write in flight, then the bug: answered once, by the restart.
+            Supervisor.Tell(new AppendBatch(_library, [Entry(2)]), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+            transaction.Rollback();
+        }
+
+        Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
+        probe.ExpectMsg<StorageFailure>(Patience);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task A_library_restarted_until_it_is_stopped_answers_every_stashed_and_dead_lettered_request_once()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, ThisDevice, 1, probe);
+        AppendOne(_library, Entry(0), probe);
+        var first = ChildOf(_library);
+        var watcher = CreateTestProbe();
+        watcher.Watch(first);
+        first.Tell(PoisonPill.Instance);
+        watcher.ExpectTerminated(first, Patience);
+
+        // Every incarnation fails as its file opens (a bug): restarted, again and again, then stopped.
+        LogWriterSeam.Get(Sys).Wrap = (_, _) => throw new InvalidOperationException("injected bug on open");
+        var sent = 0;
+        Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
+        sent++;
+        IActorRef looping = ActorRefs.Nobody;
+        AwaitAssert(() => looping = ChildOf(_library), Patience, TimeSpan.FromMilliseconds(20));
+        watcher.Watch(looping);
+        for (var i = 0; i < 500 && !watcher.HasMessages; i++)
+        {
+            // Stashed by one incarnation or still in the mailbox when the last one stops (dead letters).
+            looping.Tell(i % 2 == 0 ? new GetLatestSequence(_library) : new Append(_library, Entry(i)), probe.Ref);
+            sent++;
+            await Task.Delay(5);
+        }
+
+        watcher.ExpectTerminated(looping, Patience);
+        for (var i = 0; i < 5; i++)
+        {
+            looping.Tell(new Append(_library, Entry(i)), probe.Ref);
+            sent++;
+        }
+
+        Assert.All(probe.ReceiveN(sent, Patience), m => Assert.IsType<StorageFailure>(m));
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        LogWriterSeam.Get(Sys).Wrap = null;
     }
 
     private IActorRef ChildOf(Guid library) =>

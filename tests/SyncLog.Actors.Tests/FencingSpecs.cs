@@ -101,6 +101,22 @@ public sealed class FencingSpecs : SyncLogSpec
     }
 
     [Fact]
+    public void A_page_of_a_newer_term_is_applied_only_after_its_term_is_saved()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, OtherDevice, 1, probe);
+        Supervisor.Tell(new Replicate(_library, [Stored(1)], 1), probe.Ref);
+        Assert.Equal(new Replicated(_library, 1), probe.ExpectMsg<Replicated>(Patience));
+
+        // The term cannot be saved: the page is refused and nothing of it is stored.
+        Raw.Execute(Path.Combine(DataDir, "sync-host.db"), "DROP TABLE journal");
+        Supervisor.Tell(new Replicate(_library, [Stored(2)], 2), probe.Ref);
+        Assert.Contains("sync-host.db", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(1, Raw.Count(LibraryFile(_library)));
+    }
+
+    [Fact]
     public void A_follower_refuses_pages_of_a_term_older_than_it_knows()
     {
         var probe = CreateTestProbe();

@@ -121,7 +121,7 @@ internal sealed class WritePipeline
             _reply(request, replyTo, new LeadershipAck(_libraryId, term));
     }
 
-    /// <summary>A term seen on a replicated page was made durable elsewhere (journal recovery).</summary>
+    /// <summary>A replicated page's term was made durable (recorded before the page runs, or replayed by the journal).</summary>
     public void ObserveReplicatedTerm(long term) => HighestReplicatedTerm = Math.Max(HighestReplicatedTerm, term);
 
     /// <summary>
