@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace SyncLog.Actors.Tests;
 
 /// <summary>A damaged leadership database (<c>sync-host.db</c>) at start: every request is refused at once, naming it.</summary>
@@ -35,8 +37,12 @@ public sealed class DamagedHostDatabaseAtRunTimeSpecs()
     public void A_leadership_journal_that_cannot_be_replayed_is_a_storage_failure_for_every_caller_not_a_timeout()
     {
         var library = Guid.NewGuid();
-        File.WriteAllText(Path.Combine(DataDir, "sync-host.db"), new string('#', 8192));
         var probe = CreateTestProbe();
+        // Damaged only once the supervisor has started (its start-time probe found nothing wrong): Identify is
+        // answered after PreStart.
+        Supervisor.Tell(new Identify(1), probe.Ref);
+        probe.ExpectMsg<ActorIdentity>(Patience);
+        File.WriteAllText(Path.Combine(DataDir, "sync-host.db"), new string('#', 8192));
 
         EventFilter.Error(contains: "could not be replayed").Expect(1, Patience, () =>
         {
