@@ -40,9 +40,10 @@ public sealed class FollowerFailureSpecs : FollowerSpec
         Assert.Equal((0L, ProbeSettings.Window), (first.AfterSequence, first.InitialDemand));
 
         first.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
-        // Demand comes back only once the page is durably replicated.
+        // Demand comes back only once the page is durably replicated: by then the local file holds it.
         Assert.Equal(3, leader.FishForMessage<RequestEntries>(_ => true, Patience).Count);
-        AwaitLocal(follower, 3);
+        Assert.Equal(3, ReadAll(_phone).Count);
+        Assert.Equal(3, StatusOf(follower).LocalLatestSequence);
         first.Subscriber.Tell(new SubscriptionEntries(Library, _entries[4..6]));
 
         Assert.Contains("sequence 5 where 4 was due", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
