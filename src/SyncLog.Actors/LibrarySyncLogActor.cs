@@ -345,6 +345,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         HandleReads();
         HandleSubscriptions();
         HandleChainReads();
+        HandleFollowers();
         HandleCompletions();
         HandleJournalFailure();
 
@@ -377,6 +378,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<LeadershipChanged>(_ => Reply(refusal));
         Receive<GetLeadership>(_ => Reply(refusal));
         Receive<OpenLibrary>(_ => Reply(refusal));
+        Receive<AcknowledgeReplicated>(_ => Reply(refusal));
+        Receive<ForgetFollower>(_ => Reply(refusal));
         // Another process appends: the latest sequence comes from the file, not from memory.
         Receive<GetLatestSequence>(_ => Read(db => db.LatestSequenceAsync(), latest => new LatestSequence(_libraryId, latest)));
     }

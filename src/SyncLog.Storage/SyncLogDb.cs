@@ -32,10 +32,11 @@ public sealed class SyncLogDb : IAsyncDisposable
     private readonly SyncLogDbOptions _options;
     private int _disposed;
 
-    private SyncLogDb(Guid libraryId, string filePath, SyncLogDbOptions options, ExclusiveFileLock? fileLock,
+    private SyncLogDb(Guid libraryId, string filePath, Guid logId, SyncLogDbOptions options, ExclusiveFileLock? fileLock,
         SyncLogWriter? writer, SyncLogReader reader)
     {
         LibraryId = libraryId;
+        LogId = logId;
         FilePath = filePath;
         _options = options;
         _fileLock = fileLock;
@@ -48,6 +49,12 @@ public sealed class SyncLogDb : IAsyncDisposable
 
     /// <summary>Absolute path of the <c>sync.db</c> file.</summary>
     public string FilePath { get; }
+
+    /// <summary>
+    /// This file's identity: a random GUID given when the file was created (or reached schema v6), kept for its life.
+    /// A device that wipes or recreates its log gets a new one, so its old acknowledgements can be told from new ones.
+    /// </summary>
+    public Guid LogId { get; }
 
     /// <summary>The path <see cref="OpenAsync"/> uses for a library under <paramref name="dataDir"/>.</summary>
     public static string PathFor(Guid libraryId, string dataDir) =>
@@ -94,9 +101,10 @@ public sealed class SyncLogDb : IAsyncDisposable
             Migrator.Migrate(writeConnection, filePath);
             Migrator.EnsureIncrementalAutoVacuum(writeConnection);
             SqliteConnectionFactory.LimitFileSize(writeConnection, options.MaxFileSizeBytes);
+            var logId = LogIdentity.Read(writeConnection);
             writer = new SyncLogWriter(writeConnection, new BackgroundCheckpointer(filePath, options), filePath, options);
             var reader = new SyncLogReader(SqliteConnectionFactory.Open(filePath, options, readOnly: true), filePath);
-            return Task.FromResult(new SyncLogDb(libraryId, filePath, options, fileLock, writer, reader));
+            return Task.FromResult(new SyncLogDb(libraryId, filePath, logId, options, fileLock, writer, reader));
         }
         catch (SqliteException e)
         {
@@ -123,7 +131,8 @@ public sealed class SyncLogDb : IAsyncDisposable
             if (version < Migrations.LatestVersion)
                 throw new SyncLogOpenException(filePath,
                     $"sync log '{filePath}' has schema version {version}; it is migrated to {Migrations.LatestVersion} when its owner opens it for writing");
-            return new SyncLogDb(libraryId, filePath, options, fileLock: null, writer: null, new SyncLogReader(connection, filePath));
+            return new SyncLogDb(libraryId, filePath, LogIdentity.Read(connection), options, fileLock: null, writer: null,
+                new SyncLogReader(connection, filePath));
         }
         catch (SqliteException e)
         {
@@ -348,7 +357,7 @@ public sealed class SyncLogDb : IAsyncDisposable
     public Task<SyncLogStats> StatsAsync(CancellationToken ct = default)
     {
         ThrowIfDisposed();
-        return _reader.StatsAsync(FilePath, ct);
+        return _reader.StatsAsync(FilePath, LogId, ct);
     }
 
     /// <summary>

@@ -160,7 +160,7 @@ internal sealed class SyncLogReader : IDisposable
 
     public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
 
-    public async Task<SyncLogStats> StatsAsync(string filePath, CancellationToken ct)
+    public async Task<SyncLogStats> StatsAsync(string filePath, Guid logId, CancellationToken ct)
     {
         await _gate.EnterAsync(ct);
         try
@@ -195,7 +195,7 @@ internal sealed class SyncLogReader : IDisposable
             transaction.Commit();
             var wal = new FileInfo(filePath + "-wal");
             var size = new FileInfo(filePath).Length + (wal.Exists ? wal.Length : 0);
-            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts);
+            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts, logId);
         }
         finally
         {

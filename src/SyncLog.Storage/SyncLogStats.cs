@@ -9,6 +9,7 @@ namespace SyncLog.Storage;
 /// <param name="NewestTimestamp">Latest stored timestamp, if any entry is stored.</param>
 /// <param name="FileSizeBytes">Bytes on disk of <c>sync.db</c> and its WAL.</param>
 /// <param name="CountsByModel">Stored entries per model type, ordered by model type.</param>
+/// <param name="LogId">The log's identity (<see cref="SyncLogDb.LogId"/>).</param>
 public sealed record SyncLogStats(
     long Count,
     long OldestSequence,
@@ -17,4 +18,5 @@ public sealed record SyncLogStats(
     DateTimeOffset? OldestTimestamp,
     DateTimeOffset? NewestTimestamp,
     long FileSizeBytes,
-    IReadOnlyList<KeyValuePair<string, long>> CountsByModel);
+    IReadOnlyList<KeyValuePair<string, long>> CountsByModel,
+    Guid LogId);

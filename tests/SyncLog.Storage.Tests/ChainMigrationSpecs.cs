@@ -33,7 +33,7 @@ public sealed class ChainMigrationSpecs : IDisposable
 
         await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
 
-        Assert.Equal(5L, Raw.Scalar(path, "PRAGMA user_version"));
+        Assert.Equal((long)Migrations.LatestVersion, Raw.Scalar(path, "PRAGMA user_version"));
         var entries = (await db.FetchSinceAsync(3, 100)).Entries;
         var previous = SyncLogChecksum.Zero;
         foreach (var e in entries)
@@ -89,7 +89,7 @@ public sealed class ChainMigrationSpecs : IDisposable
         Assert.Equal(0L, Raw.Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sync_log_checksum'"));
 
         await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
-        Assert.Equal(5L, Raw.Scalar(path, "PRAGMA user_version"));
+        Assert.Equal((long)Migrations.LatestVersion, Raw.Scalar(path, "PRAGMA user_version"));
         Assert.Equal(2001L, Raw.Scalar(path, "SELECT COUNT(*) FROM sync_log_checksum"));
         Assert.True((await db.VerifyChainAsync()).IsIntact);
     }

@@ -84,6 +84,59 @@ public sealed record VacuumOldEntries(Guid LibraryId, DateTimeOffset Before) : I
 /// <summary>How many entries the vacuum removed.</summary>
 public sealed record Vacuumed(Guid LibraryId, int Removed) : ILibraryReply;
 
+// ---- Log identity and follower acknowledgements (retention that waits for followers) ----
+
+/// <summary>Ask for the library's log identity (<see cref="SyncLogDb.LogId"/>), answered from memory; a follower sends it with its acks.</summary>
+public sealed record GetLogId(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>
+/// The library's log identity: a random GUID its <c>sync.db</c> got at creation. A wiped or recreated file gets a new one,
+/// so acknowledgements sent for the old file are told apart from the new file's.
+/// </summary>
+public sealed record LogIdFound(Guid LibraryId, Guid LogId) : ILibraryReply;
+
+/// <summary>
+/// A follower (<paramref name="FollowerDeviceId"/>, whose log is <paramref name="FollowerLogId"/>) has durably replicated
+/// every entry up to <paramref name="Sequence"/>. Any host records it (not only the leader), so acks survive a handover.
+/// Refused with <see cref="InvalidRequest"/> when <paramref name="Sequence"/> is above this log's latest sequence, with
+/// <see cref="AcknowledgementRefused"/> when the ack must not count (this host's own device, a forgotten or replaced log).
+/// </summary>
+public sealed record AcknowledgeReplicated(Guid LibraryId, string FollowerDeviceId, Guid FollowerLogId, long Sequence)
+    : ILibraryRequest;
+
+/// <summary>
+/// The ack is recorded; <paramref name="AckedSequence"/> is what now counts for that follower's log (acks only move
+/// forward, so it may be above the one just sent).
+/// </summary>
+public sealed record ReplicationAcknowledged(Guid LibraryId, string FollowerDeviceId, Guid FollowerLogId, long AckedSequence)
+    : ILibraryReply;
+
+/// <summary>The ack was not recorded and does not hold back vacuum; <paramref name="Reason"/> says why.</summary>
+public sealed record AcknowledgementRefused(Guid LibraryId, string FollowerDeviceId, Guid FollowerLogId,
+    AcknowledgementRefusalReason Reason, string Detail) : ILibraryReply;
+
+/// <summary>Why an acknowledgement does not count.</summary>
+public enum AcknowledgementRefusalReason
+{
+    /// <summary>It names this host's own device: a host never waits for itself (the self-ack bug).</summary>
+    OwnDevice,
+
+    /// <summary>That log of the device was dropped by <see cref="ForgetFollower"/>; a new log (a reset device) registers again.</summary>
+    Forgotten,
+
+    /// <summary>The device has since acknowledged with another log (it was reset): its old log's acks no longer count.</summary>
+    Replaced,
+}
+
+/// <summary>
+/// Stop waiting for <paramref name="FollowerDeviceId"/> (a lost or retired device): its record is dropped and its log's
+/// later acks are refused as <see cref="AcknowledgementRefusalReason.Forgotten"/>. Always answered with <see cref="FollowerForgotten"/>.
+/// </summary>
+public sealed record ForgetFollower(Guid LibraryId, string FollowerDeviceId) : ILibraryRequest;
+
+/// <summary>The follower is forgotten; <paramref name="WasKnown"/> says whether this host had a record of it.</summary>
+public sealed record FollowerForgotten(Guid LibraryId, string FollowerDeviceId, bool WasKnown) : ILibraryReply;
+
 // ---- Leadership (from leader election) ----
 
 /// <summary>Leader election's decision: <paramref name="LeaderDeviceId"/> leads the library from <paramref name="Term"/> on. Persisted.</summary>

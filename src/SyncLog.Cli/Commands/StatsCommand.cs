@@ -5,7 +5,7 @@ using SyncLog.Actors;
 
 namespace SyncLog.Cli.Commands;
 
-/// <summary><c>synclog stats</c>: entries, sequence and time range, file size and per-model counts of a library.</summary>
+/// <summary><c>synclog stats</c>: log id, entries, sequence and time range, file size and per-model counts of a library.</summary>
 internal static class StatsCommand
 {
     public static Command Create(CliHost cli)
@@ -24,6 +24,7 @@ internal static class StatsCommand
                 Output.WriteJson(new
                 {
                     library_id = id,
+                    log_id = stats.LogId,
                     entries = stats.Count,
                     oldest_sequence = oldest,
                     latest_sequence = stats.LatestSequence,
@@ -37,6 +38,7 @@ internal static class StatsCommand
             }
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("library " + id, "");
+            table.AddRow("log id", stats.LogId.ToString("D"));
             table.AddRow("entries", Number(stats.Count));
             table.AddRow("oldest sequence", oldest is { } o ? Number(o) : "-");
             table.AddRow("latest sequence", Number(stats.LatestSequence));

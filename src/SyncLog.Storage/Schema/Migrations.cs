@@ -108,8 +108,21 @@ internal static class Migrations
         """,
     ], ChecksumBackfill.Run);
 
+    // The log's identity: a random GUID per file, given here to new and existing files alike (in C#: SQLite has no
+    // GUID function). A follower that wipes its sync.db gets a new one, so a leader can tell its old acknowledgements
+    // from its current ones. One row, like sync_log_state.
+    public static readonly Migration V6LogIdentity = new(6, "sync_log_identity: the log's random id",
+    [
+        """
+        CREATE TABLE sync_log_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            log_id TEXT NOT NULL
+        )
+        """,
+    ], LogIdentity.Create);
+
     public static readonly IReadOnlyList<Migration> All =
-        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain];
+        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain, V6LogIdentity];
 
     public static int LatestVersion => All[^1].Version;
 }
