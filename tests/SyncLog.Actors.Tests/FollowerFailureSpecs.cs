@@ -156,6 +156,52 @@ public sealed class FollowerFailureSpecs : FollowerSpec
         app.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
+    [Fact]
+    public void Each_durable_page_is_acknowledged_to_the_leader_with_the_device_and_the_local_log_id()
+    {
+        var leader = CreateTestProbe();
+        var follower = StartFollower(_phone, leader.Ref, ProbeSettings with { AckInterval = TimeSpan.Zero });
+        var subscribe = Handshake(leader, latest: 5);
+
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+
+        var ack = leader.FishForMessage<AcknowledgeReplicated>(_ => true, Patience);
+        Assert.Equal(new AcknowledgeReplicated(Library, "phone", LocalLogId(), 3), ack);
+        // Sent only once the page is durable.
+        Assert.Equal(3, ReadAll(_phone).Count);
+        leader.Reply(new ReplicationAcknowledged(Library, "phone", ack.FollowerLogId, 3));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..5]));
+        Assert.Equal(5, leader.FishForMessage<AcknowledgeReplicated>(_ => true, Patience).Sequence);
+        AwaitCondition(() => StatusOf(follower).AcknowledgedSequence == 3, Patience);
+    }
+
+    [Fact]
+    public void Acknowledgements_are_throttled_to_one_per_interval_and_the_last_position_follows_when_it_ends()
+    {
+        var leader = CreateTestProbe();
+        StartFollower(_phone, leader.Ref, ProbeSettings with { AckInterval = TimeSpan.FromSeconds(5) });
+        var subscribe = Handshake(leader, latest: 9);
+
+        // Three pages within one interval: the first is acknowledged at once, the last when the interval ends.
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        Assert.Equal(3, leader.FishForMessage<AcknowledgeReplicated>(_ => true, Patience).Sequence);
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..6]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[6..9]));
+
+        var messages = new System.Collections.ArrayList();
+        var next = leader.FishForMessage<AcknowledgeReplicated>(_ => true, messages, Patience);
+        Assert.Equal(9, next.Sequence);
+        Assert.Equal(2, messages.OfType<RequestEntries>().Count());
+        Assert.DoesNotContain(messages.OfType<AcknowledgeReplicated>(), m => m.Sequence == 6);
+    }
+
+    private Guid LocalLogId()
+    {
+        var probe = CreateTestProbe();
+        _phone.Host.Supervisor.Tell(new GetLogId(Library), probe.Ref);
+        return probe.ExpectMsg<LogIdFound>(Patience).LogId;
+    }
+
     // Answers the follower's leadership question and starts its subscription; returns the Subscribe it sent.
     private Subscribe Handshake(TestProbe leader, long latest, long term = 1)
     {

@@ -57,7 +57,7 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>Starts a follower of <see cref="Library"/> inside <paramref name="node"/>'s actor system, as the device's app would.</summary>
     protected IActorRef StartFollower(Node node, IActorRef leader, FollowerSettings? settings = null) =>
-        node.Host.System.ActorOf(LibraryFollower.Props(node.Host.Supervisor, leader, Library, settings ?? Settings));
+        node.Host.System.ActorOf(LibraryFollower.Props(node.Host.Supervisor, leader, Library, node.Device, settings ?? Settings));
 
     /// <summary>A probe that receives every event the followers in <paramref name="node"/>'s actor system publish.</summary>
     protected TestProbe EventsOf(Node node)

@@ -27,6 +27,8 @@ public sealed class FollowerSpecs : FollowerSpec
         AssertSameLog(leader, phone);
         var status = StatusOf(follower);
         Assert.Equal((FollowerState.Following, 10_050L, 1L), (status.State, status.LocalLatestSequence, status.LeaderTerm));
+        // The leader confirms the acknowledgement of the last entry (sent when the ack interval ends).
+        AwaitCondition(() => StatusOf(follower).AcknowledgedSequence == 10_050, Patience);
     }
 
     [Fact]

@@ -27,6 +27,12 @@ public sealed record FollowerSettings
     /// <summary>How often a following follower asks the leader's latest sequence (lag, and a leader that went silent); zero turns it off.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// At most one <see cref="AcknowledgeReplicated"/> per interval (the latest position is sent when it ends);
+    /// <see cref="TimeSpan.Zero"/> acknowledges after every replicated page.
+    /// </summary>
+    public TimeSpan AckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The demand the follower keeps open on its subscription.</summary>
     public long Window => (long)PageSize * PrefetchPages;
 
@@ -44,6 +50,7 @@ public sealed record FollowerSettings
             BackoffMax = synclog.GetTimeSpan("follower.backoff-max"),
             BackoffRandomFactor = synclog.GetDouble("follower.backoff-random-factor"),
             HeartbeatInterval = synclog.GetTimeSpan("follower.heartbeat-interval"),
+            AckInterval = synclog.GetTimeSpan("follower.ack-interval"),
         };
         settings.Validate();
         return settings;
@@ -61,6 +68,7 @@ public sealed record FollowerSettings
         Require(BackoffMax >= BackoffMin, $"synclog.follower.backoff-max must be at least backoff-min ({BackoffMin}), got {BackoffMax}");
         Require(BackoffRandomFactor is >= 0 and <= 1,
             $"synclog.follower.backoff-random-factor must be between 0 and 1, got {BackoffRandomFactor}");
+        Require(AckInterval >= TimeSpan.Zero, $"synclog.follower.ack-interval must be 0 (every page) or positive, got {AckInterval}");
         Require(HeartbeatInterval >= TimeSpan.Zero, $"synclog.follower.heartbeat-interval must be 0 (off) or positive, got {HeartbeatInterval}");
     }
 

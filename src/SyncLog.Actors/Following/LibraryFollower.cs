@@ -21,9 +21,11 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private const string ReconnectTimer = "reconnect";
     private const string HeartbeatTimer = "heartbeat";
     private const string SubscribeTimer = "subscribe-timeout";
+    private const string AckTimer = "ack";
 
     private readonly IActorRef _local;
     private readonly Guid _libraryId;
+    private readonly string _deviceId;
     private readonly FollowerSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     // Pushed and not yet replicated: never more than the subscription's demand (FollowerSettings.Window).
@@ -49,19 +51,27 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private bool _caughtUp;
     private long _vacuumFloor;
     private (IActorRef Sender, long Sequence)? _resync;
+    // Acknowledgements for the leader's retention: the local log's identity, the last sequence sent and confirmed.
+    private Guid _logId;
+    private long _ackSent;
+    private long _acked;
+    private bool _ackThrottled;
+    private bool _ackPending;
 
     /// <summary>Creates the follower; use <see cref="Props"/>.</summary>
-    public LibraryFollower(IActorRef localSupervisor, IActorRef leader, Guid libraryId, FollowerSettings settings)
+    public LibraryFollower(IActorRef localSupervisor, IActorRef leader, Guid libraryId, string deviceId, FollowerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(localSupervisor);
         ArgumentNullException.ThrowIfNull(leader);
         ArgumentNullException.ThrowIfNull(settings);
         if (libraryId == Guid.Empty)
             throw new ArgumentException("library id must not be the empty GUID", nameof(libraryId));
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceId);
         settings.Validate();
         _local = localSupervisor;
         _leader = leader;
         _libraryId = libraryId;
+        _deviceId = deviceId;
         _settings = settings;
 
         Receive<IFollowerRequest>(request => request.LibraryId != _libraryId, request =>
@@ -79,6 +89,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
             _ => Lost($"the leader did not answer Subscribe within {_settings.AskTimeout}"));
         Receive<SubscribeTimedOut>(_ => { });
         Receive<Heartbeat>(_ => OnHeartbeat());
+        Receive<AckTick>(_ => OnAckTick());
         // Always handled: an unhandled Terminated of a watched leader would kill the follower (DeathPactException).
         Receive<Terminated>(terminated =>
         {
@@ -92,10 +103,11 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Props of a follower that keeps <paramref name="libraryId"/> on <paramref name="localSupervisor"/> current from
-    /// <paramref name="leader"/> (a leader's supervisor, or an actor forwarding the protocol to one).
+    /// <paramref name="leader"/> (a leader's supervisor, or an actor forwarding the protocol to one), acknowledging
+    /// what it replicated as <paramref name="deviceId"/> (the local host's <c>synclog.device-id</c>).
     /// </summary>
-    public static Props Props(IActorRef localSupervisor, IActorRef leader, Guid libraryId, FollowerSettings settings) =>
-        Akka.Actor.Props.Create(() => new LibraryFollower(localSupervisor, leader, libraryId, settings));
+    public static Props Props(IActorRef localSupervisor, IActorRef leader, Guid libraryId, string deviceId, FollowerSettings settings) =>
+        Akka.Actor.Props.Create(() => new LibraryFollower(localSupervisor, leader, libraryId, deviceId, settings));
 
     /// <inheritdoc />
     protected override void PreStart() => Connect();
@@ -108,7 +120,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     }
 
     private FollowerStatus Status() =>
-        new(_libraryId, _state, _localLatest, _leaderLatest, _leaderTerm, _leader.Path.ToString(), _attempt, _lastProblem);
+        new(_libraryId, _state, _localLatest, _leaderLatest, _leaderTerm, _leader.Path.ToString(), _attempt, _lastProblem, _acked);
 
     // ---- Connecting: local leadership, local latest, leader leadership, then Subscribe ----
 
@@ -133,6 +145,12 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
             return;
         }
 
+        if (answer.Step == Step.Ack)
+        {
+            OnAckAnswer(answer.Reply);
+            return;
+        }
+
         if (answer.Epoch != _epoch)
             return;
         switch (answer.Step)
@@ -142,6 +160,9 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
                 break;
             case Step.LocalLatest:
                 OnLocalLatest(answer.Reply);
+                break;
+            case Step.LocalLogId:
+                OnLocalLogId(answer.Reply);
                 break;
             case Step.LeaderLeadership:
                 OnLeaderLeadership(answer.Reply);
@@ -181,20 +202,35 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         {
             case LatestSequence latest:
                 _localLatest = latest.Sequence;
-                AskLeader(new GetLeadership(_libraryId), Step.LeaderLeadership);
+                AskLocal(new GetLogId(_libraryId), Step.LocalLogId);
                 break;
             case LibraryOpened opened:
                 _localLatest = opened.LatestSequence;
-                AskLeader(new GetLeadership(_libraryId), Step.LeaderLeadership);
+                AskLocal(new GetLogId(_libraryId), Step.LocalLogId);
                 break;
             case LibraryNotFound:
                 // A follower that never held the library starts its log empty.
                 AskLocal(new OpenLibrary(_libraryId), Step.LocalLatest);
                 break;
+            case InvalidRequest invalid:
+                Halt($"the local host refuses to open the library: {invalid.Reason}");
+                break;
             default:
                 Lost($"the local host did not give its latest sequence: {Describe(reply)}");
                 break;
         }
+    }
+
+    private void OnLocalLogId(object reply)
+    {
+        if (reply is not LogIdFound found)
+        {
+            Lost($"the local host did not give its log id: {Describe(reply)}");
+            return;
+        }
+
+        _logId = found.LogId;
+        AskLeader(new GetLeadership(_libraryId), Step.LeaderLeadership);
     }
 
     private void OnLeaderLeadership(object reply)
@@ -244,6 +280,8 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
                     MarkCaughtUp();
                 }
 
+                // A leader new to this follower (a handover) learns at once how far it is.
+                RequestAck();
                 break;
             case SubscriptionEntries page when _state == FollowerState.Following:
                 OnPage(page.Entries);
@@ -322,6 +360,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
                 _leader.Tell(new RequestEntries(_libraryId, _feed!, _replicatingCount), _feed);
                 if (_buffer.Count == 0 && _localLatest >= (_leaderLatest ?? 0))
                     MarkCaughtUp();
+                RequestAck();
                 ReplicateNext();
                 break;
             case ReplicationRefused { Reason: ReplicationOutcome.Diverged } diverged:
@@ -384,6 +423,58 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         Publish(new FollowerLagging(_libraryId, _localLatest, _leaderLatest.Value));
     }
 
+    // ---- Acknowledgements: what is durably replicated, for the leader's retention ----
+
+    // At most one ack per ack-interval; the last position is always sent when the interval ends (trailing edge).
+    private void RequestAck()
+    {
+        if (_ackThrottled)
+            _ackPending = true;
+        else
+            SendAck();
+    }
+
+    private void SendAck()
+    {
+        // Never above what the leader holds: a log ahead of a new leader acknowledges only what the leader has.
+        var sequence = Math.Min(_localLatest, _leaderLatest ?? _localLatest);
+        if (_state != FollowerState.Following || _logId == Guid.Empty || sequence <= _ackSent)
+            return;
+        _ackSent = sequence;
+        AskLeader(new AcknowledgeReplicated(_libraryId, _deviceId, _logId, sequence), Step.Ack);
+        if (_settings.AckInterval > TimeSpan.Zero)
+        {
+            _ackThrottled = true;
+            Timers.StartSingleTimer(AckTimer, AckTick.Instance, _settings.AckInterval);
+        }
+    }
+
+    private void OnAckTick()
+    {
+        _ackThrottled = false;
+        if (!_ackPending)
+            return;
+        _ackPending = false;
+        SendAck();
+    }
+
+    private void OnAckAnswer(object reply)
+    {
+        switch (reply)
+        {
+            case ReplicationAcknowledged acknowledged:
+                _acked = Math.Max(_acked, acknowledged.AckedSequence);
+                break;
+            case AcknowledgementRefused refused:
+                _log.Warning("Follower of {0}: the leader does not count its acknowledgements ({1}: {2})", _libraryId, refused.Reason, refused.Detail);
+                break;
+            default:
+                // Lost or refused: the next replicated page (or the next connection) acknowledges again.
+                _log.Debug("Follower of {0}: acknowledgement not confirmed: {1}", _libraryId, Describe(reply));
+                break;
+        }
+    }
+
     // ---- Leaving the leader: loss (backoff), divergence, halt, resync ----
 
     // Ends whatever the current attempt was doing; everything it still receives is ignored from now on.
@@ -397,6 +488,10 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         Timers.Cancel(HeartbeatTimer);
         Timers.Cancel(SubscribeTimer);
         Timers.Cancel(ReconnectTimer);
+        Timers.Cancel(AckTimer);
+        _ackThrottled = false;
+        _ackPending = false;
+        _ackSent = 0;
         if (_feed is not null)
         {
             Context.Stop(_feed);
@@ -560,11 +655,13 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     {
         LocalLeadership,
         LocalLatest,
+        LocalLogId,
         LeaderLeadership,
         Replicate,
         Heartbeat,
         ChecksumAt,
         Resync,
+        Ack,
     }
 
     private sealed record Answer(long Epoch, Step Step, object Reply);
@@ -576,5 +673,10 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private sealed class Heartbeat
     {
         public static readonly Heartbeat Instance = new();
+    }
+
+    private sealed class AckTick
+    {
+        public static readonly AckTick Instance = new();
     }
 }

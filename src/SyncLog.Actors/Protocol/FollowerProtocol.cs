@@ -17,10 +17,12 @@ public sealed record GetFollowerStatus(Guid LibraryId) : IFollowerRequest;
 
 /// <summary>
 /// Where the follower stands: its local latest sequence, the leader's latest it last heard of (null before it heard),
-/// the leader's term it replicates under (0 before it learned it), and the last problem it met (null if none).
+/// the leader's term it replicates under (0 before it learned it), the last problem it met (null if none) and the
+/// highest sequence a leader confirmed it recorded as this follower's acknowledgement (<see cref="ReplicationAcknowledged"/>).
 /// </summary>
 public sealed record FollowerStatus(Guid LibraryId, FollowerState State, long LocalLatestSequence,
-    long? LeaderLatestSequence, long LeaderTerm, string Leader, int ReconnectAttempt, string? LastProblem);
+    long? LeaderLatestSequence, long LeaderTerm, string Leader, int ReconnectAttempt, string? LastProblem,
+    long AcknowledgedSequence);
 
 /// <summary>
 /// Follow <paramref name="Leader"/> from now on (after a fail-over): the follower drops its subscription to the old
