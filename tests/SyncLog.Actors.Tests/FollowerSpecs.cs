@@ -166,6 +166,37 @@ public sealed class FollowerSpecs : FollowerSpec
     }
 
     [Fact]
+    public void A_follower_that_was_away_past_the_retention_resyncs_over_its_old_entries_and_continues()
+    {
+        var leader = StartNode("leader");
+        var phone = StartNode("phone");
+        Lead(leader, "leader", 1);
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        AppendMany(leader, 5, at: old);
+        var first = StartFollower(phone, leader.Host.Supervisor);
+        AwaitLocal(first, 5);
+        Watch(first);
+        phone.Host.System.Stop(first);
+        ExpectTerminated(first, Patience);
+
+        // While the phone is away the leader writes on and vacuums everything older than its retention.
+        AppendMany(leader, 10, at: old);
+        AppendMany(leader, 3);
+        var probe = CreateTestProbe();
+        leader.Host.Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
+        Assert.Equal(15, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+        var events = EventsOf(phone);
+        var follower = StartFollower(phone, leader.Host.Supervisor);
+
+        Assert.Equal(new ResyncRequired(Library, 5, 15), events.FishForMessage<ResyncRequired>(_ => true, Patience));
+        follower.Tell(new ApproveResync(Library, 15), probe.Ref);
+
+        Assert.Equal(new FollowerResynced(Library, 15, 15), probe.ExpectMsg<FollowerResynced>(Patience));
+        AwaitLocal(follower, 18);
+        AssertSameLog(leader, phone, after: 15);
+    }
+
+    [Fact]
     public void A_diverged_follower_tells_the_app_and_replicates_nothing_after()
     {
         var leader = StartNode("leader");
