@@ -343,10 +343,12 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
             _localLatest = Math.Max(_localLatest, done.LatestSequence);
         if (answer.Epoch != _epoch)
         {
+            // Unless a loss since sent it to the backoff, whose timer connects (and defers again if need be).
             if (_connectAfterWrite)
             {
                 _connectAfterWrite = false;
-                Connect();
+                if (_state == FollowerState.Connecting)
+                    Connect();
             }
 
             return;
