@@ -35,6 +35,8 @@ internal static class Remoting
                 port = {{port}}
                 enable-ssl = {{(tls ? "on" : "off")}}
                 maximum-frame-size = {{MaximumFrameSize}}
+                # .NET's address reuse on Linux is SO_REUSEPORT too: a second host could share the port and its peers.
+                tcp-reuse-addr = off
               }
               # Remote peers may select only the gateway, and send no system messages (create, stop, supervise).
               untrusted-mode = on
