@@ -49,6 +49,20 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         Assert.True(host.Settings.ServeAllowWrites);
     }
 
+    [Fact]
+    public async Task A_full_page_of_entries_crosses_the_wire_in_one_reply()
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 0, batch: SyncLogDb.MaxFetchLimit);
+        var (_, address) = Serve();
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+
+        // ~2.5 MB of JSON: far past Akka.Remote's default 128 KB frame, within the served host's.
+        var page = await gateway.Ask<Fetched>(new FetchSince(library, 0, SyncLogDb.MaxFetchLimit), Patience);
+
+        Assert.Equal(Enumerable.Range(1, SyncLogDb.MaxFetchLimit).Select(i => (long)i), page.Result.Entries.Select(e => e.Sequence));
+    }
+
     [Theory]
     [InlineData("Append")]
     [InlineData("AppendBatch")]
@@ -143,7 +157,7 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         return peer;
     }
 
-    private void Seed(Guid library, int count)
+    private void Seed(Guid library, int count, int batch = 0)
     {
         var host = SyncLogHost.Start(HostConfig(), "seed");
         try
@@ -151,6 +165,8 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
             host.Client.ChangeLeadershipAsync(library, "leader", 1).GetAwaiter().GetResult();
             for (var i = 1; i <= count; i++)
                 host.Client.AppendAsync(library, Entry(i)).GetAwaiter().GetResult();
+            if (batch > 0)
+                host.Client.AppendBatchAsync(library, [.. Enumerable.Range(1, batch).Select(Entry)]).GetAwaiter().GetResult();
         }
         finally
         {
