@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Event;
 using SyncLog.Storage;
@@ -49,8 +50,17 @@ public sealed class SyncLogHost : IAsyncDisposable
     /// and starts the supervisor. Dispose the host (or terminate <see cref="System"/>) to stop everything and release the files.
     /// </summary>
     /// <exception cref="SyncLogLockedException">Another host already runs on this data dir.</exception>
-    public static SyncLogHost Start(Config? overrides = null, string systemName = "synclog")
+    public static SyncLogHost Start(Config? overrides = null, string systemName = "synclog") =>
+        Start(overrides, systemName, []);
+
+    /// <summary>
+    /// As <see cref="Start(Config?, string)"/>, with <paramref name="setups"/> for the actor system (e.g. Akka.Remote's
+    /// TLS setup, which carries a certificate and a validator HOCON cannot express).
+    /// </summary>
+    /// <exception cref="SyncLogLockedException">Another host already runs on this data dir.</exception>
+    public static SyncLogHost Start(Config? overrides, string systemName, params Setup[] setups)
     {
+        ArgumentNullException.ThrowIfNull(setups);
         var config = SyncLogConfig.Build(overrides);
         var settings = SyncLogSettings.FromConfig(config);
         // Locked before the system exists, so a data dir in use fails fast without starting anything.
@@ -58,7 +68,7 @@ public sealed class SyncLogHost : IAsyncDisposable
         ActorSystem? system = null;
         try
         {
-            system = ActorSystem.Create(systemName, config);
+            system = ActorSystem.Create(systemName, ActorSystemSetup.Create(setups).And(BootstrapSetup.Create().WithConfig(config)));
             var supervisor = StartSupervisor(system, settings, lease, DefaultSupervisorName);
             return new SyncLogHost(system, supervisor, settings, lease, ownsSystem: true);
         }
@@ -93,6 +103,13 @@ public sealed class SyncLogHost : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Starts the <see cref="SyncLogGateway"/> in front of <see cref="Supervisor"/> at <see cref="SyncLogGateway.Path"/>,
+    /// the one actor remote peers of a served host may select; it forwards writes only with <c>synclog.serve.allow-writes</c>.
+    /// </summary>
+    public IActorRef StartGateway() =>
+        System.ActorOf(SyncLogGateway.Props(Supervisor, Settings.ServeAllowWrites), SyncLogGateway.Name);
 
     /// <summary>Asks the supervisor and waits for the library's reply (any of the protocol's replies, refusals included).</summary>
     /// <remarks>Prefer <see cref="Client"/>, which returns typed results and throws a typed exception per refusal.</remarks>

@@ -59,6 +59,15 @@ public sealed record SyncLogSettings
     /// </summary>
     public required bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// Refuse every write and admin request with <see cref="RequestNotServed"/>, whoever sends it (a served host without
+    /// writes: remote peers that reach past the gateway still write nothing).
+    /// </summary>
+    public bool RefuseWrites { get; init; }
+
+    /// <summary>Whether the gateway (<see cref="SyncLogGateway"/>) forwards writes and admin requests from remote peers.</summary>
+    public bool ServeAllowWrites { get; init; }
+
     /// <summary>Connection settings for each library's <c>sync.db</c>.</summary>
     public required SyncLogDbOptions Storage { get; init; }
 
@@ -104,6 +113,8 @@ public sealed record SyncLogSettings
             MaxOpenLibrariesWait = section.GetTimeSpan("max-open-libraries-wait"),
             StorageIoThreads = section.GetInt("storage.io-threads"),
             ReadOnly = readOnly,
+            RefuseWrites = section.GetBoolean("refuse-writes"),
+            ServeAllowWrites = section.GetBoolean("serve.allow-writes"),
             Storage = new SyncLogDbOptions
             {
                 Synchronous = ParseSynchronous(section.GetString("storage.synchronous")),

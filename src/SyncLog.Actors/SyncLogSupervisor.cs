@@ -40,6 +40,12 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
                 return;
             }
 
+            if (_settings.RefuseWrites && !ServedRequests.IsReadOrFollow(request))
+            {
+                Sender.Tell(ServedRequests.Refusal(request, "this host (synclog.refuse-writes = on)"));
+                return;
+            }
+
             // Routed through a dictionary of our own: no child name formatted and looked up per message.
             var library = request.LibraryId;
             if (_passivating.TryGetValue(library, out var held))

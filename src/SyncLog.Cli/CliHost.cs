@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using SyncLog.Actors;
 using SyncLog.Storage;
@@ -90,6 +91,40 @@ internal sealed class CliHost(GlobalOptions options)
             throw new CliRefusedException(
                 $"{ErrorReport.Interrupted}: a change already sent to the log may have been made; check it (fetch, leader) before running the command again");
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> against a host that owns the data dir and is reachable over Akka.Remote as
+    /// <paramref name="remoting"/> says (over the options' overrides), with <paramref name="setups"/> (TLS).
+    /// </summary>
+    public async Task<int> ServeAsync(ParseResult parse, Config remoting, Setup[] setups, Func<SyncLogHost, Task<int>> body)
+    {
+        var settings = Settings(parse);
+        DataDirCheck.RequireWritable(settings.DataDir);
+        SayDataDir(parse, settings);
+        SyncLogHost host;
+        try
+        {
+            host = SyncLogHost.Start(remoting.WithFallback(Overrides(parse)), Remoting.SystemName, setups);
+        }
+        catch (Exception e) when (e is not (SyncLogLockedException or SyncLogOpenException or CliUsageException or CliRefusedException))
+        {
+            // Most often the port is taken or the address is not this machine's; the transport says which.
+            throw new CliRefusedException($"cannot serve: remoting did not start: {ErrorReport.OneLine(Innermost(e).Message)}");
+        }
+
+        await using (host)
+            return await body(host);
+    }
+
+    /// <summary>The data dir given on the command line with <c>--data-dir</c>, or null when none was.</summary>
+    public string? ExplicitDataDir(ParseResult parse) => NotEmpty(parse, options.DataDir);
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+            e = e.InnerException;
+        return e;
     }
 
     /// <summary>

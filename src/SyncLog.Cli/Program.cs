@@ -25,6 +25,7 @@ var root = new RootCommand("synclog: inspect, feed and measure per-library sync 
     ExportCommand.Create(cli),
     ReplicateCommand.Create(cli),
     VerifyCommand.Create(cli),
+    ServeCommand.Create(cli),
 };
 options.AddTo(root);
 

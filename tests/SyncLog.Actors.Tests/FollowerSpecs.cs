@@ -32,6 +32,24 @@ public sealed class FollowerSpecs : FollowerSpec
     }
 
     [Fact]
+    public void A_follower_follows_through_a_served_hosts_gateway_which_serves_only_reads_and_following()
+    {
+        var leader = StartNode("leader");
+        var phone = StartNode("phone");
+        Lead(leader, "leader", 1);
+        AppendMany(leader, 1500, batch: 500);
+        var gateway = leader.Host.System.ActorOf(SyncLogGateway.Props(leader.Host.Supervisor, allowWrites: false));
+
+        var follower = StartFollower(phone, gateway);
+
+        AwaitLocal(follower, 1500);
+        AppendOne(leader, 1);
+        AwaitLocal(follower, 1501);
+        AssertSameLog(leader, phone);
+        Assert.Equal(gateway.Path.ToString(), StatusOf(follower).Leader);
+    }
+
+    [Fact]
     public async Task A_follower_restarted_mid_stream_resumes_without_duplicates_or_holes()
     {
         var leader = StartNode("leader");

@@ -150,6 +150,7 @@ public sealed class SyncLogClient
         Overloaded r => new SyncLogOverloadedException(r),
         LibraryNotFound r => new LibraryNotFoundException(r),
         ReplicationRefused r => new ReplicationRefusedException(r),
+        RequestNotServed r => new RequestNotServedException(r),
         _ => null,
     };
 }

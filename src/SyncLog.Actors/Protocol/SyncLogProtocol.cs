@@ -227,6 +227,12 @@ public sealed record StorageFailure(Guid LibraryId, string Reason) : ILibraryRep
 /// <summary>Refused: more appends are waiting than <c>synclog.max-pending-appends</c>; retry later.</summary>
 public sealed record Overloaded(Guid LibraryId, int PendingAppends) : ILibraryReply;
 
+/// <summary>
+/// Refused: this endpoint does not serve <paramref name="Request"/> (a write or admin request sent to a served host's
+/// gateway, which serves only reads and following unless <c>synclog.serve.allow-writes</c> is on); nothing was written.
+/// </summary>
+public sealed record RequestNotServed(Guid LibraryId, string Request, string Reason) : ILibraryReply;
+
 // ---- Subscriptions (live, pushed on commit) ----
 
 /// <summary>

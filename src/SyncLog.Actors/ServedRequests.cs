@@ -1,0 +1,18 @@
+namespace SyncLog.Actors;
+
+/// <summary>
+/// The read and follow side of the protocol: what a served host answers for remote peers without
+/// <c>synclog.serve.allow-writes</c>. An allowlist, so a request added later is refused until someone decides otherwise.
+/// </summary>
+public static class ServedRequests
+{
+    /// <summary>True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions).</summary>
+    public static bool IsReadOrFollow(ILibraryRequest request) => request is FetchSince or GetLatestSequence or FetchByDevice
+        or FetchByRecord or FetchByTimeRange or GetStats or GetLeadership or GetChainHead or GetChecksumAt or VerifyChain
+        or Subscribe or RequestEntries or Unsubscribe;
+
+    /// <summary>The refusal of a request that is not <see cref="IsReadOrFollow"/> where writes are not served.</summary>
+    public static RequestNotServed Refusal(ILibraryRequest request, string where) => new(request.LibraryId, request.GetType().Name,
+        $"{where} serves only reads and following (fetch, stats, leadership, checksums, subscribe); " +
+        "writes and admin requests are refused unless synclog.serve.allow-writes is on (synclog serve --allow-writes)");
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using SyncLog.Actors;
+
+namespace SyncLog.Cli.Commands;
+
+/// <summary>
+/// <c>synclog serve</c>: makes a data dir's host reachable over Akka.Remote through its gateway, serving reads and
+/// following only (unless <c>--allow-writes</c>), on loopback unless told otherwise, optionally over mutual TLS.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliHost cli)
+    {
+        var port = new Option<int>("--port")
+        {
+            Description = $"TCP port to listen on (0 to 65535; 0 picks a free one; default {Remoting.DefaultPort})",
+            DefaultValueFactory = _ => Remoting.DefaultPort,
+        };
+        var bindHost = new Option<string>("--bind-host")
+        {
+            Description = "Address to listen on (default 127.0.0.1: this machine only)",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var publicHost = new Option<string?>("--public-host") { Description = "Host name peers use to reach it (needed with a wildcard --bind-host such as 0.0.0.0)" };
+        var allowWrites = new Option<bool>("--allow-writes") { Description = "Also serve writes and admin requests (append, leadership, replicate, vacuum) to remote peers" };
+        var certificate = new Option<string?>("--tls-certificate") { Description = "PKCS#12 (.pfx) certificate with its key: turns on mutual TLS" };
+        var password = new Option<string?>("--tls-password") { Description = "Password of the --tls-certificate file" };
+        var allowPeers = new Option<string[]>("--tls-allow-peer")
+        {
+            Description = "SHA-1 thumbprint of another certificate peers may present (repeatable; the host's own is always allowed)",
+        };
+        var command = new Command("serve", "Serve a data dir to other processes over Akka.Remote until Ctrl-C")
+        {
+            port, bindHost, publicHost, allowWrites, certificate, password, allowPeers,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var dataDir = cli.ExplicitDataDir(parse)
+                          ?? throw new CliUsageException("serve needs --data-dir: the data dir it serves (and locks while it runs)");
+            if (!Directory.Exists(dataDir))
+                throw new CliUsageException($"data dir '{Path.GetFullPath(dataDir)}' does not exist; serve an existing data dir");
+            var listenPort = parse.GetValue(port);
+            if (listenPort is < 0 or > 65535)
+                throw new CliUsageException($"--port must be between 0 and 65535, got {listenPort}");
+            var host = Host(parse.GetValue(bindHost), "--bind-host");
+            var advertised = parse.GetResult(publicHost) is null ? null : Host(parse.GetValue(publicHost), "--public-host");
+            if (advertised is null && host is "0.0.0.0" or "::")
+                throw new CliUsageException($"--bind-host {host} listens on every address; add --public-host with the name peers reach this machine at");
+            var peers = (parse.GetValue(allowPeers) ?? []).Select(Remoting.Thumbprint).ToList();
+            var certificatePath = parse.GetValue(certificate);
+            if (certificatePath is null && (parse.GetResult(password) is not null || peers.Count > 0))
+                throw new CliUsageException("--tls-password and --tls-allow-peer only apply with --tls-certificate");
+            if (certificatePath is not null && string.IsNullOrWhiteSpace(certificatePath))
+                throw new CliUsageException("--tls-certificate must not be empty (leave it out to serve without TLS)");
+            using var tls = certificatePath is null ? null : Remoting.LoadCertificate(Path.GetFullPath(certificatePath), parse.GetValue(password));
+            var writes = parse.GetValue(allowWrites);
+            var remoting = Remoting.Server(host, listenPort, advertised, tls is not null, writes);
+            var setups = Remoting.Setups(tls, tls is null ? [] : [tls.Thumbprint, .. peers]);
+            return await cli.ServeAsync(parse, remoting, setups, async served =>
+            {
+                served.StartGateway();
+                var gateway = Remoting.GatewayAddress(served.System);
+                if (cli.Json(parse))
+                {
+                    Output.WriteJson(new
+                    {
+                        gateway,
+                        data_dir = served.Settings.DataDir,
+                        allow_writes = writes,
+                        tls = tls is not null,
+                        tls_allowed_peers = tls is null ? [] : (string[])[tls.Thumbprint, .. peers],
+                    });
+                }
+                else
+                {
+                    Console.WriteLine($"serving {served.Settings.DataDir} at {gateway}");
+                    Console.WriteLine(writes
+                        ? "remote peers may read, follow and write (--allow-writes)"
+                        : "remote peers may read and follow; writes are refused");
+                    Console.WriteLine(tls is null
+                        ? "no TLS: anyone who can reach this address can read"
+                        : $"mutual TLS: peers must present certificate {string.Join(" or ", [tls.Thumbprint, .. peers])}");
+                    Console.WriteLine("press Ctrl-C to stop");
+                }
+
+                await Console.Out.FlushAsync(ct);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Ctrl-C: the host stops and releases the data dir on the way out.
+                }
+
+                return ExitCodes.Ok;
+            });
+        });
+        return command;
+    }
+
+    private static string Host(string? text, string option)
+    {
+        var host = text?.Trim() ?? "";
+        return host.Length > 0 && Uri.CheckHostName(host) != UriHostNameType.Unknown
+            ? host
+            : throw new CliUsageException($"{option} must be a host name or IP address, got '{text}'");
+    }
+}

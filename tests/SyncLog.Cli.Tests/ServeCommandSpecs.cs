@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Akka.Actor;
+using SyncLog.Actors;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary><c>synclog serve</c>: bad input exits 2 before anything listens; a served data dir answers remote peers until Ctrl-C.</summary>
+public sealed class ServeCommandSpecs : IDisposable
+{
+    private readonly Synclog _cli = new();
+
+    public ServeCommandSpecs() => Directory.CreateDirectory(_cli.DataDir);
+
+    public void Dispose() => _cli.Dispose();
+
+    [Theory]
+    [InlineData("--port must be between 0 and 65535, got 70000", "serve", "--port", "70000")]
+    [InlineData("--port must be between 0 and 65535, got -1", "serve", "--port", "-1")]
+    [InlineData("--port must be a whole number, got 'http'", "serve", "--port", "http")]
+    [InlineData("--bind-host must be a host name or IP address, got 'not a host'", "serve", "--bind-host", "not a host")]
+    [InlineData("--bind-host 0.0.0.0 listens on every address; add --public-host", "serve", "--bind-host", "0.0.0.0")]
+    [InlineData("--tls-certificate '/no/such/cert.pfx' does not exist", "serve", "--tls-certificate", "/no/such/cert.pfx")]
+    [InlineData("--tls-password and --tls-allow-peer only apply with --tls-certificate", "serve", "--tls-password", "x")]
+    [InlineData("--tls-allow-peer must be a certificate's SHA-1 thumbprint (40 hex digits), got 'abc'", "serve", "--tls-certificate", "/no/such/cert.pfx", "--tls-allow-peer", "abc")]
+    public void Bad_serve_arguments_exit_2_with_one_line(string expected, params string[] args)
+    {
+        var run = _cli.Run(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public void Serve_needs_an_existing_data_dir_named_on_the_command_line()
+    {
+        var missing = Synclog.RunExactly("serve");
+        var absent = Synclog.RunIn(Path.Combine(_cli.DataDir, "absent"), "serve");
+
+        Assert.Equal((2, "synclog: serve needs --data-dir: the data dir it serves (and locks while it runs)"), (missing.ExitCode, missing.Stderr.Trim()));
+        Assert.Equal(2, absent.ExitCode);
+        Assert.Contains("does not exist; serve an existing data dir", absent.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_cli.DataDir, "absent")));
+    }
+
+    [Fact]
+    public void A_certificate_that_cannot_be_loaded_exits_2()
+    {
+        using var certificate = TestCertificates.Create("synclog-cli");
+        var pfx = TestCertificates.WritePfx(certificate, _cli.DataDir);
+        var notACertificate = Path.Combine(_cli.DataDir, "notes.txt");
+        File.WriteAllText(notACertificate, "hello");
+
+        var wrongPassword = _cli.Run("serve", "--tls-certificate", pfx, "--tls-password", "wrong");
+        var garbage = _cli.Run("serve", "--tls-certificate", notACertificate);
+
+        foreach (var run in new[] { wrongPassword, garbage })
+        {
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains("cannot be loaded as a PKCS#12 (.pfx) file", run.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_prints_the_gateway_a_peer_reads_through_and_ends_with_0_on_ctrl_c()
+    {
+        var library = Guid.NewGuid();
+        Assert.Equal(0, _cli.Run("lead", "--library", library.ToString(), "--term", "1").ExitCode);
+        Assert.Equal(0, _cli.Run("append", "--library", library.ToString(), "--device", "laptop", "--model", "tag", "--record", "r1",
+            "--change", "insert", "--data", "{}").ExitCode);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "synclog.dll"), "serve", "--port", "0", "--json", "--data-dir", _cli.DataDir])
+            start.ArgumentList.Add(arg);
+        start.Environment.Remove("SYNCLOG_DATA_DIR");
+        using var process = Process.Start(start)!;
+        using var peer = ActorSystem.Create("peer", Remoting.Client(tls: false));
+        try
+        {
+            // The one JSON object serve prints once it listens (indented, as every command's --json).
+            var printed = new System.Text.StringBuilder();
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+                printed.AppendLine(line);
+            }
+            while (line is not null && line != "}");
+            using var json = JsonDocument.Parse(printed.ToString());
+            var address = json.RootElement.GetProperty("gateway").GetString()!;
+            Assert.Matches("^akka\\.tcp://synclog@127\\.0\\.0\\.1:[0-9]+/user/synclog-gateway$", address);
+            Assert.False(json.RootElement.GetProperty("allow_writes").GetBoolean());
+
+            var gateway = await peer.ActorSelection(address).ResolveOne(TimeSpan.FromSeconds(30));
+            var latest = await gateway.Ask<LatestSequence>(new GetLatestSequence(library), TimeSpan.FromSeconds(30));
+            var refused = await gateway.Ask<RequestNotServed>(new LeadershipChanged(library, "intruder", 9), TimeSpan.FromSeconds(30));
+
+            Assert.Equal(1, latest.Sequence);
+            Assert.Equal("LeadershipChanged", refused.Request);
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "synclog serve did not end within 30 s of Ctrl-C");
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await peer.Terminate();
+        }
+
+        // The data dir is free again, and the refused leadership change wrote nothing.
+        var leader = _cli.Run("leader", "--library", library.ToString(), "--json");
+        Assert.Equal(0, leader.ExitCode);
+        Assert.Contains("\"term\": 1", leader.Stdout, StringComparison.Ordinal);
+    }
+}
