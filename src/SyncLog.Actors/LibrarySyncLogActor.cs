@@ -63,7 +63,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
 
     /// <summary>Props for the actor of <paramref name="libraryId"/>.</summary>
     public static Props Props(Guid libraryId, SyncLogSettings settings) =>
-        Akka.Actor.Props.Create(() => new LibrarySyncLogActor(libraryId, settings));
+        Akka.Actor.Props.Create(() => new LibrarySyncLogActor(libraryId, settings)).WithMailbox(StopSafeMailbox.Id);
 
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
