@@ -364,7 +364,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<AppendBatch>(_ => Reply(refusal));
         Receive<Replicate>(_ => Reply(refusal));
         Receive<ResyncFrom>(_ => Reply(refusal));
-        Receive<VacuumOldEntries>(_ => Reply(refusal));
+        // A dry run only reads: served by the reading handlers.
+        Receive<VacuumOldEntries>(v => !v.DryRun, _ => Reply(refusal));
         Receive<LeadershipChanged>(_ => Reply(refusal));
         Receive<GetLeadership>(_ => Reply(refusal));
         Receive<OpenLibrary>(_ => Reply(refusal));
