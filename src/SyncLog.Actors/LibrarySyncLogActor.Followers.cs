@@ -2,7 +2,9 @@ using SyncLog.Storage;
 
 namespace SyncLog.Actors;
 
-// The log's identity and the followers' acknowledgements. Acks are judged here against the latest sequence in memory.
+// The log's identity and the followers' acknowledgements. Acks and forgets run like reads (concurrently with the write
+// pipeline, answered from the task), but on the log's one write connection: the writer's gate serializes them with
+// appends, and an ack is judged against the latest sequence committed at that moment.
 public sealed partial class LibrarySyncLogActor
 {
     private void HandleFollowers()
@@ -22,36 +24,30 @@ public sealed partial class LibrarySyncLogActor
                 EntryValidator.RequireSequence(ack.Sequence, nameof(AcknowledgeReplicated.Sequence));
             });
             if (invalid is not null)
-            {
                 Reply(invalid);
-                return;
-            }
-
-            if (string.Equals(ack.FollowerDeviceId, _settings.DeviceId, StringComparison.Ordinal))
-            {
+            else if (string.Equals(ack.FollowerDeviceId, _settings.DeviceId, StringComparison.Ordinal))
                 Reply(new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, AcknowledgementRefusalReason.OwnDevice,
                     $"device '{ack.FollowerDeviceId}' is this host's own device; a host never waits for its own acknowledgements"));
-                return;
-            }
-
-            if (Absent())
-                return;
-            if (ack.Sequence > _latest)
-            {
-                Reply(new InvalidRequest(_libraryId,
-                    $"acknowledged sequence {ack.Sequence} is above this log's latest sequence {_latest}; a follower can only have replicated what the log holds"));
-                return;
-            }
-
-            // Not recorded yet: the durable follower table comes with the retention rules.
-            Reply(new ReplicationAcknowledged(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, ack.Sequence));
+            else
+                Read(db => db.AcknowledgeAsync(ack.FollowerDeviceId, ack.FollowerLogId, ack.Sequence), result => Acknowledged(ack, result));
         });
         Receive<ForgetFollower>(forget =>
         {
             if (Invalid(() => EntryValidator.RequireId(forget.FollowerDeviceId, nameof(ForgetFollower.FollowerDeviceId), "follower device id")) is { } invalid)
                 Reply(invalid);
-            else if (!Absent())
-                Reply(new FollowerForgotten(_libraryId, forget.FollowerDeviceId, WasKnown: false));
+            else
+                Read(db => db.ForgetFollowerAsync(forget.FollowerDeviceId),
+                    known => new FollowerForgotten(_libraryId, forget.FollowerDeviceId, known));
         });
     }
+
+    private object Acknowledged(AcknowledgeReplicated ack, FollowerAckResult result) => result.Outcome switch
+    {
+        FollowerAckOutcome.Recorded => new ReplicationAcknowledged(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, result.AckedSequence),
+        FollowerAckOutcome.Forgotten => new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId,
+            AcknowledgementRefusalReason.Forgotten,
+            $"log {ack.FollowerLogId:D} of device '{ack.FollowerDeviceId}' was forgotten; its acks no longer count (a new log registers the device again)"),
+        _ => new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, AcknowledgementRefusalReason.Replaced,
+            $"device '{ack.FollowerDeviceId}' has since acknowledged with another log; the acks of its old log {ack.FollowerLogId:D} no longer count"),
+    };
 }

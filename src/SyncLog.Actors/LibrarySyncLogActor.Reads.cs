@@ -41,6 +41,8 @@ public sealed partial class LibrarySyncLogActor
             EntryValidator.RequireLimit(f.Limit, nameof(FetchByTimeRange.Limit));
         }, db => db.FetchByTimeRangeAsync(f.From, f.To, f.Limit), Found));
         Receive<GetStats>(_ => Read(db => db.StatsAsync(), s => new Stats(_libraryId, s)));
+        Receive<VacuumOldEntries>(v => v.DryRun, v => Read(db => db.PlanVacuumAsync(RetentionPolicy(v.Before)),
+            plan => new Vacuumed(_libraryId, plan.Removed, plan.ThroughSequence, plan.HeldBack, DryRun: true)));
         Receive<VacuumOldEntries>(v =>
         {
             if (!Absent())
@@ -75,6 +77,9 @@ public sealed partial class LibrarySyncLogActor
             _vacuumsInFlight--;
             if (done.Removed > 0)
                 _log.Info("Library {0}: vacuum removed {1} entries", _libraryId, done.Removed);
+            if (done.HeldBack is { } held)
+                _log.Info("Library {0}: vacuum kept {1} expired entries from sequence {2} for followers that have not acked them: {3}",
+                    _libraryId, held.Entries, held.FromSequence, string.Join(", ", held.Followers.Select(f => $"{f.DeviceId} (acked {f.AckedSequence})")));
             PumpSubscriptions();
             StopIfRequestedAndIdle();
         });
@@ -158,21 +163,29 @@ public sealed partial class LibrarySyncLogActor
 
     private EntriesFound Found(IReadOnlyList<SyncLogEntry> entries) => new(_libraryId, entries);
 
+    // Entries older than `before` go once every follower this log knows (its durable follower table, never this host's
+    // own device) has acked them, or once they are older than max-retention whatever the acks.
+    private VacuumPolicy RetentionPolicy(DateTimeOffset before) =>
+        new(before, DateTimeOffset.UtcNow - _settings.MaxRetention, _settings.DeviceId);
+
     private void Vacuum(DateTimeOffset before, IActorRef? replyTo)
     {
         var db = _db!;
         var self = Self;
         var incarnation = _incarnation;
+        var policy = RetentionPolicy(before);
         _vacuumsInFlight++;
         if (replyTo is not null)
             Settle();
         var done = Track();
-        Task.Run(() => db.VacuumOldEntriesAsync(before)).ContinueWith(t =>
+        Task.Run(() => db.VacuumAsync(policy)).ContinueWith(t =>
         {
-            var removed = t.IsCompletedSuccessfully ? t.Result : 0;
-            replyTo?.Tell(t.IsCompletedSuccessfully ? new Vacuumed(_libraryId, removed) : Refusal(t.Exception));
+            var report = t.IsCompletedSuccessfully ? t.Result : null;
+            replyTo?.Tell(report is not null
+                ? new Vacuumed(_libraryId, report.Removed, report.ThroughSequence, report.HeldBack)
+                : Refusal(t.Exception));
             done.SetResult();
-            self.Tell(new VacuumDone(incarnation, done.Task, removed));
+            self.Tell(new VacuumDone(incarnation, done.Task, report?.Removed ?? 0, report?.HeldBack));
         }, TaskScheduler.Default);
     }
 

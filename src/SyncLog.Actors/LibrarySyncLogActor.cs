@@ -63,7 +63,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
 
     /// <summary>Props for the actor of <paramref name="libraryId"/>.</summary>
     public static Props Props(Guid libraryId, SyncLogSettings settings) =>
-        Akka.Actor.Props.Create(() => new LibrarySyncLogActor(libraryId, settings));
+        Akka.Actor.Props.Create(() => new LibrarySyncLogActor(libraryId, settings)).WithMailbox(StopSafeMailbox.Id);
 
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
@@ -276,17 +276,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         _log.Error("Library {0}: {1}", _libraryId, reason);
         EndAllSubscriptions(SubscriptionEndReason.LibraryFailed, reason);
         Become(() => Failed(reason));
-        var failure = new StorageFailure(_libraryId, reason);
-        _pipeline?.AbandonWaiting(reason);
-        FailJobsWaiting(reason);
-        if (_recording is { } recording)
-            recording.ReplyTo.Tell(failure);
-        _recording = null;
-        while (_leadershipWaiting.TryDequeue(out var waiting))
-            waiting.ReplyTo.Tell(failure);
-        foreach (var waiter in _openWaiters)
-            waiter.Tell(failure);
-        _openWaiters.Clear();
+        AnswerEveryoneWaiting(reason);
         Timers.StartSingleTimer(RetryTimerKey, RetryAfterFailure.Instance, _settings.PassivateAfter);
         Stash.UnstashAll();
         // Asked to stop while an open was still running: that open has ended (it failed), nothing else holds it.
@@ -374,7 +364,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<AppendBatch>(_ => Reply(refusal));
         Receive<Replicate>(_ => Reply(refusal));
         Receive<ResyncFrom>(_ => Reply(refusal));
-        Receive<VacuumOldEntries>(_ => Reply(refusal));
+        // A dry run only reads: served by the reading handlers.
+        Receive<VacuumOldEntries>(v => !v.DryRun, _ => Reply(refusal));
         Receive<LeadershipChanged>(_ => Reply(refusal));
         Receive<GetLeadership>(_ => Reply(refusal));
         Receive<OpenLibrary>(_ => Reply(refusal));
@@ -401,16 +392,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
                 envelope.Sender.Tell(failure);
         }
 
-        _pipeline?.AbandonWaiting(reason);
-        if (_recording is { } recording)
-            recording.ReplyTo.Tell(failure);
-        _recording = null;
-        while (_leadershipWaiting.TryDequeue(out var waiting))
-            waiting.ReplyTo.Tell(failure);
-        foreach (var waiter in _openWaiters)
-            waiter.Tell(failure);
-        _openWaiters.Clear();
-        FailJobsWaiting(reason);
+        AnswerEveryoneWaiting(reason);
 
         // A job handed out but never started (a handler failed in between) would hold its senders forever.
         if (_writeTask is null && _pipeline?.InFlight is { } neverStarted)
@@ -443,6 +425,24 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         // An open still in flight when we stop must not leak its file lock.
         _opening?.ContinueWith(t => t.Result.DisposeAsync().AsTask(), TaskContinuationOptions.OnlyOnRanToCompletion);
         _opening = null;
+    }
+
+    // Everything waiting for this incarnation (queued writes and late joiners, jobs held before they ran, leadership
+    // changes, opens) gets its StorageFailure; the write in flight keeps its real outcome, and what waited behind it is
+    // answered after it (see WritePipeline.AbandonWaiting).
+    private void AnswerEveryoneWaiting(string reason)
+    {
+        var failure = new StorageFailure(_libraryId, reason);
+        _pipeline?.AbandonWaiting(reason);
+        FailJobsWaiting(reason);
+        if (_recording is { } recording)
+            recording.ReplyTo.Tell(failure);
+        _recording = null;
+        while (_leadershipWaiting.TryDequeue(out var waiting))
+            waiting.ReplyTo.Tell(failure);
+        foreach (var waiter in _openWaiters)
+            waiter.Tell(failure);
+        _openWaiters.Clear();
     }
 
     // A job held before it runs (for the file to be created, or for its page's term to be persisted) never ran:

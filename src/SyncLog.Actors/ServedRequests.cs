@@ -6,10 +6,10 @@ namespace SyncLog.Actors;
 /// </summary>
 public static class ServedRequests
 {
-    /// <summary>True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions).</summary>
+    /// <summary>True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions, follower acknowledgements).</summary>
     public static bool IsReadOrFollow(ILibraryRequest request) => request is FetchSince or GetLatestSequence or FetchByDevice
         or FetchByRecord or FetchByTimeRange or GetStats or GetLeadership or GetChainHead or GetChecksumAt or VerifyChain
-        or Subscribe or RequestEntries or Unsubscribe;
+        or Subscribe or RequestEntries or Unsubscribe or GetLogId or AcknowledgeReplicated;
 
     /// <summary>The refusal of a request that is not <see cref="IsReadOrFollow"/> where writes are not served.</summary>
     public static RequestNotServed Refusal(ILibraryRequest request, string where) => new(request.LibraryId, request.GetType().Name,

@@ -17,6 +17,12 @@ public sealed record SyncLogSettings
     /// <summary>How long entries are kept before automatic vacuum removes them.</summary>
     public required TimeSpan Retention { get; init; }
 
+    /// <summary>
+    /// The hard cap on retention: entries older than this are vacuumed even when a follower has not acknowledged them,
+    /// so a lost device cannot grow the log forever. At least <see cref="Retention"/>.
+    /// </summary>
+    public TimeSpan MaxRetention { get; init; } = TimeSpan.FromDays(90);
+
     /// <summary>Period of automatic vacuum of an open library; <see cref="TimeSpan.Zero"/> disables it.</summary>
     public required TimeSpan VacuumInterval { get; init; }
 
@@ -102,6 +108,7 @@ public sealed record SyncLogSettings
             DataDir = dataDir,
             DeviceId = string.IsNullOrWhiteSpace(deviceId) ? Environment.MachineName.ToLowerInvariant() : deviceId.Trim(),
             Retention = section.GetTimeSpan("retention"),
+            MaxRetention = section.GetTimeSpan("max-retention"),
             VacuumInterval = section.GetTimeSpan("vacuum-interval"),
             MaxBatchSize = section.GetInt("max-batch-size"),
             MaxBatchSizeHard = section.GetInt("max-batch-size-hard"),
@@ -141,6 +148,8 @@ public sealed record SyncLogSettings
     private void Validate()
     {
         Require(Retention > TimeSpan.Zero, $"synclog.retention must be positive, got {Retention}");
+        Require(MaxRetention >= Retention,
+            $"synclog.max-retention must be at least synclog.retention ({Retention}), got {MaxRetention}");
         Require(VacuumInterval >= TimeSpan.Zero, $"synclog.vacuum-interval must be 0 (off) or positive, got {VacuumInterval}");
         Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
         Require(MaxBatchSizeHard >= MaxBatchSize && MaxBatchSizeHard <= 100_000,

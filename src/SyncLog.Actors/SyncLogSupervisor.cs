@@ -143,7 +143,8 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Props for the supervisor of one host.</summary>
-    public static Props Props(SyncLogSettings settings) => Akka.Actor.Props.Create(() => new SyncLogSupervisor(settings));
+    public static Props Props(SyncLogSettings settings) =>
+        Akka.Actor.Props.Create(() => new SyncLogSupervisor(settings)).WithMailbox(StopSafeMailbox.Id);
 
     /// <summary>The child name of a library's actor.</summary>
     public static string ChildName(Guid libraryId) => $"library-{libraryId:D}";

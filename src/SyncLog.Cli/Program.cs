@@ -21,6 +21,7 @@ var root = new RootCommand("synclog: inspect, feed and measure per-library sync 
     LatestCommand.Create(cli),
     TailCommand.Create(cli),
     VacuumCommand.Create(cli),
+    ForgetFollowerCommand.Create(cli),
     StatsCommand.Create(cli),
     ExportCommand.Create(cli),
     ReplicateCommand.Create(cli),

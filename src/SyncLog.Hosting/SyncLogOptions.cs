@@ -28,6 +28,9 @@ public sealed class SyncLogOptions
     /// <summary><c>synclog.retention</c>: entries older than this are vacuumed.</summary>
     public TimeSpan? Retention { get; set; }
 
+    /// <summary><c>synclog.max-retention</c>: entries older than this are vacuumed even if a follower has not acked them.</summary>
+    public TimeSpan? MaxRetention { get; set; }
+
     /// <summary><c>synclog.vacuum-interval</c>: automatic vacuum period of an open library; zero turns it off.</summary>
     public TimeSpan? VacuumInterval { get; set; }
 
@@ -62,6 +65,7 @@ public sealed class SyncLogOptions
         Add(hocon, "read-only", ReadOnly is null ? null : ReadOnly.Value ? "on" : "off");
         Add(hocon, "device-id", DeviceId is null ? null : SyncLogConfig.Quote(DeviceId));
         Add(hocon, "retention", Duration("retention", Retention));
+        Add(hocon, "max-retention", Duration("max-retention", MaxRetention));
         Add(hocon, "vacuum-interval", Duration("vacuum-interval", VacuumInterval));
         Add(hocon, "max-batch-size", Number(MaxBatchSize));
         Add(hocon, "max-pending-appends", Number(MaxPendingAppends));

@@ -296,14 +296,70 @@ public sealed class SyncLogDb : IAsyncDisposable
     public bool IsReadOnly => _writer is null;
 
     /// <summary>
-    /// Deletes entries with timestamp before <paramref name="before"/> and returns how many. Only a prefix of the
-    /// log is ever removed: an old entry that follows a younger one stays until the younger one expires too,
-    /// so readers never see a hole. Runs in chunks of <see cref="SyncLogDbOptions.VacuumChunkSize"/> rows.
+    /// Deletes entries with timestamp before <paramref name="before"/> that every follower has acknowledged and returns
+    /// how many (<see cref="VacuumAsync"/> with no hard cap; with no follower recorded, every such entry). Only a prefix
+    /// of the log is ever removed: an old entry that follows a younger (or unacknowledged) one stays, so readers never
+    /// see a hole. Runs in chunks of <see cref="SyncLogDbOptions.VacuumChunkSize"/> rows.
     /// </summary>
-    public Task<int> VacuumOldEntriesAsync(DateTimeOffset before, CancellationToken ct = default)
+    public async Task<int> VacuumOldEntriesAsync(DateTimeOffset before, CancellationToken ct = default) =>
+        (await VacuumAsync(new VacuumPolicy(before), ct)).Removed;
+
+    /// <summary>
+    /// Deletes the longest prefix of the log that <paramref name="policy"/> lets go: entries older than its
+    /// <see cref="VacuumPolicy.Before"/> that every follower in the log's follower table has acknowledged, or older than
+    /// its <see cref="VacuumPolicy.HardBefore"/> whatever the acks. Reports what it removed and what it held back, and for whom.
+    /// </summary>
+    public async Task<VacuumReport> VacuumAsync(VacuumPolicy policy, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ThrowIfDisposed();
+        var (removed, through, heldFrom) = await Writer.VacuumAsync(policy, _options.VacuumChunkSize, ct);
+        var hold = heldFrom is { } from ? await _reader.HoldAsync(policy, from, ct) : null;
+        return new VacuumReport(removed, through, hold);
+    }
+
+    /// <summary>What <see cref="VacuumAsync"/> would remove and hold back now, read in one snapshot; writes nothing (works read-only).</summary>
+    public Task<VacuumReport> PlanVacuumAsync(VacuumPolicy policy, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ThrowIfDisposed();
+        return _reader.PlanVacuumAsync(policy, _options.VacuumChunkSize, ct);
+    }
+
+    /// <summary>
+    /// Records that follower <paramref name="deviceId"/>, whose log is <paramref name="logId"/>, has durably replicated
+    /// every entry up to <paramref name="sequence"/>, in its own transaction on the write connection. Acks only move
+    /// forward for one log id; an ack with a new log id for a known device (a reset device) replaces its record and the
+    /// old log id never counts again; a log id of a forgotten device is not recorded (<see cref="FollowerAckOutcome"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty device or log id, or a sequence above the latest; nothing was written.</exception>
+    public Task<FollowerAckResult> AcknowledgeAsync(string deviceId, Guid logId, long sequence, CancellationToken ct = default)
+    {
+        EntryValidator.RequireId(deviceId, nameof(deviceId), "follower device id");
+        if (logId == Guid.Empty)
+            throw new ArgumentException("follower log id must not be the empty GUID", nameof(logId));
+        EntryValidator.RequireSequence(sequence, nameof(sequence));
+        ThrowIfDisposed();
+        return Writer.AcknowledgeAsync(deviceId, logId, sequence, DateTimeOffset.UtcNow, ct);
+    }
+
+    /// <summary>
+    /// Stops waiting for follower <paramref name="deviceId"/>: drops its record and retires its log id, so that log's
+    /// later acks are refused as <see cref="FollowerAckOutcome.Forgotten"/> (a new log id registers the device again).
+    /// </summary>
+    /// <returns>Whether the device had a record.</returns>
+    public Task<bool> ForgetFollowerAsync(string deviceId, CancellationToken ct = default)
+    {
+        EntryValidator.RequireId(deviceId, nameof(deviceId), "follower device id");
+        ThrowIfDisposed();
+        return Writer.ForgetFollowerAsync(deviceId, DateTimeOffset.UtcNow, ct);
+    }
+
+    /// <summary>Every follower that acknowledged this log (forgotten ones excluded), by device id.</summary>
+    public Task<IReadOnlyList<FollowerAck>> FollowersAsync(CancellationToken ct = default)
     {
         ThrowIfDisposed();
-        return Writer.VacuumAsync(before, _options.VacuumChunkSize, ct);
+        return _reader.FollowersAsync(ct);
     }
 
     /// <summary>Entries made by <paramref name="deviceId"/> with sequence above <paramref name="sinceSequence"/>, ascending.</summary>

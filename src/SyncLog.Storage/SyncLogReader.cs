@@ -160,6 +160,33 @@ internal sealed class SyncLogReader : IDisposable
 
     public Task<long> CountAsync(CancellationToken ct) => ScalarAsync(CountSql, ct);
 
+    /// <summary>Every follower's record, by device id.</summary>
+    public Task<IReadOnlyList<FollowerAck>> FollowersAsync(CancellationToken ct) => InSnapshotAsync(
+        (transaction, _, _) => (IReadOnlyList<FollowerAck>)FollowerTable.ReadAll(_connection, transaction), ct);
+
+    /// <summary>What <paramref name="policy"/> held back from <paramref name="from"/> on, and by whom.</summary>
+    public Task<VacuumHold> HoldAsync(VacuumPolicy policy, long from, CancellationToken ct) => InSnapshotAsync(
+        (transaction, latest, _) => VacuumScan.Hold(_connection, transaction, policy, from, latest), ct);
+
+    /// <summary>What a vacuum under <paramref name="policy"/> would remove and hold back now, in one snapshot; writes nothing.</summary>
+    public Task<VacuumReport> PlanVacuumAsync(VacuumPolicy policy, int chunkSize, CancellationToken ct) => InSnapshotAsync(
+        (transaction, latest, floor) =>
+        {
+            var ackFloor = FollowerTable.AckFloor(_connection, transaction, policy.OwnDeviceId);
+            var through = floor;
+            while (true)
+            {
+                var (next, stop, at) = VacuumScan.Next(_connection, transaction, policy, ackFloor, through, chunkSize);
+                through = next;
+                if (stop == VacuumScan.Stop.More)
+                    continue;
+                // The stored log is contiguous from the floor on, so what would go is through - floor entries.
+                var removed = (int)Math.Min(int.MaxValue, through - floor);
+                var hold = stop == VacuumScan.Stop.HeldBack ? VacuumScan.Hold(_connection, transaction, policy, at, latest) : null;
+                return new VacuumReport(removed, removed > 0 ? through : null, hold);
+            }
+        }, ct);
+
     public async Task<SyncLogStats> StatsAsync(string filePath, Guid logId, CancellationToken ct)
     {
         await _gate.EnterAsync(ct);
@@ -192,10 +219,11 @@ internal sealed class SyncLogReader : IDisposable
                     counts.Add(new(reader.GetString(0), reader.GetInt64(1)));
             }
 
+            var followers = FollowerTable.ReadAll(_connection, transaction);
             transaction.Commit();
             var wal = new FileInfo(filePath + "-wal");
             var size = new FileInfo(filePath).Length + (wal.Exists ? wal.Length : 0);
-            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts, logId);
+            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts, logId, followers);
         }
         finally
         {

@@ -10,6 +10,7 @@ namespace SyncLog.Storage;
 /// <param name="FileSizeBytes">Bytes on disk of <c>sync.db</c> and its WAL.</param>
 /// <param name="CountsByModel">Stored entries per model type, ordered by model type.</param>
 /// <param name="LogId">The log's identity (<see cref="SyncLogDb.LogId"/>).</param>
+/// <param name="Followers">Every follower that acknowledged this log (forgotten ones excluded), by device id.</param>
 public sealed record SyncLogStats(
     long Count,
     long OldestSequence,
@@ -19,4 +20,5 @@ public sealed record SyncLogStats(
     DateTimeOffset? NewestTimestamp,
     long FileSizeBytes,
     IReadOnlyList<KeyValuePair<string, long>> CountsByModel,
-    Guid LogId);
+    Guid LogId,
+    IReadOnlyList<FollowerAck> Followers);

@@ -30,9 +30,6 @@ internal sealed class SyncLogWriter : IDisposable
 
     private const string SelectBySequenceSql = $"SELECT {SyncLogRow.Columns} FROM sync_log WHERE sequence = $sequence";
 
-    private const string SelectVacuumWindowSql =
-        "SELECT sequence, timestamp FROM sync_log ORDER BY sequence LIMIT $limit";
-
     private const string DeleteThroughSql = "DELETE FROM sync_log WHERE sequence <= $through";
 
     private const string UpdateStateSql =
@@ -301,24 +298,34 @@ internal sealed class SyncLogWriter : IDisposable
     }
 
     /// <summary>
-    /// Deletes the longest prefix of the log whose entries are all older than <paramref name="before"/>,
-    /// one chunk per transaction so appends can interleave with a long vacuum, then gives the freed pages back
-    /// to the file system (<see cref="ReturnFreePagesAsync"/>).
+    /// Deletes the longest prefix of the log that <paramref name="policy"/> lets go (older than its retention and acked
+    /// by every follower, or older than its hard cap), one chunk per transaction so appends can interleave with a long
+    /// vacuum, then gives the freed pages back to the file system (<see cref="ReturnFreePagesAsync"/>). The followers'
+    /// acks are read again for each chunk, under the writer, so an ack or a forget between chunks counts at once.
     /// </summary>
-    public async Task<int> VacuumAsync(DateTimeOffset before, int chunkSize, CancellationToken ct)
+    /// <returns>How many entries were removed, the last one removed, and the first expired entry held back for followers.</returns>
+    public async Task<(int Removed, long? Through, long? HeldFrom)> VacuumAsync(VacuumPolicy policy, int chunkSize,
+        CancellationToken ct)
     {
-        var cutoff = UtcTimestamp.ToText(before);
         var removed = 0;
+        long? last = null, heldFrom = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             await _gate.EnterAsync(ct);
             try
             {
-                var (through, reachedYoungerEntry) = FindExpiredPrefixEnd(cutoff, chunkSize);
-                if (through > 0)
+                var ackFloor = FollowerTable.AckFloor(_connection, null, policy.OwnDeviceId);
+                var (through, stop, at) = VacuumScan.Next(_connection, null, policy, ackFloor, _vacuumedThrough, chunkSize);
+                if (through > _vacuumedThrough)
+                {
                     removed += DeleteThrough(through, _latest);
-                if (reachedYoungerEntry || through == 0)
+                    last = through;
+                }
+
+                if (stop == VacuumScan.Stop.HeldBack)
+                    heldFrom = at;
+                if (stop != VacuumScan.Stop.More)
                     break;
             }
             finally
@@ -328,7 +335,58 @@ internal sealed class SyncLogWriter : IDisposable
         }
 
         await ReturnFreePagesAsync(ct);
-        return removed;
+        return (removed, last, heldFrom);
+    }
+
+    /// <summary>Records a follower's ack; see <see cref="SyncLogDb.AcknowledgeAsync"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequence"/> is above the latest sequence.</exception>
+    public async Task<FollowerAckResult> AcknowledgeAsync(string deviceId, Guid logId, long sequence, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        await _gate.EnterAsync(ct);
+        try
+        {
+            ThrowIfFileGone();
+            // Judged under the writer, against the committed latest sequence: no append can slip in between.
+            if (sequence > _latest)
+                throw new ArgumentOutOfRangeException(nameof(sequence), sequence,
+                    $"acknowledged sequence {sequence} is above this log's latest sequence {_latest}; a follower can only have replicated what the log holds");
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var result = FollowerTable.Acknowledge(_connection, transaction, deviceId, logId, sequence, now);
+            if (result.Outcome == FollowerAckOutcome.Recorded)
+                transaction.Commit();
+            return result;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw Full(e);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>Forgets a follower device; see <see cref="SyncLogDb.ForgetFollowerAsync"/>.</summary>
+    public async Task<bool> ForgetFollowerAsync(string deviceId, DateTimeOffset now, CancellationToken ct)
+    {
+        await _gate.EnterAsync(ct);
+        try
+        {
+            ThrowIfFileGone();
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var known = FollowerTable.Forget(_connection, transaction, deviceId, now);
+            transaction.Commit();
+            return known;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw Full(e);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>
@@ -521,25 +579,6 @@ internal sealed class SyncLogWriter : IDisposable
             ? $"sync log '{_filePath}' is full: it may not grow past {_options.MaxFileSizeBytes} bytes (max-file-size), or the disk is full; nothing of this write was stored"
             : $"sync log '{_filePath}' is full: the disk has no room left; nothing of this write was stored",
         e);
-
-    // Entries are vacuumed as a prefix only: an old-timestamped entry behind a younger one waits, because
-    // deleting it would leave a hole that a follower reading past the vacuum floor could not detect.
-    private (long Through, bool ReachedYoungerEntry) FindExpiredPrefixEnd(string cutoff, int chunkSize)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = SelectVacuumWindowSql;
-        command.Parameters.AddWithValue("$limit", chunkSize);
-        using var reader = command.ExecuteReader();
-        long through = 0;
-        while (reader.Read())
-        {
-            if (string.CompareOrdinal(reader.GetString(1), cutoff) >= 0)
-                return (through, true);
-            through = reader.GetInt64(0);
-        }
-
-        return (through, false);
-    }
 
     // Removes entries up to `through` and their checksums below it (the one at `through` is the chain's base), and
     // records both marks, in the same transaction. A resync past the local log replaces the base with the leader's

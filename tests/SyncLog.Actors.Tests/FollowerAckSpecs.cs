@@ -85,14 +85,76 @@ public sealed class FollowerAckSpecs() : SyncLogSpec
     }
 
     [Fact]
-    public void ForgetFollower_is_answered()
+    public void An_ack_is_recorded_and_stats_show_the_follower_with_its_lag()
     {
         Lead(_library);
-        AppendOne(_library, Entry());
+        for (var i = 0; i < 5; i++)
+            AppendOne(_library, Entry(i));
         var probe = CreateTestProbe();
+        var followerLog = Guid.NewGuid();
+
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, followerLog, 3), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, followerLog, 1), probe.Ref);
+
+        Assert.Equal(3, probe.ExpectMsg<ReplicationAcknowledged>(Patience).AckedSequence);
+        Supervisor.Tell(new GetStats(_library), probe.Ref);
+        var stats = probe.ExpectMsg<Stats>(Patience).Value;
+        var follower = Assert.Single(stats.Followers);
+        Assert.Equal((OtherDevice, followerLog, 3L, 2L), (follower.DeviceId, follower.LogId, follower.AckedSequence, follower.LagBehind(stats.LatestSequence)));
+    }
+
+    [Fact]
+    public void A_reset_devices_old_log_and_a_forgotten_devices_log_are_refused_with_the_reason()
+    {
+        Lead(_library);
+        AppendOne(_library, Entry(1));
+        AppendOne(_library, Entry(2));
+        var probe = CreateTestProbe();
+        var oldLog = Guid.NewGuid();
+        var newLog = Guid.NewGuid();
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, oldLog, 2), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, newLog, 1), probe.Ref);
+        Assert.Equal(1, probe.ExpectMsg<ReplicationAcknowledged>(Patience).AckedSequence);
+
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, oldLog, 2), probe.Ref);
+        Assert.Equal(AcknowledgementRefusalReason.Replaced, probe.ExpectMsg<AcknowledgementRefused>(Patience).Reason);
 
         Supervisor.Tell(new ForgetFollower(_library, OtherDevice), probe.Ref);
-
-        Assert.Equal(_library, probe.ExpectMsg<FollowerForgotten>(Patience).LibraryId);
+        Assert.Equal(new FollowerForgotten(_library, OtherDevice, WasKnown: true), probe.ExpectMsg<FollowerForgotten>(Patience));
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, newLog, 2), probe.Ref);
+        Assert.Equal(AcknowledgementRefusalReason.Forgotten, probe.ExpectMsg<AcknowledgementRefused>(Patience).Reason);
+        Supervisor.Tell(new ForgetFollower(_library, OtherDevice), probe.Ref);
+        Assert.False(probe.ExpectMsg<FollowerForgotten>(Patience).WasKnown);
     }
+
+    [Fact]
+    public void A_follower_side_host_records_acks_too()
+    {
+        Lead(_library, leader: OtherDevice);
+        var probe = CreateTestProbe();
+        Supervisor.Tell(new Replicate(_library, [Stored(1), Stored(2)], 1), probe.Ref);
+        probe.ExpectMsg<Replicated>(Patience);
+
+        Supervisor.Tell(new AcknowledgeReplicated(_library, "device-c", Guid.NewGuid(), 2), probe.Ref);
+
+        Assert.Equal(2, probe.ExpectMsg<ReplicationAcknowledged>(Patience).AckedSequence);
+    }
+
+    [Fact]
+    public void Acks_and_forgets_of_a_library_without_a_file_are_LibraryNotFound_and_create_nothing()
+    {
+        var probe = CreateTestProbe();
+
+        Supervisor.Tell(new AcknowledgeReplicated(_library, OtherDevice, Guid.NewGuid(), 0), probe.Ref);
+        probe.ExpectMsg<LibraryNotFound>(Patience);
+        Supervisor.Tell(new ForgetFollower(_library, OtherDevice), probe.Ref);
+        probe.ExpectMsg<LibraryNotFound>(Patience);
+
+        Assert.False(File.Exists(LibraryFile(_library)));
+    }
+
+    private static SyncLogEntry Stored(long sequence) =>
+        new(0, sequence, OtherDevice, DateTimeOffset.UtcNow, "album", $"r{sequence}", ChangeType.Insert, 1, $$"""{"n":{{sequence}}}""");
 }

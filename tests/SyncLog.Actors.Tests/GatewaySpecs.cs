@@ -7,7 +7,7 @@ namespace SyncLog.Actors.Tests;
 public sealed class GatewaySpecs : SyncLogSpec
 {
     public static TheoryData<string> WriteRequests() => ["Append", "AppendBatch", "LeadershipChanged", "Replicate", "ResyncFrom",
-        "VacuumOldEntries", "OpenLibrary"];
+        "VacuumOldEntries", "OpenLibrary", "ForgetFollower"];
 
     [Theory]
     [MemberData(nameof(WriteRequests))]
@@ -79,6 +79,7 @@ public sealed class GatewaySpecs : SyncLogSpec
         "ResyncFrom" => new ResyncFrom(library, 100),
         "VacuumOldEntries" => new VacuumOldEntries(library, DateTimeOffset.UtcNow.AddDays(1)),
         "OpenLibrary" => new OpenLibrary(library),
+        "ForgetFollower" => new ForgetFollower(library, OtherDevice),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -16,7 +16,7 @@ public sealed class VacuumSpecs() : SyncLogSpec("synclog.vacuum-interval = 200ms
 
         Supervisor.Tell(new VacuumOldEntries(_library, old.AddMinutes(3)), probe.Ref);
 
-        Assert.Equal(new Vacuumed(_library, 3), probe.ExpectMsg<Vacuumed>(Patience));
+        Assert.Equal(new Vacuumed(_library, 3, 3), probe.ExpectMsg<Vacuumed>(Patience));
         Supervisor.Tell(new FetchSince(_library, 1, 10), probe.Ref);
         var behind = probe.ExpectMsg<Fetched>(Patience).Result;
         Assert.True(behind.IsTruncated);

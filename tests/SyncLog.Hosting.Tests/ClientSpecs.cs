@@ -35,6 +35,28 @@ public sealed class ClientSpecs(ITestOutputHelper output) : SyncLogHostedSpec(ou
     }
 
     [Fact]
+    public async Task Follower_acks_hold_back_vacuum_through_the_client_and_a_refused_ack_throws()
+    {
+        var client = Client;
+        await client.ChangeLeadershipAsync(_library, ThisDevice, term: 1);
+        await client.AppendBatchAsync(_library, [Entry(1, at: DateTimeOffset.UtcNow.AddDays(-40)), Entry(2, at: DateTimeOffset.UtcNow.AddDays(-40))]);
+        var phoneLog = Guid.NewGuid();
+
+        Assert.NotEqual(Guid.Empty, await client.GetLogIdAsync(_library));
+        Assert.Equal(1, await client.AcknowledgeReplicatedAsync(_library, OtherDevice, phoneLog, 1));
+        var held = await client.VacuumAsync(_library, DateTimeOffset.UtcNow.AddDays(-30));
+        Assert.Equal((1, 2L), (held.Removed, held.HeldBack!.FromSequence));
+        var refused = await Assert.ThrowsAsync<AcknowledgementRefusedException>(
+            () => client.AcknowledgeReplicatedAsync(_library, ThisDevice, Guid.NewGuid(), 2));
+        Assert.Equal(AcknowledgementRefusalReason.OwnDevice, refused.Reason);
+
+        Assert.True(await client.ForgetFollowerAsync(_library, OtherDevice));
+        Assert.Equal(1, await client.VacuumOldEntriesAsync(_library, DateTimeOffset.UtcNow.AddDays(-30)));
+        Assert.Equal(AcknowledgementRefusalReason.Forgotten, (await Assert.ThrowsAsync<AcknowledgementRefusedException>(
+            () => client.AcknowledgeReplicatedAsync(_library, OtherDevice, phoneLog, 2))).Reason);
+    }
+
+    [Fact]
     public async Task A_follower_replicates_and_resyncs_through_the_client()
     {
         var client = Client;

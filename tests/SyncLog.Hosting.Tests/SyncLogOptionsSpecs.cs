@@ -34,6 +34,7 @@ public sealed class SyncLogOptionsSpecs
             ReadOnly = true,
             DeviceId = "tablet \"9\"",
             Retention = TimeSpan.FromDays(7),
+            MaxRetention = TimeSpan.FromDays(21),
             VacuumInterval = TimeSpan.Zero,
             MaxBatchSize = 250,
             MaxPendingAppends = 900,
@@ -55,8 +56,8 @@ public sealed class SyncLogOptionsSpecs
         Assert.Equal(_dataDir, settings.DataDir);
         Assert.True(settings.ReadOnly);
         Assert.Equal("tablet \"9\"", settings.DeviceId);
-        Assert.Equal((TimeSpan.FromDays(7), TimeSpan.Zero, TimeSpan.FromSeconds(45)),
-            (settings.Retention, settings.VacuumInterval, settings.PassivateAfter));
+        Assert.Equal((TimeSpan.FromDays(7), TimeSpan.FromDays(21), TimeSpan.Zero, TimeSpan.FromSeconds(45)),
+            (settings.Retention, settings.MaxRetention, settings.VacuumInterval, settings.PassivateAfter));
         Assert.Equal((250, 900, 2, 20), (settings.MaxBatchSize, settings.MaxPendingAppends, settings.StorageIoThreads, settings.SnapshotEvery));
         Assert.Equal((SynchronousMode.Normal, TimeSpan.FromMilliseconds(1500), 8 * 1024, 500),
             (settings.Storage.Synchronous, settings.Storage.BusyTimeout, settings.Storage.CacheSizeKiB, settings.Storage.VacuumChunkSize));
@@ -92,6 +93,7 @@ public sealed class SyncLogOptionsSpecs
     [Theory]
     [InlineData("max-batch-size")]
     [InlineData("retention")]
+    [InlineData("max-retention")]
     [InlineData("storage.io-threads")]
     public void An_out_of_range_option_is_refused_naming_its_hocon_key(string key)
     {
@@ -100,6 +102,7 @@ public sealed class SyncLogOptionsSpecs
         {
             case "max-batch-size": options.MaxBatchSize = 0; break;
             case "retention": options.Retention = TimeSpan.FromHours(-1); break;
+            case "max-retention": options.MaxRetention = TimeSpan.FromDays(1); break;
             default: options.Storage.IoThreads = 65; break;
         }
 

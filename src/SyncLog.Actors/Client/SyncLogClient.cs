@@ -83,6 +83,33 @@ public sealed class SyncLogClient
         CancellationToken cancellationToken = default) =>
         (await AskAsync<Vacuumed>(new VacuumOldEntries(libraryId, before), cancellationToken)).Removed;
 
+    /// <summary>
+    /// Vacuums like <see cref="VacuumOldEntriesAsync"/> (or, with <paramref name="dryRun"/>, only reports) and returns the
+    /// whole answer: what was removed and what was held back for followers that have not acknowledged it.
+    /// </summary>
+    public Task<Vacuumed> VacuumAsync(Guid libraryId, DateTimeOffset before, bool dryRun = false,
+        CancellationToken cancellationToken = default) =>
+        AskAsync<Vacuumed>(new VacuumOldEntries(libraryId, before, dryRun), cancellationToken);
+
+    /// <summary>The library's log identity (a random GUID its <c>sync.db</c> got at creation).</summary>
+    public async Task<Guid> GetLogIdAsync(Guid libraryId, CancellationToken cancellationToken = default) =>
+        (await AskAsync<LogIdFound>(new GetLogId(libraryId), cancellationToken)).LogId;
+
+    /// <summary>
+    /// Tells the log that follower <paramref name="followerDeviceId"/> (log <paramref name="followerLogId"/>) has durably
+    /// replicated up to <paramref name="sequence"/>; returns what now counts for it. A refused ack throws
+    /// <see cref="AcknowledgementRefusedException"/>.
+    /// </summary>
+    public async Task<long> AcknowledgeReplicatedAsync(Guid libraryId, string followerDeviceId, Guid followerLogId, long sequence,
+        CancellationToken cancellationToken = default) =>
+        (await AskAsync<ReplicationAcknowledged>(new AcknowledgeReplicated(libraryId, followerDeviceId, followerLogId, sequence),
+            cancellationToken)).AckedSequence;
+
+    /// <summary>Stops waiting for a follower device; returns whether the log had a record of it.</summary>
+    public async Task<bool> ForgetFollowerAsync(Guid libraryId, string followerDeviceId,
+        CancellationToken cancellationToken = default) =>
+        (await AskAsync<FollowerForgotten>(new ForgetFollower(libraryId, followerDeviceId), cancellationToken)).WasKnown;
+
     /// <summary>Records leader election's decision (persisted); returns the acknowledged term.</summary>
     public async Task<long> ChangeLeadershipAsync(Guid libraryId, string leaderDeviceId, long term,
         CancellationToken cancellationToken = default) =>
@@ -151,6 +178,7 @@ public sealed class SyncLogClient
         LibraryNotFound r => new LibraryNotFoundException(r),
         ReplicationRefused r => new ReplicationRefusedException(r),
         RequestNotServed r => new RequestNotServedException(r),
+        AcknowledgementRefused r => new AcknowledgementRefusedException(r),
         _ => null,
     };
 }

@@ -70,7 +70,7 @@ public sealed record FetchByTimeRange(Guid LibraryId, DateTimeOffset From, DateT
 /// <summary>The answer to <see cref="FetchByDevice"/>, <see cref="FetchByRecord"/> and <see cref="FetchByTimeRange"/>.</summary>
 public sealed record EntriesFound(Guid LibraryId, IReadOnlyList<SyncLogEntry> Entries) : ILibraryReply;
 
-/// <summary>Ask for the library's size and range.</summary>
+/// <summary>Ask for the library's size and range, log id and followers (<see cref="SyncLogStats.Followers"/>).</summary>
 public sealed record GetStats(Guid LibraryId) : ILibraryRequest;
 
 /// <summary>What the library's log holds now.</summary>
@@ -78,11 +78,19 @@ public sealed record Stats(Guid LibraryId, SyncLogStats Value) : ILibraryReply;
 
 // ---- Retention ----
 
-/// <summary>Delete entries older than <paramref name="Before"/> (a prefix of the log only; see <see cref="SyncLogDb.VacuumOldEntriesAsync"/>).</summary>
-public sealed record VacuumOldEntries(Guid LibraryId, DateTimeOffset Before) : ILibraryRequest;
+/// <summary>
+/// Delete entries older than <paramref name="Before"/> that every known follower has acknowledged, or older than
+/// <c>synclog.max-retention</c> whatever the acks (a prefix of the log only; see <see cref="SyncLogDb.VacuumAsync"/>).
+/// <paramref name="DryRun"/>: report what would go and what is held back, write nothing (a read-only host answers it too).
+/// </summary>
+public sealed record VacuumOldEntries(Guid LibraryId, DateTimeOffset Before, bool DryRun = false) : ILibraryRequest;
 
-/// <summary>How many entries the vacuum removed.</summary>
-public sealed record Vacuumed(Guid LibraryId, int Removed) : ILibraryReply;
+/// <summary>
+/// How many entries the vacuum removed (or would, for a dry run) through <paramref name="ThroughSequence"/>, and which
+/// expired entries it kept for followers that have not acknowledged them (<paramref name="HeldBack"/>, null when none).
+/// </summary>
+public sealed record Vacuumed(Guid LibraryId, int Removed, long? ThroughSequence = null, VacuumHold? HeldBack = null,
+    bool DryRun = false) : ILibraryReply;
 
 // ---- Log identity and follower acknowledgements (retention that waits for followers) ----
 

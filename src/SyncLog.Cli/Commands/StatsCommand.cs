@@ -5,7 +5,7 @@ using SyncLog.Actors;
 
 namespace SyncLog.Cli.Commands;
 
-/// <summary><c>synclog stats</c>: log id, entries, sequence and time range, file size and per-model counts of a library.</summary>
+/// <summary><c>synclog stats</c>: log id, entries, sequence and time range, file size, per-model counts and followers of a library.</summary>
 internal static class StatsCommand
 {
     public static Command Create(CliHost cli)
@@ -33,6 +33,7 @@ internal static class StatsCommand
                     newest_timestamp = stats.NewestTimestamp,
                     file_size_bytes = stats.FileSizeBytes,
                     per_model = stats.CountsByModel.ToDictionary(p => p.Key, p => p.Value),
+                    followers = stats.Followers.Select(f => FollowerText.Json(f, stats.LatestSequence)).ToList(),
                 });
                 return ExitCodes.Ok;
             }
@@ -48,6 +49,9 @@ internal static class StatsCommand
             table.AddRow("file size", Output.Size(stats.FileSizeBytes));
             foreach (var (model, count) in stats.CountsByModel)
                 table.AddRow($"  {Markup.Escape(model)}", Number(count));
+            table.AddRow("followers", stats.Followers.Count == 0 ? "none" : Number(stats.Followers.Count));
+            foreach (var follower in stats.Followers)
+                table.AddRow($"  {Markup.Escape(follower.DeviceId)}", Markup.Escape(FollowerText.Describe(follower, stats.LatestSequence)));
             AnsiConsole.Write(table);
             return ExitCodes.Ok;
         }));

@@ -6,13 +6,12 @@ using SyncLog.Storage;
 namespace SyncLog.Cli.Commands;
 
 /// <summary>
-/// <c>synclog vacuum</c>: removes entries older than a duration (default: the configured retention); with
-/// <c>--dry-run</c>, reads what it would remove through a read-only host and writes nothing.
+/// <c>synclog vacuum</c>: removes entries older than a duration (default: the configured retention) that every known
+/// follower has acknowledged, and says what it kept for whom; with <c>--dry-run</c>, asks a read-only host what it would
+/// remove and writes nothing.
 /// </summary>
 internal static class VacuumCommand
 {
-    private const int PageSize = 1000;
-
     public static Command Create(CliHost cli)
     {
         var library = CommonOptions.Library();
@@ -30,13 +29,27 @@ internal static class VacuumCommand
                 {
                     CliHost.RequireLibrary(host, id);
                     var before = DateTimeOffset.UtcNow - (age ?? host.Settings.Retention);
-                    var (count, through) = await WouldRemoveAsync(host, id, before, ct);
+                    var plan = Replies.Expect<Vacuumed>(await host.AskAsync(new VacuumOldEntries(id, before, DryRun: true), ct: ct));
+                    var latest = await LatestAsync(host, id, plan, ct);
                     if (json)
-                        Output.WriteJson(new { library_id = id, dry_run = true, would_remove = count, through_sequence = through, before });
+                        Output.WriteJson(new
+                        {
+                            library_id = id,
+                            dry_run = true,
+                            would_remove = plan.Removed,
+                            through_sequence = plan.ThroughSequence,
+                            before,
+                            held_back = FollowerText.HoldJson(plan.HeldBack, latest),
+                        });
                     else
-                        Console.WriteLine(count == 0
-                            ? $"dry run: nothing is older than {Output.Time(before)}; nothing would be removed"
-                            : $"dry run: would remove {count} entries older than {Output.Time(before)} (through sequence {through}); nothing was written");
+                    {
+                        Console.WriteLine(plan.Removed == 0
+                            ? $"dry run: nothing older than {Output.Time(before)} can be removed"
+                            : $"dry run: would remove {plan.Removed} entries older than {Output.Time(before)} (through sequence {plan.ThroughSequence}); nothing was written");
+                        if (plan.HeldBack is { } hold)
+                            Console.WriteLine(FollowerText.HoldLine(hold, dryRun: true));
+                    }
+
                     return ExitCodes.Ok;
                 });
             }
@@ -51,44 +64,33 @@ internal static class VacuumCommand
                 var reply = Output.IsInteractive && !json
                     ? await AnsiConsole.Status().StartAsync("vacuuming...", _ => host.AskAsync(request, TimeSpan.FromHours(1), ct))
                     : await host.AskAsync(request, TimeSpan.FromHours(1), ct);
-                var removed = Replies.Expect<Vacuumed>(reply).Removed;
+                var vacuumed = Replies.Expect<Vacuumed>(reply);
+                var latest = await LatestAsync(host, id, vacuumed, ct);
                 if (json)
-                    Output.WriteJson(new { library_id = id, removed, before });
+                    Output.WriteJson(new
+                    {
+                        library_id = id,
+                        removed = vacuumed.Removed,
+                        through_sequence = vacuumed.ThroughSequence,
+                        before,
+                        held_back = FollowerText.HoldJson(vacuumed.HeldBack, latest),
+                    });
                 else
-                    Console.WriteLine($"removed {removed} entries older than {Output.Time(before)}");
+                {
+                    Console.WriteLine($"removed {vacuumed.Removed} entries older than {Output.Time(before)}");
+                    if (vacuumed.HeldBack is { } hold)
+                        Console.WriteLine(FollowerText.HoldLine(hold, dryRun: false));
+                }
+
                 return ExitCodes.Ok;
             }, ct);
         });
         return command;
     }
 
-    // Vacuum removes only a prefix of the log (entries older than 'before' up to the first younger one): count it the same way.
-    private static async Task<(long Count, long? Through)> WouldRemoveAsync(SyncLogHost host, Guid library, DateTimeOffset before,
-        CancellationToken ct)
-    {
-        var count = 0L;
-        long? through = null;
-        var cursor = 0L;
-        while (true)
-        {
-            var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(library, cursor, PageSize), ct: ct)).Result;
-            if (page.IsTruncated)
-            {
-                cursor = page.VacuumedThroughSequence;
-                continue;
-            }
-
-            foreach (var entry in page.Entries)
-            {
-                if (entry.Timestamp >= before)
-                    return (count, through);
-                count++;
-                through = entry.Sequence;
-            }
-
-            if (!page.HasMore)
-                return (count, through);
-            cursor = page.Entries[^1].Sequence;
-        }
-    }
+    // A follower's lag is measured against the latest sequence; only asked for when someone held entries back.
+    private static async Task<long> LatestAsync(SyncLogHost host, Guid library, Vacuumed reply, CancellationToken ct) =>
+        reply.HeldBack is null
+            ? 0
+            : Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(library), ct: ct)).Sequence;
 }

@@ -121,8 +121,31 @@ internal static class Migrations
         """,
     ], LogIdentity.Create);
 
+    // Retention that waits for followers: each follower device's acknowledged sequence, under the log id it acked
+    // with, and the log ids that must never count again (a forgotten device's, a reset device's old one). Keyed by
+    // log id alone: log ids are random GUIDs, one per file.
+    public static readonly Migration V7Followers = new(7, "sync_log_followers and sync_log_retired_logs: follower acks",
+    [
+        """
+        CREATE TABLE sync_log_followers (
+            device_id TEXT PRIMARY KEY,
+            log_id TEXT NOT NULL,
+            acked_sequence INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE sync_log_retired_logs (
+            log_id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('forgotten', 'replaced')),
+            retired_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+    ]);
+
     public static readonly IReadOnlyList<Migration> All =
-        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain, V6LogIdentity];
+        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain, V6LogIdentity, V7Followers];
 
     public static int LatestVersion => All[^1].Version;
 }

@@ -1,0 +1,151 @@
+namespace SyncLog.Storage.Tests;
+
+// Vacuum that waits for followers: entries T0 + 0s .. T0 + 9s, sequences 1..10.
+public sealed class RetentionSpecs : IDisposable
+{
+    private static readonly DateTimeOffset AfterAll = Entries.T0.AddDays(1);
+    private readonly TempDataDir _dir = new();
+    private readonly Guid _library = Guid.NewGuid();
+    private readonly Guid _phoneLog = Guid.NewGuid();
+    private readonly Guid _tabletLog = Guid.NewGuid();
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<SyncLogDb> OpenWithTen()
+    {
+        var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
+        await db.AppendBatchAsync(Entries.Many(10));
+        return db;
+    }
+
+    [Fact]
+    public async Task Without_followers_vacuum_removes_by_age_alone()
+    {
+        await using var db = await OpenWithTen();
+
+        var report = await db.VacuumAsync(new VacuumPolicy(Entries.T0.AddSeconds(4)));
+
+        Assert.Equal(new VacuumReport(4, 4, null), report);
+    }
+
+    [Fact]
+    public async Task A_lagging_follower_holds_back_expired_entries_and_is_named()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("phone", _phoneLog, 10);
+        await db.AcknowledgeAsync("tablet", _tabletLog, 3);
+
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll));
+
+        Assert.Equal(3, report.Removed);
+        Assert.Equal(3, report.ThroughSequence);
+        var hold = Assert.IsType<VacuumHold>(report.HeldBack);
+        Assert.Equal((4L, 7L), (hold.FromSequence, hold.Entries));
+        Assert.Equal("tablet", Assert.Single(hold.Followers).DeviceId);
+        Assert.Equal([4L, 5, 6, 7, 8, 9, 10], Raw.Sequences(db.FilePath));
+    }
+
+    [Fact]
+    public async Task The_lagging_followers_ack_releases_what_it_held()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("tablet", _tabletLog, 3);
+        Assert.Equal(3, await db.VacuumOldEntriesAsync(AfterAll));
+
+        await db.AcknowledgeAsync("tablet", _tabletLog, 8);
+
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll));
+        Assert.Equal((5, 8L), (report.Removed, report.ThroughSequence!.Value));
+        Assert.Equal((9L, 2L), (report.HeldBack!.FromSequence, report.HeldBack.Entries));
+    }
+
+    [Fact]
+    public async Task Entries_past_the_hard_cap_go_whatever_the_acks()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("tablet", _tabletLog, 1);
+
+        // Entries before T0 + 6s are past max-retention: sequences 1..6 go; 7..10 wait for the tablet.
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll, HardBefore: Entries.T0.AddSeconds(6)));
+
+        Assert.Equal((6, 6L), (report.Removed, report.ThroughSequence!.Value));
+        Assert.Equal((7L, 4L), (report.HeldBack!.FromSequence, report.HeldBack.Entries));
+        Assert.Equal([7L, 8, 9, 10], Raw.Sequences(db.FilePath));
+    }
+
+    [Fact]
+    public async Task The_hard_cap_never_removes_entries_younger_than_before()
+    {
+        await using var db = await OpenWithTen();
+
+        var report = await db.VacuumAsync(new VacuumPolicy(Entries.T0.AddSeconds(2), HardBefore: AfterAll));
+
+        Assert.Equal(new VacuumReport(2, 2, null), report);
+    }
+
+    [Fact]
+    public async Task Forgetting_the_lagging_follower_releases_what_it_held()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("phone", _phoneLog, 10);
+        await db.AcknowledgeAsync("tablet", _tabletLog, 2);
+        Assert.Equal(2, await db.VacuumOldEntriesAsync(AfterAll));
+
+        await db.ForgetFollowerAsync("tablet");
+
+        Assert.Equal(new VacuumReport(8, 10, null), await db.VacuumAsync(new VacuumPolicy(AfterAll)));
+    }
+
+    [Fact]
+    public async Task A_reset_device_holds_back_from_its_new_logs_ack_not_its_old_one()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("tablet", _tabletLog, 10);
+        await db.AcknowledgeAsync("tablet", Guid.NewGuid(), 4);
+        await db.AcknowledgeAsync("tablet", _tabletLog, 10); // stale, refused as Replaced
+
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll));
+
+        Assert.Equal((4, 5L), (report.Removed, report.HeldBack!.FromSequence));
+    }
+
+    [Fact]
+    public async Task This_hosts_own_device_never_holds_back_vacuum()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("laptop", Guid.NewGuid(), 1);
+
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll, OwnDeviceId: "laptop"));
+
+        Assert.Equal(new VacuumReport(10, 10, null), report);
+    }
+
+    [Fact]
+    public async Task A_plan_reports_what_the_vacuum_then_does_and_writes_nothing()
+    {
+        await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("tablet", _tabletLog, 6);
+        var policy = new VacuumPolicy(Entries.T0.AddSeconds(8));
+
+        var plan = await db.PlanVacuumAsync(policy);
+
+        Assert.Equal(10, await db.CountAsync());
+        Assert.Equal((6, 6L, 7L, 2L), (plan.Removed, plan.ThroughSequence!.Value, plan.HeldBack!.FromSequence, plan.HeldBack.Entries));
+        var done = await db.VacuumAsync(policy);
+        Assert.Equal((plan.Removed, plan.ThroughSequence, plan.HeldBack.FromSequence, plan.HeldBack.Entries),
+            (done.Removed, done.ThroughSequence, done.HeldBack!.FromSequence, done.HeldBack.Entries));
+    }
+
+    [Fact]
+    public async Task Vacuum_in_many_chunks_stops_at_the_lagging_followers_ack()
+    {
+        await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path, new SyncLogDbOptions { VacuumChunkSize = 3 });
+        await db.AppendBatchAsync(Entries.Many(10));
+        await db.AcknowledgeAsync("tablet", _tabletLog, 7);
+
+        Assert.Equal(7L, (await db.PlanVacuumAsync(new VacuumPolicy(AfterAll))).ThroughSequence);
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll));
+
+        Assert.Equal((7, 8L, 3L), (report.Removed, report.HeldBack!.FromSequence, report.HeldBack.Entries));
+    }
+}
