@@ -184,12 +184,13 @@ public sealed class FollowerSpecs : FollowerSpec
     }
 
     [Fact]
-    public void A_follower_that_was_away_past_the_retention_resyncs_over_its_old_entries_and_continues()
+    public void A_follower_that_was_away_past_the_max_retention_resyncs_over_its_old_entries_and_continues()
     {
         var leader = StartNode("leader");
         var phone = StartNode("phone");
         Lead(leader, "leader", 1);
-        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        // Older than synclog.max-retention (90d): vacuumed even though this follower acknowledged only the first 5.
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
         AppendMany(leader, 5, at: old);
         var first = StartFollower(phone, leader.Host.Supervisor);
         AwaitLocal(first, 5);
@@ -197,7 +198,7 @@ public sealed class FollowerSpecs : FollowerSpec
         phone.Host.System.Stop(first);
         ExpectTerminated(first, Patience);
 
-        // While the phone is away the leader writes on and vacuums everything older than its retention.
+        // While the phone is away the leader writes on and vacuums everything older than its hard cap.
         AppendMany(leader, 10, at: old);
         AppendMany(leader, 3);
         var probe = CreateTestProbe();
@@ -212,6 +213,33 @@ public sealed class FollowerSpecs : FollowerSpec
         Assert.Equal(new FollowerResynced(Library, 15, 15), probe.ExpectMsg<FollowerResynced>(Patience));
         AwaitLocal(follower, 18);
         AssertSameLog(leader, phone, after: 15);
+    }
+
+    [Fact]
+    public void The_followers_acknowledgements_hold_back_the_leaders_vacuum_while_it_is_away()
+    {
+        var leader = StartNode("leader");
+        var phone = StartNode("phone");
+        Lead(leader, "leader", 1);
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        AppendMany(leader, 5, at: old);
+        var first = StartFollower(phone, leader.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
+        AwaitCondition(() => StatusOf(first).AcknowledgedSequence == 5, Patience);
+        Watch(first);
+        phone.Host.System.Stop(first);
+        ExpectTerminated(first, Patience);
+        AppendMany(leader, 10, at: old);
+        var probe = CreateTestProbe();
+
+        leader.Host.Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
+
+        // Past the retention, but only what the phone acknowledged goes: it resumes without a resync.
+        Assert.Equal(5, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+        var events = EventsOf(phone);
+        var follower = StartFollower(phone, leader.Host.Supervisor);
+        Assert.Equal(5, events.FishForMessage<FollowerConnected>(_ => true, Patience).AfterSequence);
+        AwaitLocal(follower, 15);
+        AssertSameLog(leader, phone, after: 5);
     }
 
     [Fact]
