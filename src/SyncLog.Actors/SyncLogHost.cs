@@ -116,6 +116,15 @@ public sealed class SyncLogHost : IAsyncDisposable
     public Task<object> AskAsync(ILibraryRequest request, TimeSpan? timeout = null, CancellationToken ct = default) =>
         Supervisor.Ask<object>(request, timeout ?? SyncLogClient.DefaultTimeout, ct);
 
+    /// <summary>
+    /// Starts a <see cref="LibraryFollower"/> that keeps <paramref name="libraryId"/> on this host current from
+    /// <paramref name="leader"/> (the leader host's supervisor, or an actor forwarding the protocol to it), with the
+    /// <c>synclog.follower</c> settings, acknowledging as this host's device. One per library (the name is taken from it);
+    /// stop it with <c>Context.Stop</c> or a <see cref="PoisonPill"/>.
+    /// </summary>
+    public IActorRef StartFollower(Guid libraryId, IActorRef leader, string? name = null) =>
+        System.ActorOf(LibraryFollower.Props(Supervisor, leader, libraryId, Settings.DeviceId, Settings.Follower), name ?? $"synclog-follower-{libraryId:N}");
+
     /// <summary>Stops the supervisor (closing every library file) and, if the host created it, the actor system.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -77,6 +77,9 @@ public sealed record SyncLogSettings
     /// <summary>Connection settings for each library's <c>sync.db</c>.</summary>
     public required SyncLogDbOptions Storage { get; init; }
 
+    /// <summary>Settings of every <see cref="LibraryFollower"/> this host starts (<c>synclog.follower</c>).</summary>
+    public FollowerSettings Follower { get; init; } = new();
+
     /// <summary>Config path of the Akka.Persistence.Sql journal that stores leadership.</summary>
     public required string JournalPluginId { get; init; }
 
@@ -135,6 +138,7 @@ public sealed record SyncLogSettings
             JournalPluginId = readOnly ? "akka.persistence.journal.inmem" : "synclog.persistence.journal",
             SnapshotPluginId = readOnly ? "akka.persistence.snapshot-store.inmem" : "synclog.persistence.snapshot-store",
             SnapshotEvery = section.GetInt("persistence.snapshot-every"),
+            Follower = FollowerSettings.FromConfig(section),
             HostDbPath = Path.Combine(dataDir, section.GetString("persistence.host-db-file")),
         };
         settings.Validate();

@@ -76,6 +76,12 @@ public sealed class SettingsSpecs
     [InlineData("synclog.storage.incremental-vacuum-pages = 0", "incremental vacuum pages must be at least 1")]
     [InlineData("synclog.storage.idempotency-window = -1", "idempotency window must be 0 (off) or more")]
     [InlineData("synclog.storage.max-file-size = 1KiB", "max file size must be 0 (unlimited) or at least 65536 bytes")]
+    [InlineData("synclog.follower.page-size = 0", "synclog.follower.page-size must be between 1 and 10000, got 0")]
+    [InlineData("synclog.follower.prefetch-pages = 17", "synclog.follower.prefetch-pages must be between 1 and 16, got 17")]
+    [InlineData("synclog.follower.ask-timeout = 0s", "synclog.follower.ask-timeout must be positive")]
+    [InlineData("synclog.follower.backoff-max = 100ms", "synclog.follower.backoff-max must be at least backoff-min")]
+    [InlineData("synclog.follower.backoff-random-factor = 2", "synclog.follower.backoff-random-factor must be between 0 and 1, got 2")]
+    [InlineData("synclog.follower.backoff-min = 0s", "synclog.follower.backoff-min must be positive")]
     public void A_setting_out_of_range_is_reported_by_name(string hocon, string expected)
     {
         var config = ConfigurationFactory.ParseString(hocon).WithFallback(SyncLogConfig.Defaults);
@@ -95,5 +101,22 @@ public sealed class SettingsSpecs
 
         Assert.Equal((100_000, 2048, 0L), (defaults.IdempotencyWindow, defaults.IncrementalVacuumPages, defaults.MaxFileSizeBytes));
         Assert.Equal((0, 10, 10L * 1024 * 1024), (overridden.IdempotencyWindow, overridden.IncrementalVacuumPages, overridden.MaxFileSizeBytes));
+    }
+
+    [Fact]
+    public void The_follower_settings_are_read_with_their_defaults_and_overrides()
+    {
+        var defaults = SyncLogSettings.FromConfig(SyncLogConfig.Defaults).Follower;
+        var overridden = SyncLogSettings.FromConfig(ConfigurationFactory.ParseString("""
+            synclog.follower { page-size = 250, prefetch-pages = 4, backoff-max = 5s, heartbeat-interval = 0s }
+            """).WithFallback(SyncLogConfig.Defaults)).Follower;
+
+        // The code's defaults (used by FollowerSettings built in code) are the shipped HOCON's.
+        Assert.Equal(new FollowerSettings(), defaults);
+        Assert.Equal((1000, 2, 2000L), (defaults.PageSize, defaults.PrefetchPages, defaults.Window));
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, TimeSpan.FromSeconds(5)),
+            (defaults.AskTimeout, defaults.BackoffMin, defaults.BackoffMax, defaults.BackoffRandomFactor, defaults.HeartbeatInterval));
+        Assert.Equal((250, 1000L, TimeSpan.FromSeconds(5), TimeSpan.Zero),
+            (overridden.PageSize, overridden.Window, overridden.BackoffMax, overridden.HeartbeatInterval));
     }
 }

@@ -1,0 +1,166 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Microsoft.Data.Sqlite;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors.Tests;
+
+/// <summary>
+/// Base of the follower specs: every host (leader or follower) is a <see cref="SyncLogHost"/> in an actor system of its
+/// own on a data dir of its own, as separate devices are; hosts can be stopped and started again on the same data dir.
+/// The TestKit system holds only the probes. Every data dir is removed afterwards.
+/// </summary>
+public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
+{
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly List<Node> _nodes = [];
+
+    protected FollowerSpec()
+        : base(ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"))
+    {
+    }
+
+    protected Guid Library { get; } = Guid.NewGuid();
+
+    /// <summary>Settings that never give up on a loaded machine but reconnect quickly.</summary>
+    protected static FollowerSettings Settings { get; } = new()
+    {
+        PageSize = 500,
+        AskTimeout = TimeSpan.FromSeconds(30),
+        BackoffMin = TimeSpan.FromMilliseconds(50),
+        BackoffMax = TimeSpan.FromMilliseconds(800),
+        HeartbeatInterval = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>Starts (or restarts, on the same data dir) the host of device <paramref name="device"/>.</summary>
+    protected Node StartNode(string device, string? dataDir = null)
+    {
+        var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "synclog-follower-tests", Guid.NewGuid().ToString("N"));
+        var host = SyncLogHost.Start(ConfigurationFactory.ParseString($$"""
+            synclog {
+              data-dir = {{SyncLogConfig.Quote(dir)}}
+              data-dir-env = ""
+              device-id = "{{device}}"
+              storage.synchronous = normal
+            }
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
+            """), $"{device}-{Guid.NewGuid():N}");
+        var node = new Node(device, dir, host);
+        _nodes.Add(node);
+        return node;
+    }
+
+    protected static async Task StopNode(Node node) => await node.Host.DisposeAsync();
+
+    /// <summary>Starts a follower of <see cref="Library"/> inside <paramref name="node"/>'s actor system, as the device's app would.</summary>
+    protected IActorRef StartFollower(Node node, IActorRef leader, FollowerSettings? settings = null) =>
+        node.Host.System.ActorOf(LibraryFollower.Props(node.Host.Supervisor, leader, Library, node.Device, settings ?? Settings));
+
+    /// <summary>A probe that receives every event the followers in <paramref name="node"/>'s actor system publish.</summary>
+    protected TestProbe EventsOf(Node node)
+    {
+        var probe = CreateTestProbe();
+        node.Host.System.EventStream.Subscribe(probe.Ref, typeof(IFollowerEvent));
+        return probe;
+    }
+
+    protected void Lead(Node node, string leader, long term)
+    {
+        var probe = CreateTestProbe();
+        node.Host.Supervisor.Tell(new LeadershipChanged(Library, leader, term), probe.Ref);
+        probe.ExpectMsg<LeadershipAck>(Patience);
+    }
+
+    protected void AppendMany(Node leader, int count, int batch = 1000, DateTimeOffset? at = null)
+    {
+        var probe = CreateTestProbe();
+        for (var done = 0; done < count; done += batch)
+        {
+            var entries = Enumerable.Range(done, Math.Min(batch, count - done)).Select(i => Entry(leader.Device, i, at)).ToList();
+            leader.Host.Supervisor.Tell(new AppendBatch(Library, entries), probe.Ref);
+            probe.ExpectMsg<BatchAppended>(Patience);
+        }
+    }
+
+    protected long AppendOne(Node leader, int n)
+    {
+        var probe = CreateTestProbe();
+        leader.Host.Supervisor.Tell(new Append(Library, Entry(leader.Device, n)), probe.Ref);
+        return probe.ExpectMsg<Appended>(Patience).Sequence;
+    }
+
+    protected static NewSyncLogEntry Entry(string device, int n, DateTimeOffset? at = null) =>
+        new(device, at ?? DateTimeOffset.UtcNow, "album", Guid.NewGuid().ToString(), ChangeType.Insert,
+            $$"""{"n":{{n}},"name":"item {{n}}"}""");
+
+    protected FollowerStatus StatusOf(IActorRef follower)
+    {
+        var probe = CreateTestProbe();
+        follower.Tell(new GetFollowerStatus(Library), probe.Ref);
+        return probe.ExpectMsg<FollowerStatus>(Patience);
+    }
+
+    /// <summary>Waits until the follower's local log reaches <paramref name="sequence"/> (by asking its status).</summary>
+    protected void AwaitLocal(IActorRef follower, long sequence) =>
+        AwaitCondition(() => StatusOf(follower).LocalLatestSequence >= sequence, Patience * 2, TimeSpan.FromMilliseconds(100));
+
+    /// <summary>Every entry of the library on <paramref name="node"/>, paged with FetchSince.</summary>
+    protected List<SyncLogEntry> ReadAll(Node node, long after = 0)
+    {
+        var probe = CreateTestProbe();
+        var all = new List<SyncLogEntry>();
+        var since = after;
+        while (true)
+        {
+            node.Host.Supervisor.Tell(new FetchSince(Library, since, 1000), probe.Ref);
+            var page = probe.ExpectMsg<Fetched>(Patience).Result;
+            Assert.False(page.IsTruncated);
+            all.AddRange(page.Entries);
+            if (!page.HasMore)
+                return all;
+            since = page.Entries[^1].Sequence;
+        }
+    }
+
+    /// <summary>
+    /// The follower's copy equals the leader's entry by entry (sequence, every field, payload, checksum), and its
+    /// sequences run from <paramref name="after"/> + 1 without a hole.
+    /// </summary>
+    protected void AssertSameLog(Node leader, Node follower, long after = 0)
+    {
+        var expected = ReadAll(leader, after);
+        var mirrored = ReadAll(follower, after);
+        Assert.Equal(Enumerable.Range(1, mirrored.Count).Select(i => after + i), mirrored.Select(e => e.Sequence));
+        Assert.Equal(expected.Count, mirrored.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i] with { Id = 0 }, mirrored[i] with { Id = 0 });
+            Assert.NotNull(mirrored[i].Checksum);
+        }
+    }
+
+    protected override void AfterAll()
+    {
+        foreach (var node in _nodes)
+            node.Host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.AfterAll();
+        SqliteConnection.ClearAllPools();
+        foreach (var dir in _nodes.Select(n => n.DataDir).Distinct())
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS temp cleaner if a file is still held.
+            }
+        }
+    }
+
+    /// <summary>One device: its id, its data dir and its running host.</summary>
+    protected sealed record Node(string Device, string DataDir, SyncLogHost Host);
+}
