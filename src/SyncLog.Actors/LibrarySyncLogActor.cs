@@ -104,6 +104,14 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         _inHandSettled = false;
         try
         {
+            // Checked here as well as in the supervisor: a remote peer can name this actor's path and send past both
+            // the gateway and the supervisor (Akka.Remote delivers to any local path, untrusted mode or not).
+            if (_settings.RefuseWrites && message is ILibraryRequest request && !ServedRequests.IsReadOrFollow(request))
+            {
+                Sender.Tell(ServedRequests.Refusal(request, "this host (synclog.refuse-writes = on)"));
+                return true;
+            }
+
             _seam.BeforeHandling?.Invoke(_libraryId, message);
             var handled = base.AroundReceive(receive, message);
             _seam.AfterHandling?.Invoke(_libraryId, message);

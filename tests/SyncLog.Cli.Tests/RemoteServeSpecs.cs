@@ -138,6 +138,35 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         }
     }
 
+    [Theory]
+    [InlineData("Append")]
+    [InlineData("LeadershipChanged")]
+    [InlineData("VacuumOldEntries")]
+    public async Task Remote_writes_sent_straight_to_a_library_actor_are_refused_and_write_nothing(string kind)
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 2);
+        var before = Rows(library);
+        var (host, address) = Serve();
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+        var probe = CreateTestProbe();
+        // A served read starts the library's actor, whose path follows from the library id: a peer can name it.
+        gateway.Tell(new GetLeadership(library), probe.Ref);
+        probe.ExpectMsg<Leadership>(Patience);
+        var libraryActor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(((ExtendedActorSystem)host.System).Provider.DefaultAddress
+            + "/user/" + SyncLogHost.DefaultSupervisorName + "/" + SyncLogSupervisor.ChildName(library));
+
+        libraryActor.Tell(Write(kind, library), probe.Ref);
+
+        Assert.Equal(kind, probe.ExpectMsg<RequestNotServed>(Patience).Request);
+        gateway.Tell(new GetLeadership(library), probe.Ref);
+        var leadership = probe.ExpectMsg<Leadership>(Patience);
+        Assert.Equal(("leader", 1L), (leadership.LeaderDeviceId, leadership.Term));
+        await host.DisposeAsync();
+        _hosts.Remove(host);
+        Assert.Equal(before, Rows(library));
+    }
+
     private (SyncLogHost Host, string Gateway) Serve(X509Certificate2? certificate = null, string[]? allowedPeers = null,
         bool allowWrites = false)
     {
