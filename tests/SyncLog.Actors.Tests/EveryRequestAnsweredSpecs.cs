@@ -271,8 +271,24 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         LogWriterSeam.Get(Sys).Wrap = null;
     }
 
-    private IActorRef ChildOf(Guid library) =>
-        Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library)).ResolveOne(Patience).Result;
+    // Identify queues behind a restarting child's mailbox and dies with it if the child stops meanwhile, so a short
+    // resolve retried by the caller finds a live incarnation where one long resolve could wait for a dead one.
+    private IActorRef ChildOf(Guid library)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library))
+                    .ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
+            }
+            catch (ActorNotFoundException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
 
     private static SyncLogEntry Stored(long sequence, string? record = null) =>
         new(0, sequence, OtherDevice, DateTimeOffset.UtcNow, "album", record ?? $"r{sequence}", ChangeType.Insert, 1, $$"""{"n":{{sequence}}}""");
