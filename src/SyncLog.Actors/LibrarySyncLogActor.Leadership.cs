@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SyncLog.Storage;
 
 namespace SyncLog.Actors;
 
@@ -43,9 +44,10 @@ public sealed partial class LibrarySyncLogActor
 
     private void OnLeadershipChanged(LeadershipChanged change, IActorRef replyTo)
     {
-        if (string.IsNullOrWhiteSpace(change.LeaderDeviceId) || change.Term < 1)
+        // Capped like sequences: a term of long.MaxValue would leave no higher term for the next election.
+        if (string.IsNullOrWhiteSpace(change.LeaderDeviceId) || change.Term < 1 || change.Term > EntryValidator.MaxSequence)
         {
-            replyTo.Tell(new InvalidRequest(_libraryId, $"leadership needs a leader device id and a term of at least 1, got '{change.LeaderDeviceId}' at term {change.Term}"));
+            replyTo.Tell(new InvalidRequest(_libraryId, $"leadership needs a leader device id and a term of at least 1 and at most {EntryValidator.MaxSequence} (2^53-1), got '{change.LeaderDeviceId}' at term {change.Term}"));
             return;
         }
 

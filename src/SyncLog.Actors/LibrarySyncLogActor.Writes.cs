@@ -15,8 +15,10 @@ public sealed partial class LibrarySyncLogActor
         Receive<AppendBatch>(batch => SubmitAppend(batch, batch.Entries, batch.ExpectedTerm, isBatch: true));
         Receive<Replicate>(replicate => SubmitFollowerWrite(replicate, () =>
         {
-            if (replicate.LeaderTerm < 1)
-                throw new ArgumentException($"leader term must be at least 1, got {replicate.LeaderTerm}", nameof(Replicate.LeaderTerm));
+            if (replicate.LeaderTerm < 1 || replicate.LeaderTerm > EntryValidator.MaxSequence)
+                throw new ArgumentException(
+                    $"leader term must be at least 1 and at most {EntryValidator.MaxSequence} (2^53-1), got {replicate.LeaderTerm}",
+                    nameof(Replicate.LeaderTerm));
             EntryValidator.ValidateReplicated(replicate.Entries, nameof(Replicate.Entries));
             foreach (var entry in replicate.Entries)
                 EntryValidator.RequireSequence(entry.Sequence, nameof(Replicate.Entries));

@@ -27,8 +27,8 @@ public static class EntryValidator
         if (!Enum.IsDefined(entry.ChangeType))
             throw new ArgumentException(
                 $"change type must be Insert, Update, Delete or BulkInsert, got {(int)entry.ChangeType}", paramName);
-        if (entry.Version < 1)
-            throw new ArgumentException($"version must be at least 1, got {entry.Version}", paramName);
+        if (entry.Version < 1 || entry.Version > MaxSequence)
+            throw new ArgumentException($"version must be at least 1 and at most {MaxSequence} (2^53-1), got {entry.Version}", paramName);
         RequireJson(entry.Data, paramName);
         if (entry.IdempotencyKey is not null)
             RequireIdempotencyKey(entry.IdempotencyKey, paramName);
@@ -52,12 +52,17 @@ public static class EntryValidator
             throw new ArgumentException($"{allowed}; got U+{(int)key[control]:X4} at position {control}", paramName);
     }
 
-    /// <summary>Checks a non-empty batch, naming the first bad entry by index.</summary>
+    /// <summary>
+    /// Checks a non-empty batch, naming the first bad entry by index. Two different entries of one batch may not share
+    /// an idempotency key: the second would silently get the first's sequence and be dropped, which is a caller's
+    /// mistake, not a retry (an identical repeat is a retry and gets the first's sequence).
+    /// </summary>
     public static void ValidateBatch(IReadOnlyList<NewSyncLogEntry>? entries, string paramName)
     {
         ArgumentNullException.ThrowIfNull(entries, paramName);
         if (entries.Count == 0)
             throw new ArgumentException("a batch must hold at least one entry", paramName);
+        Dictionary<string, int>? keys = null;
         for (var i = 0; i < entries.Count; i++)
         {
             try
@@ -68,6 +73,14 @@ public static class EntryValidator
             {
                 throw new ArgumentException($"entry {i} of the batch: {ReasonOf(e)}", paramName, e);
             }
+
+            if (entries[i].IdempotencyKey is not { } key)
+                continue;
+            keys ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            if (!keys.TryAdd(key, i) && !entries[keys[key]].Equals(entries[i]))
+                throw new ArgumentException(
+                    $"entries {keys[key]} and {i} of the batch share the idempotency key '{key}' but differ; each entry needs its own key",
+                    paramName);
         }
     }
 

@@ -17,6 +17,13 @@ public enum ReplicationOutcome
     /// histories at or before that sequence (<see cref="ReplicationResult.ConflictingSequence"/>); nothing was written.
     /// </summary>
     Diverged,
+
+    /// <summary>
+    /// Refused: the log was resynced without the leader's checksum at its floor, so only an entry that carries its
+    /// checksum can start the chain again, and this one (<see cref="ReplicationResult.ConflictingSequence"/>) carries
+    /// none; nothing was written. Replicate the leader's entries as it serves them, with their checksums.
+    /// </summary>
+    ChecksumRequired,
 }
 
 /// <summary>The outcome of <see cref="SyncLogDb.ReplicateAsync"/> and the local latest sequence after it.</summary>
@@ -25,7 +32,8 @@ public enum ReplicationOutcome
 /// <param name="AppliedCount">How many entries were written (0 when all were duplicates or on refusal).</param>
 /// <param name="ConflictingSequence">
 /// For <see cref="ReplicationOutcome.Conflict"/>, the sequence whose entry differs; for
-/// <see cref="ReplicationOutcome.Diverged"/>, the first sequence whose checksum does not continue the local chain.
+/// <see cref="ReplicationOutcome.Diverged"/>, the first sequence whose checksum does not continue the local chain; for
+/// <see cref="ReplicationOutcome.ChecksumRequired"/>, the entry that carries no checksum.
 /// </param>
 public sealed record ReplicationResult(
     ReplicationOutcome Outcome,

@@ -201,10 +201,10 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// skipped (an idempotent retry); a gap or a different entry at a used sequence is refused and nothing is written.
     /// Each entry's <see cref="SyncLogEntry.Checksum"/> (the leader's), when given, must be the one the local chain
     /// computes for it, else the page is refused with <see cref="ReplicationOutcome.Diverged"/> and nothing is written.
+    /// A log resynced without the leader's checksum refuses a first entry that carries none
+    /// (<see cref="ReplicationOutcome.ChecksumRequired"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">
-    /// The entries are invalid, or the log resynced without the leader's checksum and the first entry carries none.
-    /// </exception>
+    /// <exception cref="ArgumentException">The entries are invalid (empty, not contiguous, or a field out of range).</exception>
     public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct = default)
     {
         EntryValidator.ValidateReplicated(entries, nameof(entries));

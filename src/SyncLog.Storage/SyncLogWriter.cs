@@ -256,10 +256,9 @@ internal sealed class SyncLogWriter : IDisposable
                 {
                     // Resynced without the leader's checksum at the floor: the first entry's checksum is adopted as the
                     // chain (it cannot be checked) and every later one is verified against it.
-                    next = e.Checksum ?? throw new ArgumentException(
-                        $"entry {e.Sequence} carries no checksum, and the log does not know the chain at its floor {_latest} " +
-                        "(resynced without the leader's checksum): replicate the leader's entries with their checksums",
-                        nameof(entries));
+                    if (e.Checksum is not { } adopted)
+                        return new ReplicationResult(ReplicationOutcome.ChecksumRequired, _latest, 0, e.Sequence);
+                    next = adopted;
                 }
 
                 checksums[i] = next;

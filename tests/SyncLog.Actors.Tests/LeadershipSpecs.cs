@@ -35,6 +35,22 @@ public sealed class LeadershipSpecs : SyncLogSpec
     }
 
     [Fact]
+    public void A_term_above_two_to_the_53_minus_one_is_refused_so_a_later_election_always_has_a_higher_term()
+    {
+        var probe = CreateTestProbe();
+
+        Supervisor.Tell(new LeadershipChanged(_library, ThisDevice, long.MaxValue), probe.Ref);
+        Assert.Contains("at most 9007199254740991", probe.ExpectMsg<InvalidRequest>(Patience).Reason, StringComparison.Ordinal);
+        Supervisor.Tell(new Replicate(_library,
+            [new SyncLogEntry(0, 1, OtherDevice, DateTimeOffset.UtcNow, "album", "r", ChangeType.Insert, 1, "{}")], long.MaxValue), probe.Ref);
+        Assert.Contains("at most 9007199254740991", probe.ExpectMsg<InvalidRequest>(Patience).Reason, StringComparison.Ordinal);
+
+        Supervisor.Tell(new GetLeadership(_library), probe.Ref);
+        Assert.Equal(0, probe.ExpectMsg<Leadership>(Patience).Term);
+        Lead(_library, ThisDevice, EntryValidator.MaxSequence, probe);
+    }
+
+    [Fact]
     public void After_stepping_down_appends_are_refused_naming_the_new_leader()
     {
         var probe = CreateTestProbe();

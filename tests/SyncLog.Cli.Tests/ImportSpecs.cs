@@ -34,10 +34,10 @@ public sealed class ImportSpecs : IDisposable
         BadInputSpecs.AssertOneLine(utf8, 2, "line 2: not valid UTF-8");
         BadInputSpecs.AssertOneLine(json, 2, "line 3: not valid JSON at column");
         Assert.DoesNotContain("LineNumber", json.Stderr, StringComparison.Ordinal);
-        BadInputSpecs.AssertOneLine(version, 2, "line 2: version must be at least 1, got 0");
+        BadInputSpecs.AssertOneLine(version, 2, "line 2: version must be at least 1 and at most 9007199254740991 (2^53-1), got 0");
         BadInputSpecs.AssertOneLine(type, 2, "line 2: 'version' must be a whole number, got a string \"two\"");
         BadInputSpecs.AssertOneLine(time, 2, "line 1: 'timestamp' must be an ISO 8601 date and time");
-        BadInputSpecs.AssertOneLine(late, 2, "line 1401: version must be at least 1, got -1");
+        BadInputSpecs.AssertOneLine(late, 2, "line 1401: version must be at least 1 and at most 9007199254740991 (2^53-1), got -1");
         Assert.Equal("0", _cli.Run("latest", "--library", _library).Stdout.Trim());
     }
 

@@ -122,7 +122,8 @@ public sealed class DivergenceSpecs : IDisposable
         Assert.Null((await follower.ChainHeadAsync()).Checksum);
         var page = (await leader.FetchSinceAsync(6, 100)).Entries.ToList();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => follower.ReplicateAsync([page[0] with { Checksum = null }]));
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.ChecksumRequired, 6, 0, 7),
+            await follower.ReplicateAsync([page[0] with { Checksum = null }]));
         Assert.Equal(ReplicationOutcome.Applied, (await follower.ReplicateAsync(page.Take(2).ToList())).Outcome);
         var forged = await follower.ReplicateAsync([page[2] with { Data = "[]" }, page[3]]);
 

@@ -28,16 +28,45 @@ public sealed class IdempotencySpecs : IDisposable
     }
 
     [Fact]
-    public async Task Duplicates_inside_one_batch_get_the_first_ones_sequence_in_input_order()
+    public async Task Identical_repeats_inside_one_batch_get_the_first_ones_sequence_in_input_order()
     {
         await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
         await db.AppendAsync(Keyed("old"));
+        var a = Keyed("a");
 
-        var sequences = await db.AppendBatchAsync([Keyed("a"), Entries.New(1), Keyed("a"), Keyed("old"), Keyed("b")]);
+        var sequences = await db.AppendBatchAsync([a, Entries.New(1), a, Keyed("old"), Keyed("b")]);
 
         Assert.Equal([2L, 3, 2, 1, 4], sequences);
         Assert.Equal([1L, 2, 3, 4], Raw.Sequences(db.FilePath));
         Assert.Equal(4, await db.LatestSequenceAsync());
+    }
+
+    [Fact]
+    public async Task Two_different_entries_of_one_batch_with_one_key_are_refused_and_nothing_is_written()
+    {
+        await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
+        await db.AppendAsync(Entries.New(0));
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() =>
+            db.AppendBatchAsync([Keyed("a", 1), Entries.New(2), Keyed("a", 3)]));
+
+        Assert.Contains("entries 0 and 2 of the batch share the idempotency key 'a' but differ", refused.Message, StringComparison.Ordinal);
+        Assert.Equal([1L], Raw.Sequences(db.FilePath));
+        Assert.Equal(0, Keys(db.FilePath));
+        Assert.Equal(2, await db.AppendAsync(Keyed("a", 3)));
+    }
+
+    [Fact]
+    public async Task A_version_above_two_to_the_53_minus_one_is_refused()
+    {
+        await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() =>
+            db.AppendAsync(Entries.New(1) with { Version = EntryValidator.MaxSequence + 1 }));
+
+        Assert.Contains("version must be at least 1 and at most 9007199254740991", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await db.CountAsync());
+        Assert.Equal(1, await db.AppendAsync(Entries.New(1) with { Version = EntryValidator.MaxSequence }));
     }
 
     [Fact]
@@ -108,7 +137,8 @@ public sealed class IdempotencySpecs : IDisposable
             await db.AppendAsync(Keyed("k"));
 
         await using var reopened = await SyncLogDb.OpenAsync(_library, _dir.Path, new SyncLogDbOptions { IdempotencyWindow = 0 });
-        Assert.Equal([2L, 3], await reopened.AppendBatchAsync([Keyed("k"), Keyed("k")]));
+        var k = Keyed("k");
+        Assert.Equal([2L, 3], await reopened.AppendBatchAsync([k, k]));
         Assert.Equal(0, Keys(reopened.FilePath));
     }
 

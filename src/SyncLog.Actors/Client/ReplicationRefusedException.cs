@@ -13,7 +13,7 @@ public sealed class ReplicationRefusedException(ReplicationRefused reply)
     /// <summary>The local log's latest sequence: replicate from the entry after it.</summary>
     public long LocalLatestSequence { get; } = reply.LocalLatestSequence;
 
-    /// <summary>Why it was refused (<see cref="ReplicationOutcome.Gap"/>, <see cref="ReplicationOutcome.Conflict"/> or <see cref="ReplicationOutcome.Diverged"/>).</summary>
+    /// <summary>Why it was refused (<see cref="ReplicationOutcome.Gap"/>, <see cref="ReplicationOutcome.Conflict"/>, <see cref="ReplicationOutcome.Diverged"/> or <see cref="ReplicationOutcome.ChecksumRequired"/>).</summary>
     public ReplicationOutcome Reason { get; } = reply.Reason;
 
     /// <summary>The sequence used locally by a different entry (a conflict), or the first that breaks the chain (diverged).</summary>
