@@ -29,7 +29,11 @@ public sealed partial class LibrarySyncLogActor
                 Reply(new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, AcknowledgementRefusalReason.OwnDevice,
                     $"device '{ack.FollowerDeviceId}' is this host's own device; a host never waits for its own acknowledgements"));
             else
-                Read(db => db.AcknowledgeAsync(ack.FollowerDeviceId, ack.FollowerLogId, ack.Sequence), result => Acknowledged(ack, result));
+            {
+                var allowReplace = !FromUnservedPeer();
+                Read(db => db.AcknowledgeAsync(ack.FollowerDeviceId, ack.FollowerLogId, ack.Sequence, allowReplace),
+                    result => Acknowledged(ack, result));
+            }
         });
         Receive<ForgetFollower>(forget =>
         {
@@ -41,12 +45,25 @@ public sealed partial class LibrarySyncLogActor
         });
     }
 
+    // A remote peer of a host that does not serve writes, or anyone on a host that refuses them: acks are recorded (they
+    // are the follow side), but what only an admin may do (replace a device's log) is not, and follower log ids stay private.
+    private bool FromUnservedPeer() =>
+        _settings.RefuseWrites || (!_settings.ServeAllowWrites && Sender.Path.Address.HasGlobalScope);
+
+    // A remote peer without writes sees followers' device ids, acks and lag, but not their log ids: knowing a device's
+    // log id is what an ack as that device would need to count.
+    private bool RedactFollowerLogs() => !_settings.ServeAllowWrites && Sender.Path.Address.HasGlobalScope;
+
     private object Acknowledged(AcknowledgeReplicated ack, FollowerAckResult result) => result.Outcome switch
     {
         FollowerAckOutcome.Recorded => new ReplicationAcknowledged(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, result.AckedSequence),
         FollowerAckOutcome.Forgotten => new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId,
             AcknowledgementRefusalReason.Forgotten,
             $"log {ack.FollowerLogId:D} of device '{ack.FollowerDeviceId}' was forgotten; its acks no longer count (a new log registers the device again)"),
+        FollowerAckOutcome.ReplaceNotAllowed => new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId,
+            AcknowledgementRefusalReason.ReplaceNotServed,
+            $"device '{ack.FollowerDeviceId}' is known with another log; replacing it (a reset device) is an admin act this host " +
+            "does not serve to remote peers: forget the device on the host (synclog forget-follower) or serve with --allow-writes"),
         _ => new AcknowledgementRefused(_libraryId, ack.FollowerDeviceId, ack.FollowerLogId, AcknowledgementRefusalReason.Replaced,
             $"device '{ack.FollowerDeviceId}' has since acknowledged with another log; the acks of its old log {ack.FollowerLogId:D} no longer count"),
     };

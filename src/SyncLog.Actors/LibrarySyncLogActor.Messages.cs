@@ -15,7 +15,8 @@ public sealed partial class LibrarySyncLogActor
 
     private sealed record ReadDone(long Incarnation, Task Io);
 
-    private sealed record VacuumDone(long Incarnation, Task Io, int Removed, VacuumHold? HeldBack);
+    private sealed record VacuumDone(long Incarnation, Task Io, int Removed, VacuumHold? HeldBack,
+        IReadOnlyList<FollowerAck>? Lost);
 
     // Timer ticks must not count as activity, or an open library would never passivate.
     private sealed record VacuumTick : Akka.Actor.INotInfluenceReceiveTimeout

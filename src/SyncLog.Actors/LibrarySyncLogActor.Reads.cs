@@ -40,9 +40,15 @@ public sealed partial class LibrarySyncLogActor
                 throw new ArgumentException($"time range end {f.To:O} is before its start {f.From:O}", nameof(FetchByTimeRange.To));
             EntryValidator.RequireLimit(f.Limit, nameof(FetchByTimeRange.Limit));
         }, db => db.FetchByTimeRangeAsync(f.From, f.To, f.Limit), Found));
-        Receive<GetStats>(_ => Read(db => db.StatsAsync(), s => new Stats(_libraryId, s)));
+        Receive<GetStats>(_ =>
+        {
+            var redact = RedactFollowerLogs();
+            Read(db => db.StatsAsync(), s => new Stats(_libraryId, redact
+                ? s with { Followers = [.. s.Followers.Select(f => f with { LogId = Guid.Empty })] }
+                : s));
+        });
         Receive<VacuumOldEntries>(v => v.DryRun, v => Read(db => db.PlanVacuumAsync(RetentionPolicy(v.Before)),
-            plan => new Vacuumed(_libraryId, plan.Removed, plan.ThroughSequence, plan.HeldBack, DryRun: true)));
+            plan => new Vacuumed(_libraryId, plan.Removed, plan.ThroughSequence, plan.HeldBack, DryRun: true, plan.Lost)));
         Receive<VacuumOldEntries>(v =>
         {
             if (!Absent())
@@ -80,6 +86,9 @@ public sealed partial class LibrarySyncLogActor
             if (done.HeldBack is { } held)
                 _log.Info("Library {0}: vacuum kept {1} expired entries from sequence {2} for followers that have not acked them: {3}",
                     _libraryId, held.Entries, held.FromSequence, string.Join(", ", held.Followers.Select(f => $"{f.DeviceId} (acked {f.AckedSequence})")));
+            if (done.Lost is { } lost)
+                _log.Warning("Library {0}: vacuum no longer waits for followers silent longer than max-retention: {1}",
+                    _libraryId, string.Join(", ", lost.Select(f => $"{f.DeviceId} (acked {f.AckedSequence}, last ack {f.LastAckAt:O})")));
             PumpSubscriptions();
             StopIfRequestedAndIdle();
         });
@@ -164,7 +173,7 @@ public sealed partial class LibrarySyncLogActor
     private EntriesFound Found(IReadOnlyList<SyncLogEntry> entries) => new(_libraryId, entries);
 
     // Entries older than `before` go once every follower this log knows (its durable follower table, never this host's
-    // own device) has acked them, or once they are older than max-retention whatever the acks.
+    // own device) has acked them, but followers whose last ack is older than max-retention: those are lost.
     private VacuumPolicy RetentionPolicy(DateTimeOffset before) =>
         new(before, DateTimeOffset.UtcNow - _settings.MaxRetention, _settings.DeviceId);
 
@@ -182,10 +191,10 @@ public sealed partial class LibrarySyncLogActor
         {
             var report = t.IsCompletedSuccessfully ? t.Result : null;
             replyTo?.Tell(report is not null
-                ? new Vacuumed(_libraryId, report.Removed, report.ThroughSequence, report.HeldBack)
+                ? new Vacuumed(_libraryId, report.Removed, report.ThroughSequence, report.HeldBack, Lost: report.Lost)
                 : Refusal(t.Exception));
             done.SetResult();
-            self.Tell(new VacuumDone(incarnation, done.Task, report?.Removed ?? 0, report?.HeldBack));
+            self.Tell(new VacuumDone(incarnation, done.Task, report?.Removed ?? 0, report?.HeldBack, report?.Lost));
         }, TaskScheduler.Default);
     }
 

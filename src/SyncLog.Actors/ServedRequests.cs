@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace SyncLog.Actors;
 
 /// <summary>
@@ -10,6 +12,27 @@ public static class ServedRequests
     public static bool IsReadOrFollow(ILibraryRequest request) => request is FetchSince or GetLatestSequence or FetchByDevice
         or FetchByRecord or FetchByTimeRange or GetStats or GetLeadership or GetChainHead or GetChecksumAt or VerifyChain
         or Subscribe or RequestEntries or Unsubscribe or GetLogId or AcknowledgeReplicated;
+
+    /// <summary>
+    /// The refusal of a <see cref="Subscribe"/>, <see cref="RequestEntries"/> or <see cref="Unsubscribe"/> whose
+    /// subscriber lives at another address than <paramref name="sender"/> (a peer naming this host's local actors, or a
+    /// third system's); null when the request is not one of those or names the sender's own system.
+    /// </summary>
+    public static RequestNotServed? ForeignSubscriber(ILibraryRequest request, IActorRef sender)
+    {
+        var subscriber = request switch
+        {
+            Subscribe s => s.Subscriber,
+            RequestEntries r => r.Subscriber,
+            Unsubscribe u => u.Subscriber,
+            _ => null,
+        };
+        if (subscriber is null || subscriber.Path.Address.Equals(sender.Path.Address))
+            return null;
+        return new RequestNotServed(request.LibraryId, request.GetType().Name,
+            $"the subscriber {subscriber.Path} is not in the sender's actor system ({sender.Path.Address}); a peer can " +
+            "subscribe, ask for entries and unsubscribe only for its own actors");
+    }
 
     /// <summary>The refusal of a request that is not <see cref="IsReadOrFollow"/> where writes are not served.</summary>
     public static RequestNotServed Refusal(ILibraryRequest request, string where) => new(request.LibraryId, request.GetType().Name,

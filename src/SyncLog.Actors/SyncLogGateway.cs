@@ -6,7 +6,8 @@ namespace SyncLog.Actors;
 /// The one actor a served host exposes to remote peers, at <c>/user/synclog-gateway</c> (the only path
 /// <c>akka.remote.trusted-selection-paths</c> lets them select): it forwards the read and follow side of the protocol to
 /// the supervisor and refuses every other request with <see cref="RequestNotServed"/>, writing nothing, unless
-/// <c>synclog.serve.allow-writes</c> is on.
+/// <c>synclog.serve.allow-writes</c> is on. A subscription request naming a subscriber outside the sender's own actor
+/// system is refused whatever the setting, so a peer cannot make this host push entries to an actor it does not own.
 /// </summary>
 public sealed class SyncLogGateway : ReceiveActor
 {
@@ -22,7 +23,9 @@ public sealed class SyncLogGateway : ReceiveActor
         Receive<ILibraryRequest>(request =>
         {
             // Forwarded: replies (and a subscription's pushes) go straight to the peer, not through here.
-            if (allowWrites || ServedRequests.IsReadOrFollow(request))
+            if (ServedRequests.ForeignSubscriber(request, Sender) is { } refusal)
+                Sender.Tell(refusal);
+            else if (allowWrites || ServedRequests.IsReadOrFollow(request))
                 supervisor.Forward(request);
             else
                 Sender.Tell(ServedRequests.Refusal(request, "this host's gateway"));

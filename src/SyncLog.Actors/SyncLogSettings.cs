@@ -18,8 +18,8 @@ public sealed record SyncLogSettings
     public required TimeSpan Retention { get; init; }
 
     /// <summary>
-    /// The hard cap on retention: entries older than this are vacuumed even when a follower has not acknowledged them,
-    /// so a lost device cannot grow the log forever. At least <see cref="Retention"/>.
+    /// How long a follower may stay silent: one whose last ack is older than this is lost and no longer holds back
+    /// vacuum, so a lost device cannot grow the log forever. At least <see cref="Retention"/>.
     /// </summary>
     public TimeSpan MaxRetention { get; init; } = TimeSpan.FromDays(90);
 

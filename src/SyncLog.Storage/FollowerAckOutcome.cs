@@ -11,4 +11,10 @@ public enum FollowerAckOutcome
 
     /// <summary>Not recorded: the device has since acknowledged with another log id (it was reset), which replaced this one.</summary>
     Replaced,
+
+    /// <summary>
+    /// Not recorded: the device is known with another log id and the caller did not allow replacing it (an admin act,
+    /// like forgetting the device; refused for remote peers of a host served without writes).
+    /// </summary>
+    ReplaceNotAllowed,
 }

@@ -33,8 +33,10 @@ internal static class FollowerTable
     internal const string SelectAllSql =
         "SELECT device_id, log_id, acked_sequence, updated_at FROM sync_log_followers ORDER BY device_id";
 
-    // The lowest ack of every follower but this host's own device: what every follower holds.
-    internal const string AckFloorSql = "SELECT MIN(acked_sequence) FROM sync_log_followers WHERE device_id <> $own";
+    // The lowest ack of every follower but this host's own device and those lost (last ack before $lost, this host's
+    // clock; text order is time order): what every follower that still counts holds.
+    internal const string AckFloorSql =
+        "SELECT MIN(acked_sequence) FROM sync_log_followers WHERE device_id <> $own AND updated_at >= $lost";
 
     private const string Forgotten = "forgotten";
     private const string Replaced = "replaced";
@@ -44,7 +46,7 @@ internal static class FollowerTable
     /// device replaces its record and retires the old log id; a retired log id is not recorded.
     /// </summary>
     public static FollowerAckResult Acknowledge(SqliteConnection connection, SqliteTransaction transaction, string deviceId,
-        Guid logId, long sequence, DateTimeOffset now)
+        Guid logId, long sequence, DateTimeOffset now, bool allowReplace = true)
     {
         var log = logId.ToString("D");
         var at = UtcTimestamp.ToText(now);
@@ -71,6 +73,8 @@ internal static class FollowerTable
         }
 
         var acked = sequence;
+        if (knownLog != log && !allowReplace)
+            return new FollowerAckResult(FollowerAckOutcome.ReplaceNotAllowed, knownAcked);
         if (knownLog == log)
             acked = Math.Max(knownAcked, sequence);
         else
@@ -105,9 +109,29 @@ internal static class FollowerTable
         return followers;
     }
 
-    /// <summary>The lowest ack among followers other than <paramref name="ownDeviceId"/>; null when there are none.</summary>
-    public static long? AckFloor(SqliteConnection connection, SqliteTransaction? transaction, string? ownDeviceId) =>
-        Scalar(connection, transaction, AckFloorSql, ("$own", ownDeviceId ?? "")) is long floor ? floor : null;
+    /// <summary>
+    /// The lowest ack among followers other than <paramref name="ownDeviceId"/> that acked at or after
+    /// <paramref name="lostBefore"/> (all of them when null); null when there are none.
+    /// </summary>
+    public static long? AckFloor(SqliteConnection connection, SqliteTransaction? transaction, string? ownDeviceId,
+        DateTimeOffset? lostBefore) =>
+        Scalar(connection, transaction, AckFloorSql, ("$own", ownDeviceId ?? ""),
+            ("$lost", lostBefore is { } lost ? UtcTimestamp.ToText(lost) : "")) is long floor ? floor : null;
+
+    /// <summary>True when <paramref name="follower"/> counts as lost under <paramref name="policy"/> (its last ack is too old).</summary>
+    public static bool IsLost(FollowerAck follower, VacuumPolicy policy) =>
+        policy.LostBefore is { } lost && follower.LastAckAt < lost
+        && !string.Equals(follower.DeviceId, policy.OwnDeviceId, StringComparison.Ordinal);
+
+    /// <summary>The followers <paramref name="policy"/> counts as lost; null when none.</summary>
+    public static IReadOnlyList<FollowerAck>? Lost(SqliteConnection connection, SqliteTransaction? transaction,
+        VacuumPolicy policy)
+    {
+        if (policy.LostBefore is null)
+            return null;
+        var lost = ReadAll(connection, transaction).Where(f => IsLost(f, policy)).ToList();
+        return lost.Count == 0 ? null : lost;
+    }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql,
         params (string Name, object Value)[] parameters)

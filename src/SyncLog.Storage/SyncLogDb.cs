@@ -297,7 +297,7 @@ public sealed class SyncLogDb : IAsyncDisposable
 
     /// <summary>
     /// Deletes entries with timestamp before <paramref name="before"/> that every follower has acknowledged and returns
-    /// how many (<see cref="VacuumAsync"/> with no hard cap; with no follower recorded, every such entry). Only a prefix
+    /// how many (<see cref="VacuumAsync"/> with no follower ever lost; with no follower recorded, every such entry). Only a prefix
     /// of the log is ever removed: an old entry that follows a younger (or unacknowledged) one stays, so readers never
     /// see a hole. Runs in chunks of <see cref="SyncLogDbOptions.VacuumChunkSize"/> rows.
     /// </summary>
@@ -306,8 +306,9 @@ public sealed class SyncLogDb : IAsyncDisposable
 
     /// <summary>
     /// Deletes the longest prefix of the log that <paramref name="policy"/> lets go: entries older than its
-    /// <see cref="VacuumPolicy.Before"/> that every follower in the log's follower table has acknowledged, or older than
-    /// its <see cref="VacuumPolicy.HardBefore"/> whatever the acks. Reports what it removed and what it held back, and for whom.
+    /// <see cref="VacuumPolicy.Before"/> that every follower in the log's follower table has acknowledged, but followers whose
+    /// last ack is before <see cref="VacuumPolicy.LostBefore"/> (lost). Reports what it removed, what it held back and for
+    /// whom, and which followers counted as lost.
     /// </summary>
     public async Task<VacuumReport> VacuumAsync(VacuumPolicy policy, CancellationToken ct = default)
     {
@@ -315,7 +316,7 @@ public sealed class SyncLogDb : IAsyncDisposable
         ThrowIfDisposed();
         var (removed, through, heldFrom) = await Writer.VacuumAsync(policy, _options.VacuumChunkSize, ct);
         var hold = heldFrom is { } from ? await _reader.HoldAsync(policy, from, ct) : null;
-        return new VacuumReport(removed, through, hold);
+        return new VacuumReport(removed, through, hold, await _reader.LostAsync(policy, ct));
     }
 
     /// <summary>What <see cref="VacuumAsync"/> would remove and hold back now, read in one snapshot; writes nothing (works read-only).</summary>
@@ -333,14 +334,23 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// old log id never counts again; a log id of a forgotten device is not recorded (<see cref="FollowerAckOutcome"/>).
     /// </summary>
     /// <exception cref="ArgumentException">An empty device or log id, or a sequence above the latest; nothing was written.</exception>
-    public Task<FollowerAckResult> AcknowledgeAsync(string deviceId, Guid logId, long sequence, CancellationToken ct = default)
+    public Task<FollowerAckResult> AcknowledgeAsync(string deviceId, Guid logId, long sequence, CancellationToken ct = default) =>
+        AcknowledgeAsync(deviceId, logId, sequence, allowReplace: true, ct);
+
+    /// <summary>
+    /// <see cref="AcknowledgeAsync(string, Guid, long, CancellationToken)"/>, refusing to replace a known device's log id
+    /// when <paramref name="allowReplace"/> is false (<see cref="FollowerAckOutcome.ReplaceNotAllowed"/>, nothing written):
+    /// an ack from a peer that may not administer the log must not reset a device.
+    /// </summary>
+    public Task<FollowerAckResult> AcknowledgeAsync(string deviceId, Guid logId, long sequence, bool allowReplace,
+        CancellationToken ct = default)
     {
         EntryValidator.RequireId(deviceId, nameof(deviceId), "follower device id");
         if (logId == Guid.Empty)
             throw new ArgumentException("follower log id must not be the empty GUID", nameof(logId));
         EntryValidator.RequireSequence(sequence, nameof(sequence));
         ThrowIfDisposed();
-        return Writer.AcknowledgeAsync(deviceId, logId, sequence, DateTimeOffset.UtcNow, ct);
+        return Writer.AcknowledgeAsync(deviceId, logId, sequence, DateTimeOffset.UtcNow, allowReplace, ct);
     }
 
     /// <summary>

@@ -168,11 +168,15 @@ internal sealed class SyncLogReader : IDisposable
     public Task<VacuumHold> HoldAsync(VacuumPolicy policy, long from, CancellationToken ct) => InSnapshotAsync(
         (transaction, latest, _) => VacuumScan.Hold(_connection, transaction, policy, from, latest), ct);
 
+    /// <summary>The followers <paramref name="policy"/> counts as lost (last ack too old); null when none.</summary>
+    public Task<IReadOnlyList<FollowerAck>?> LostAsync(VacuumPolicy policy, CancellationToken ct) => InSnapshotAsync(
+        (transaction, _, _) => FollowerTable.Lost(_connection, transaction, policy), ct);
+
     /// <summary>What a vacuum under <paramref name="policy"/> would remove and hold back now, in one snapshot; writes nothing.</summary>
     public Task<VacuumReport> PlanVacuumAsync(VacuumPolicy policy, int chunkSize, CancellationToken ct) => InSnapshotAsync(
         (transaction, latest, floor) =>
         {
-            var ackFloor = FollowerTable.AckFloor(_connection, transaction, policy.OwnDeviceId);
+            var ackFloor = FollowerTable.AckFloor(_connection, transaction, policy.OwnDeviceId, policy.LostBefore);
             var through = floor;
             while (true)
             {
@@ -183,7 +187,8 @@ internal sealed class SyncLogReader : IDisposable
                 // The stored log is contiguous from the floor on, so what would go is through - floor entries.
                 var removed = (int)Math.Min(int.MaxValue, through - floor);
                 var hold = stop == VacuumScan.Stop.HeldBack ? VacuumScan.Hold(_connection, transaction, policy, at, latest) : null;
-                return new VacuumReport(removed, removed > 0 ? through : null, hold);
+                return new VacuumReport(removed, removed > 0 ? through : null, hold,
+                    FollowerTable.Lost(_connection, transaction, policy));
             }
         }, ct);
 

@@ -314,7 +314,7 @@ internal sealed class SyncLogWriter : IDisposable
             await _gate.EnterAsync(ct);
             try
             {
-                var ackFloor = FollowerTable.AckFloor(_connection, null, policy.OwnDeviceId);
+                var ackFloor = FollowerTable.AckFloor(_connection, null, policy.OwnDeviceId, policy.LostBefore);
                 var (through, stop, at) = VacuumScan.Next(_connection, null, policy, ackFloor, _vacuumedThrough, chunkSize);
                 if (through > _vacuumedThrough)
                 {
@@ -337,10 +337,10 @@ internal sealed class SyncLogWriter : IDisposable
         return (removed, last, heldFrom);
     }
 
-    /// <summary>Records a follower's ack; see <see cref="SyncLogDb.AcknowledgeAsync"/>.</summary>
+    /// <summary>Records a follower's ack; see <see cref="SyncLogDb.AcknowledgeAsync(string, Guid, long, bool, CancellationToken)"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequence"/> is above the latest sequence.</exception>
     public async Task<FollowerAckResult> AcknowledgeAsync(string deviceId, Guid logId, long sequence, DateTimeOffset now,
-        CancellationToken ct)
+        bool allowReplace, CancellationToken ct)
     {
         await _gate.EnterAsync(ct);
         try
@@ -351,7 +351,7 @@ internal sealed class SyncLogWriter : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(sequence), sequence,
                     $"acknowledged sequence {sequence} is above this log's latest sequence {_latest}; a follower can only have replicated what the log holds");
             using var transaction = _connection.BeginTransaction(deferred: false);
-            var result = FollowerTable.Acknowledge(_connection, transaction, deviceId, logId, sequence, now);
+            var result = FollowerTable.Acknowledge(_connection, transaction, deviceId, logId, sequence, now, allowReplace);
             if (result.Outcome == FollowerAckOutcome.Recorded)
                 transaction.Commit();
             return result;

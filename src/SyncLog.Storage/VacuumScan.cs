@@ -27,7 +27,7 @@ internal static class VacuumScan
         /// <summary>An entry not older than the retention.</summary>
         Young,
 
-        /// <summary>An expired entry some follower has not acked (and younger than the hard cap).</summary>
+        /// <summary>An expired entry some follower that is not lost has not acked.</summary>
         HeldBack,
     }
 
@@ -39,7 +39,6 @@ internal static class VacuumScan
         VacuumPolicy policy, long? ackFloor, long after, int limit)
     {
         var before = UtcTimestamp.ToText(policy.Before);
-        var hardBefore = policy.HardBefore is { } hard ? UtcTimestamp.ToText(hard) : null;
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = SelectWindowSql;
@@ -55,8 +54,9 @@ internal static class VacuumScan
             var timestamp = reader.GetString(1);
             if (string.CompareOrdinal(timestamp, before) >= 0)
                 return (through, Stop.Young, sequence);
-            var pastHardCap = hardBefore is not null && string.CompareOrdinal(timestamp, hardBefore) < 0;
-            if (ackFloor is { } floor && sequence > floor && !pastHardCap)
+            // No timestamp-based override: a client writes the timestamp; only a follower's own silence (LostBefore,
+            // applied to the ack floor) lets entries go unacked.
+            if (ackFloor is { } floor && sequence > floor)
                 return (through, Stop.HeldBack, sequence);
             through = sequence;
         }
@@ -75,7 +75,8 @@ internal static class VacuumScan
         command.Parameters.AddWithValue("$before", UtcTimestamp.ToText(policy.Before));
         var end = command.ExecuteScalar() is long young ? young : latest + 1;
         var lagging = FollowerTable.ReadAll(connection, transaction)
-            .Where(f => f.AckedSequence < from && !string.Equals(f.DeviceId, policy.OwnDeviceId, StringComparison.Ordinal))
+            .Where(f => f.AckedSequence < from && !string.Equals(f.DeviceId, policy.OwnDeviceId, StringComparison.Ordinal)
+                && !FollowerTable.IsLost(f, policy))
             .ToList();
         return new VacuumHold(from, Math.Max(0, end - from), lagging);
     }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
 
@@ -189,7 +190,6 @@ public sealed class FollowerSpecs : FollowerSpec
         var leader = StartNode("leader");
         var phone = StartNode("phone");
         Lead(leader, "leader", 1);
-        // Older than synclog.max-retention (90d): vacuumed even though this follower acknowledged only the first 5.
         var old = DateTimeOffset.UtcNow.AddDays(-100);
         AppendMany(leader, 5, at: old);
         var first = StartFollower(phone, leader.Host.Supervisor);
@@ -198,12 +198,22 @@ public sealed class FollowerSpecs : FollowerSpec
         phone.Host.System.Stop(first);
         ExpectTerminated(first, Patience);
 
-        // While the phone is away the leader writes on and vacuums everything older than its hard cap.
+        // While the phone is away the leader writes on; the phone's last ack gets older than synclog.max-retention (90d),
+        // so the phone counts as lost and the leader vacuums past what it acknowledged. Set again until no ack of the
+        // phone's is still on its way (an ack landing later would make it recent again).
         AppendMany(leader, 10, at: old);
         AppendMany(leader, 3);
         var probe = CreateTestProbe();
+        AwaitCondition(() =>
+        {
+            FollowerAckClock.SetLastAck(SyncLogDb.PathFor(Library, leader.DataDir), "phone", DateTimeOffset.UtcNow.AddDays(-100));
+            leader.Host.Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30), DryRun: true), probe.Ref);
+            return probe.ExpectMsg<Vacuumed>(Patience).Lost?.Any(f => f.DeviceId == "phone") == true;
+        }, Patience);
         leader.Host.Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
-        Assert.Equal(15, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+        var vacuumed = probe.ExpectMsg<Vacuumed>(Patience);
+        Assert.Equal(15, vacuumed.Removed);
+        Assert.Equal("phone", Assert.Single(vacuumed.Lost!).DeviceId);
         var events = EventsOf(phone);
         var follower = StartFollower(phone, leader.Host.Supervisor);
 

@@ -3,8 +3,8 @@ using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
 
-// Retention waits for followers: entries 1..4 are 40 days old (past the 30-day retention, inside the 60-day cap
-// set here), entry 5 is a day old.
+// Retention waits for followers: entries 1..4 are 40 days old (past the 30-day retention), entry 5 is a day old. A
+// follower silent longer than the 60-day max-retention set here no longer counts.
 public sealed class RetentionSpecs() : SyncLogSpec("synclog.max-retention = 60d")
 {
     private readonly Guid _library = Guid.NewGuid();
@@ -65,12 +65,31 @@ public sealed class RetentionSpecs() : SyncLogSpec("synclog.max-retention = 60d"
     }
 
     [Fact]
-    public void Entries_past_max_retention_go_even_without_the_followers_ack()
+    public void Entries_stamped_past_max_retention_still_wait_for_a_follower_that_acked_recently()
     {
+        // The timestamps are the writer's; the phone's ack is this host's own, and recent.
         FiveEntries(old: DateTimeOffset.UtcNow.AddDays(-61));
         Ack("phone", _phoneLog, 0);
 
-        Assert.Equal(new Vacuumed(_library, 4, 4), Vacuum());
+        var held = Vacuum();
+
+        Assert.Equal((0, 1L, 4L), (held.Removed, held.HeldBack!.FromSequence, held.HeldBack.Entries));
+        Assert.Null(held.Lost);
+    }
+
+    [Fact]
+    public void A_follower_whose_last_ack_is_older_than_max_retention_no_longer_holds_back_vacuum()
+    {
+        FiveEntries();
+        Ack("phone", _phoneLog, 0);
+        Assert.Equal(1, FollowerAckClock.SetLastAck(LibraryFile(_library), "phone", DateTimeOffset.UtcNow.AddDays(-61)));
+
+        var plan = Vacuum(dryRun: true);
+        var done = Vacuum();
+
+        Assert.Equal((4, 4L, null), (done.Removed, done.ThroughSequence!.Value, done.HeldBack));
+        Assert.Equal(("phone", 0L), (Assert.Single(done.Lost!).DeviceId, done.Lost![0].AckedSequence));
+        Assert.Equal((4, "phone"), (plan.Removed, Assert.Single(plan.Lost!).DeviceId));
     }
 
     [Fact]

@@ -167,6 +167,74 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         Assert.Equal(before, Rows(library));
     }
 
+    [Fact]
+    public async Task A_peer_cannot_replace_a_known_followers_log_through_a_host_served_without_writes()
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 3);
+        var (_, address) = Serve();
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+        var probe = CreateTestProbe();
+        var phoneLog = Guid.NewGuid();
+        gateway.Tell(new AcknowledgeReplicated(library, "phone", phoneLog, 1), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+
+        // Replacing the phone's log (a reset device) would void the phone's own acks: an admin act, refused here.
+        gateway.Tell(new AcknowledgeReplicated(library, "phone", Guid.NewGuid(), 3), probe.Ref);
+
+        Assert.Equal(AcknowledgementRefusalReason.ReplaceNotServed, probe.ExpectMsg<AcknowledgementRefused>(Patience).Reason);
+        gateway.Tell(new AcknowledgeReplicated(library, "phone", phoneLog, 2), probe.Ref);
+        Assert.Equal(2, probe.ExpectMsg<ReplicationAcknowledged>(Patience).AckedSequence);
+    }
+
+    [Fact]
+    public async Task Stats_served_to_a_peer_show_followers_acks_but_not_their_log_ids()
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 3);
+        var (host, address) = Serve();
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+        var probe = CreateTestProbe();
+        gateway.Tell(new AcknowledgeReplicated(library, "phone", Guid.NewGuid(), 2), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+
+        gateway.Tell(new GetStats(library), probe.Ref);
+
+        var follower = Assert.Single(probe.ExpectMsg<Stats>(Patience).Value.Followers);
+        Assert.Equal(("phone", 2L, Guid.Empty), (follower.DeviceId, follower.AckedSequence, follower.LogId));
+        // The host itself still sees the log id.
+        var local = Assert.Single((await host.Client.GetStatsAsync(library)).Followers);
+        Assert.NotEqual(Guid.Empty, local.LogId);
+    }
+
+    [Theory]
+    [InlineData("Subscribe")]
+    [InlineData("RequestEntries")]
+    [InlineData("Unsubscribe")]
+    public async Task A_peer_cannot_name_another_systems_actor_as_a_subscriber(string kind)
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 2);
+        var (host, address) = Serve(allowWrites: true);
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+        var probe = CreateTestProbe();
+        // An actor of the served host's own system, named by its full remote path: the host's supervisor.
+        var hosts = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(((ExtendedActorSystem)host.System).Provider.DefaultAddress
+            + "/user/" + SyncLogHost.DefaultSupervisorName);
+        ILibraryRequest request = kind switch
+        {
+            "Subscribe" => new Subscribe(library, 0, hosts, 100),
+            "RequestEntries" => new RequestEntries(library, hosts, 100),
+            _ => new Unsubscribe(library, hosts),
+        };
+
+        gateway.Tell(request, probe.Ref);
+
+        var refused = probe.ExpectMsg<RequestNotServed>(Patience);
+        Assert.Equal(kind, refused.Request);
+        Assert.Contains("not in the sender's actor system", refused.Reason, StringComparison.Ordinal);
+    }
+
     private (SyncLogHost Host, string Gateway) Serve(X509Certificate2? certificate = null, string[]? allowedPeers = null,
         bool allowWrites = false)
     {

@@ -60,27 +60,54 @@ public sealed class RetentionSpecs : IDisposable
     }
 
     [Fact]
-    public async Task Entries_past_the_hard_cap_go_whatever_the_acks()
+    public async Task An_entrys_own_old_timestamp_never_overrides_a_recent_ack()
     {
         await using var db = await OpenWithTen();
         await db.AcknowledgeAsync("tablet", _tabletLog, 1);
 
-        // Entries before T0 + 6s are past max-retention: sequences 1..6 go; 7..10 wait for the tablet.
-        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll, HardBefore: Entries.T0.AddSeconds(6)));
+        // Every entry is older than max-retention by its (client-written) timestamp, but the tablet acked just now.
+        var report = await db.VacuumAsync(new VacuumPolicy(AfterAll, LostBefore: Entries.T0.AddSeconds(6)));
 
-        Assert.Equal((6, 6L), (report.Removed, report.ThroughSequence!.Value));
-        Assert.Equal((7L, 4L), (report.HeldBack!.FromSequence, report.HeldBack.Entries));
-        Assert.Equal([7L, 8, 9, 10], Raw.Sequences(db.FilePath));
+        Assert.Equal((1, 1L), (report.Removed, report.ThroughSequence!.Value));
+        Assert.Equal((2L, 9L), (report.HeldBack!.FromSequence, report.HeldBack.Entries));
+        Assert.Null(report.Lost);
+        Assert.Equal(9, await db.CountAsync());
     }
 
     [Fact]
-    public async Task The_hard_cap_never_removes_entries_younger_than_before()
+    public async Task A_follower_silent_past_max_retention_no_longer_holds_back_and_is_named_lost()
+    {
+        var db = await OpenWithTen();
+        var file = db.FilePath;
+        await db.AcknowledgeAsync("phone", _phoneLog, 6);
+        await db.AcknowledgeAsync("tablet", _tabletLog, 2);
+        await db.DisposeAsync();
+        // The tablet's last ack was 100 days ago by this host's clock; the phone's was just now.
+        Raw.Execute(file,
+            $"UPDATE sync_log_followers SET updated_at = '{UtcTimestamp.ToText(DateTimeOffset.UtcNow.AddDays(-100))}' WHERE device_id = 'tablet'");
+        await using var reopened = await SyncLogDb.OpenAsync(_library, _dir.Path);
+        var policy = new VacuumPolicy(AfterAll, LostBefore: DateTimeOffset.UtcNow.AddDays(-90));
+
+        var plan = await reopened.PlanVacuumAsync(policy);
+        var report = await reopened.VacuumAsync(policy);
+
+        Assert.Equal((6, 6L, 7L), (report.Removed, report.ThroughSequence!.Value, report.HeldBack!.FromSequence));
+        Assert.Equal("phone", Assert.Single(report.HeldBack.Followers).DeviceId);
+        Assert.Equal(("tablet", 2L), (Assert.Single(report.Lost!).DeviceId, report.Lost![0].AckedSequence));
+        Assert.Equal((6, "tablet"), (plan.Removed, Assert.Single(plan.Lost!).DeviceId));
+    }
+
+    [Fact]
+    public async Task A_lost_follower_never_lets_entries_younger_than_before_go()
     {
         await using var db = await OpenWithTen();
+        await db.AcknowledgeAsync("tablet", _tabletLog, 1);
 
-        var report = await db.VacuumAsync(new VacuumPolicy(Entries.T0.AddSeconds(2), HardBefore: AfterAll));
+        // LostBefore after every ack: the tablet counts as lost, yet only entries older than Before go.
+        var report = await db.VacuumAsync(new VacuumPolicy(Entries.T0.AddSeconds(2), LostBefore: AfterAll.AddYears(10)));
 
-        Assert.Equal(new VacuumReport(2, 2, null), report);
+        Assert.Equal((2, 2L, null), (report.Removed, report.ThroughSequence!.Value, report.HeldBack));
+        Assert.Equal("tablet", Assert.Single(report.Lost!).DeviceId);
     }
 
     [Fact]

@@ -79,18 +79,20 @@ public sealed record Stats(Guid LibraryId, SyncLogStats Value) : ILibraryReply;
 // ---- Retention ----
 
 /// <summary>
-/// Delete entries older than <paramref name="Before"/> that every known follower has acknowledged, or older than
-/// <c>synclog.max-retention</c> whatever the acks (a prefix of the log only; see <see cref="SyncLogDb.VacuumAsync"/>).
+/// Delete entries older than <paramref name="Before"/> that every known follower has acknowledged, but followers silent
+/// longer than <c>synclog.max-retention</c> (a prefix of the log only; see <see cref="SyncLogDb.VacuumAsync"/>).
 /// <paramref name="DryRun"/>: report what would go and what is held back, write nothing (a read-only host answers it too).
 /// </summary>
 public sealed record VacuumOldEntries(Guid LibraryId, DateTimeOffset Before, bool DryRun = false) : ILibraryRequest;
 
 /// <summary>
 /// How many entries the vacuum removed (or would, for a dry run) through <paramref name="ThroughSequence"/>, and which
-/// expired entries it kept for followers that have not acknowledged them (<paramref name="HeldBack"/>, null when none).
+/// expired entries it kept for followers that have not acknowledged them (<paramref name="HeldBack"/>, null when none),
+/// and which followers it stopped waiting for because their last ack is older than <c>synclog.max-retention</c>
+/// (<paramref name="Lost"/>, null when none).
 /// </summary>
 public sealed record Vacuumed(Guid LibraryId, int Removed, long? ThroughSequence = null, VacuumHold? HeldBack = null,
-    bool DryRun = false) : ILibraryReply;
+    bool DryRun = false, IReadOnlyList<FollowerAck>? Lost = null) : ILibraryReply;
 
 // ---- Log identity and follower acknowledgements (retention that waits for followers) ----
 
@@ -134,6 +136,12 @@ public enum AcknowledgementRefusalReason
 
     /// <summary>The device has since acknowledged with another log (it was reset): its old log's acks no longer count.</summary>
     Replaced,
+
+    /// <summary>
+    /// The ack would replace the known log of the device (a reset device), which a host that does not serve writes
+    /// refuses to remote peers: replacing is an admin act, like <see cref="ForgetFollower"/>. Nothing was written.
+    /// </summary>
+    ReplaceNotServed,
 }
 
 /// <summary>
