@@ -42,20 +42,22 @@ public sealed class BatchSizerSpecs
     }
 
     [Fact]
-    public void Under_a_backlog_a_commit_slower_than_the_budget_but_within_the_ceiling_keeps_the_cap()
+    public void Under_a_backlog_a_full_commit_slower_than_the_budget_but_within_the_ceiling_grows_the_cap()
     {
         // The case the old rule got wrong: at a million rows a 1000-row commit takes longer than the 50 ms budget, yet
         // with a backlog every append's wait is the backlog over the rate, which larger transactions raise.
         var sizer = Sizer();
-        GrowTo(sizer, 800);
+        GrowTo(sizer, 400);
 
         var started = _now;
         _now += 5 * Second; // five budgets, half the ceiling
-        sizer.Committed(800, started, drained: false);
+        sizer.Committed(400, started, drained: false); // full, and appends (late joiners the cap kept out) still wait
         Assert.Equal(800, sizer.Cap);
 
-        sizer.Taken(entriesLeft: 800);
-        Assert.Equal(1000, sizer.Cap);
+        started = _now;
+        _now += 5 * Second;
+        sizer.Committed(300, started, drained: false); // the budget, not the cap, ended this one
+        Assert.Equal(800, sizer.Cap);
     }
 
     [Fact]
@@ -94,15 +96,15 @@ public sealed class BatchSizerSpecs
     }
 
     [Fact]
-    public void A_transaction_with_appends_still_waiting_or_holding_half_the_cap_keeps_it()
+    public void A_transaction_with_appends_still_waiting_or_holding_a_quarter_of_the_cap_keeps_it()
     {
         var sizer = Sizer();
         GrowTo(sizer, 800);
 
         var started = _now;
         _now += 1;
-        sizer.Committed(1, started, drained: false); // small, but a backlog remains: more joined late than it took
-        sizer.Committed(400, started, drained: true); // drained, but the cap was half used: a closed loop's group
+        sizer.Committed(1, started, drained: false); // small, but a backlog remains
+        sizer.Committed(200, started, drained: true); // drained, but a quarter of the cap: a closed loop's group
         Assert.Equal(800, sizer.Cap);
     }
 
@@ -165,13 +167,37 @@ public sealed class BatchSizerSpecs
         Assert.Equal(requests, replies.Select(r => r.Request));
         Assert.Equal(Enumerable.Range(1, 3000).Select(i => (long)i), replies.Select(r => ((Appended)r.Reply).Sequence));
 
-        // The last job held less than half the cap and left nothing waiting: the backlog is over.
-        Assert.Equal(500, sizer.Cap);
+        // The last job held more than a quarter of the cap: the cap stays until the queue clearly runs dry.
+        Assert.Equal(1000, sizer.Cap);
         Submit(pipeline, requests);
         var lone = (AppendJob)pipeline.NextJob()!;
         Assert.Single(lone.Entries);
         pipeline.Complete(lone.Id, new WriteResult.Committed([latest + 1], latest + 1));
-        Assert.Equal(250, sizer.Cap);
+        Assert.Equal(500, sizer.Cap);
+    }
+
+    [Fact]
+    public void Through_the_pipeline_late_joiners_the_cap_kept_out_grow_the_cap_and_go_next_in_order()
+    {
+        var replies = new List<object>();
+        var sizer = Sizer();
+        var pipeline = new WritePipeline(Library, "me", sizer, maxPendingAppends: 100_000, new LeadershipState("me", 1), 0,
+            (request, _, _) => replies.Add(request!));
+        var requests = new List<Append>();
+        Submit(pipeline, requests);
+        var first = (AppendJob)pipeline.NextJob()!;
+        for (var i = 0; i < 150; i++)
+            Submit(pipeline, requests);
+
+        // The writer fills the transaction to the cap with late joiners; 51 are left out.
+        Assert.Equal(99, first.Late.Take(first.Late.Cap - 1).Count);
+        Assert.True(pipeline.Complete(first.Id, new WriteResult.Committed(Enumerable.Range(1, 100).Select(i => (long)i).ToList(), 100)));
+        Assert.Equal(200, sizer.Cap);
+
+        var next = (AppendJob)pipeline.NextJob()!;
+        Assert.Equal(51, next.Entries.Count);
+        pipeline.Complete(next.Id, new WriteResult.Committed(Enumerable.Range(101, 51).Select(i => (long)i).ToList(), 151));
+        Assert.Equal(requests, replies);
     }
 
     private static void Submit(WritePipeline pipeline, List<Append> requests)

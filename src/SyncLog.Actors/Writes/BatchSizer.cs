@@ -11,16 +11,21 @@ namespace SyncLog.Actors.Writes;
 /// <remarks>
 /// <para>The rule, in terms of what an append waits for:</para>
 /// <list type="bullet">
-/// <item>Grow: a job that leaves appends waiting behind it (more was waiting than the cap let it take) doubles the
-/// cap, up to <c>max-batch-size-hard</c>. Those appends wait for this transaction whatever its size; in a bigger one
-/// they commit with it instead of after it. What the growth adds for the appends at the front of a transaction is the
-/// time to write appends that were already waiting when it started, so a bigger cap only costs anyone when the backlog
-/// already costs more. Doubling (rather than jumping to the backlog) keeps the first transactions of a burst short.</item>
+/// <item>Grow: a job that leaves appends waiting behind it when it starts, or a transaction that filled the cap (with late
+/// joiners) and still left appends waiting when it committed, doubles the cap, up to <c>max-batch-size-hard</c>: in both
+/// the cap, not the backlog, ended the transaction. Those appends wait for this transaction whatever its size; in a
+/// bigger one they commit with it instead of after it. What the growth adds for the appends at the front of a
+/// transaction is the time to write appends that were already waiting, so a bigger cap only costs anyone when the
+/// backlog already costs more, however long a commit takes (at a million rows a 1000-row commit alone can take longer
+/// than <c>max-batch-latency</c>). Doubling, rather than jumping to the backlog, keeps the first transactions of a
+/// burst short. It also keeps a closed loop (producers with a fixed number of appends in flight) from splitting into a
+/// full transaction and a small one: the cap grows past what is in flight.</item>
 /// <item>Shrink at the ceiling: a transaction that took longer than <c>max-batch-latency-hard</c> shrinks the cap to
 /// what the ceiling would have held at the rate it achieved (never below <c>max-batch-size</c>): whatever the backlog,
 /// an append that just arrived waits for at most about one such transaction before its own starts.</item>
-/// <item>Shrink when the queue runs dry: a transaction that held less than half the cap and left nothing waiting
-/// halves the cap (never below <c>max-batch-size</c>): the backlog is over.</item>
+/// <item>Shrink when the queue runs dry: a transaction that held less than a quarter of the cap and left nothing
+/// waiting halves the cap (never below <c>max-batch-size</c>): the backlog is over. (A quarter, not a half, so that a
+/// closed loop's groups, which vary with timing, do not make the cap swing.)</item>
 /// <item>Late joiners (appends arriving while a transaction is written) stop once it has run <c>max-batch-latency</c>,
 /// so the appends that started it wait at most that long for company they did not need.</item>
 /// </list>
@@ -85,7 +90,11 @@ internal sealed class BatchSizer
             var fits = (long)(entries * (double)_ceilingTicks / elapsed);
             Cap = (int)Math.Clamp(fits, _softCap, Math.Max(_softCap, Cap));
         }
-        else if (drained && entries < Cap / 2)
+        else if (!drained && entries >= Cap)
+        {
+            Cap = (int)Math.Min(_hardCap, 2L * Cap);
+        }
+        else if (drained && entries < Cap / 4)
         {
             Cap = Math.Max(_softCap, Cap / 2);
         }
