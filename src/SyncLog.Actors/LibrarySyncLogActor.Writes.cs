@@ -55,13 +55,20 @@ public sealed partial class LibrarySyncLogActor
         }
 
         // Checked one request at a time, so a bad entry is refused alone and never fails a group it would have joined.
-        var invalid = Invalid(() =>
+        // (No lambda through Invalid here: this runs for every append.)
+        InvalidRequest? invalid = null;
+        try
         {
             if (isBatch)
                 EntryValidator.ValidateBatch(entries, nameof(AppendBatch.Entries));
             else
                 EntryValidator.Validate(entries?[0], nameof(Append.Entry));
-        });
+        }
+        catch (ArgumentException e)
+        {
+            invalid = new InvalidRequest(_libraryId, EntryValidator.ReasonOf(e));
+        }
+
         _pipeline!.Submit(invalid is null
             ? new PendingAppend(request, Sender, entries!, expectedTerm, isBatch)
             : new PendingReply(request, Sender, invalid));

@@ -171,7 +171,8 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         });
         Receive<LeadershipRecovered>(recovered =>
         {
-            var batching = new BatchSizer(_settings.MaxBatchSize, _settings.MaxBatchSizeHard, _settings.MaxBatchLatency);
+            var batching = new BatchSizer(_settings.MaxBatchSize, _settings.MaxBatchSizeHard, _settings.MaxBatchLatency,
+                _settings.MaxBatchLatencyHard);
             _pipeline = new WritePipeline(_libraryId, _settings.DeviceId, batching, _settings.MaxPendingAppends,
                 recovered.Leadership, recovered.HighestReplicatedTerm, (request, replyTo, reply) =>
                 {

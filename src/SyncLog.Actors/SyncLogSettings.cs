@@ -33,10 +33,16 @@ public sealed record SyncLogSettings
     public required int MaxBatchSizeHard { get; init; }
 
     /// <summary>
-    /// The latency budget of one group commit: under a backlog transactions grow past <see cref="MaxBatchSize"/> only as
-    /// far as the measured rate commits them within it. <see cref="TimeSpan.Zero"/> keeps them at <see cref="MaxBatchSize"/>.
+    /// How long a transaction keeps taking appends that arrive while it is written (late joiners).
+    /// <see cref="TimeSpan.Zero"/> turns adaptation off: every transaction stays at <see cref="MaxBatchSize"/>.
     /// </summary>
     public required TimeSpan MaxBatchLatency { get; init; }
+
+    /// <summary>
+    /// The latency ceiling of one transaction: one that took longer shrinks the cap to what this would have held, so
+    /// a deep backlog never makes a newly arrived append wait much longer than this for its transaction to start.
+    /// </summary>
+    public required TimeSpan MaxBatchLatencyHard { get; init; }
 
     /// <summary>Appends waiting for a transaction beyond which new appends get <see cref="Overloaded"/>.</summary>
     public required int MaxPendingAppends { get; init; }
@@ -113,6 +119,7 @@ public sealed record SyncLogSettings
             MaxBatchSize = section.GetInt("max-batch-size"),
             MaxBatchSizeHard = section.GetInt("max-batch-size-hard"),
             MaxBatchLatency = section.GetTimeSpan("max-batch-latency"),
+            MaxBatchLatencyHard = section.GetTimeSpan("max-batch-latency-hard"),
             MaxPendingAppends = section.GetInt("max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
             SubscriptionBuffer = section.GetInt("subscription-buffer"),
@@ -155,6 +162,8 @@ public sealed record SyncLogSettings
         Require(MaxBatchSizeHard >= MaxBatchSize && MaxBatchSizeHard <= 100_000,
             $"synclog.max-batch-size-hard must be between max-batch-size ({MaxBatchSize}) and 100000, got {MaxBatchSizeHard}");
         Require(MaxBatchLatency >= TimeSpan.Zero, $"synclog.max-batch-latency must be 0 (fixed batches) or positive, got {MaxBatchLatency}");
+        Require(MaxBatchLatencyHard > TimeSpan.Zero && MaxBatchLatencyHard >= MaxBatchLatency,
+            $"synclog.max-batch-latency-hard must be positive and at least max-batch-latency ({MaxBatchLatency}), got {MaxBatchLatencyHard}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
         Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
         Require(SubscriptionBuffer is >= 1 and <= SyncLogDb.MaxFetchLimit,

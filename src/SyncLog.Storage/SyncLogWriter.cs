@@ -55,10 +55,9 @@ internal sealed class SyncLogWriter : IDisposable
     private readonly string _filePath;
     private readonly SyncLogDbOptions _options;
     private readonly ClosableGate _gate;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _sequence, _deviceId, _timestamp, _modelType, _recordId, _changeType, _version, _data;
-    private readonly SqliteCommand _insertChecksum;
-    private readonly SqliteParameter _checksumSequence, _checksum;
+    // The per-row inserts bind their parameters by position, in the order the SQL names them.
+    private readonly RawStatement _insert;
+    private readonly RawStatement _insertChecksum;
     private readonly SqliteCommand _updateLatest;
     private readonly SqliteParameter _latestParameter;
     private readonly SqliteCommand _selectKey, _insertKey;
@@ -66,6 +65,9 @@ internal sealed class SyncLogWriter : IDisposable
     private long _latest;
     private long _vacuumedThrough;
     private long _keyCount;
+
+    // The checksum input of the row being appended: hashed, and the column texts in it bound as they are.
+    private byte[] _encoded = new byte[1024];
 
     // The checksum at _latest; null when unknown: resynced past the local log without the leader's checksum, until the
     // first replicated entry brings it.
@@ -83,23 +85,8 @@ internal sealed class SyncLogWriter : IDisposable
         _keyCount = Scalar(CountKeysSql);
         _head = ReadChecksum(_latest);
 
-        _insert = connection.CreateCommand();
-        _insert.CommandText = InsertSql;
-        _sequence = _insert.Parameters.Add("$sequence", SqliteType.Integer);
-        _deviceId = _insert.Parameters.Add("$device_id", SqliteType.Text);
-        _timestamp = _insert.Parameters.Add("$timestamp", SqliteType.Text);
-        _modelType = _insert.Parameters.Add("$model_type", SqliteType.Text);
-        _recordId = _insert.Parameters.Add("$record_id", SqliteType.Text);
-        _changeType = _insert.Parameters.Add("$change_type", SqliteType.Text);
-        _version = _insert.Parameters.Add("$version", SqliteType.Integer);
-        _data = _insert.Parameters.Add("$data", SqliteType.Text);
-        _insert.Prepare();
-
-        _insertChecksum = connection.CreateCommand();
-        _insertChecksum.CommandText = InsertChecksumSql;
-        _checksumSequence = _insertChecksum.Parameters.Add("$sequence", SqliteType.Integer);
-        _checksum = _insertChecksum.Parameters.Add("$checksum", SqliteType.Blob);
-        _insertChecksum.Prepare();
+        _insert = new RawStatement(connection, InsertSql);
+        _insertChecksum = new RawStatement(connection, InsertChecksumSql);
 
         _updateLatest = connection.CreateCommand();
         _updateLatest.CommandText = UpdateLatestSql;
@@ -147,8 +134,6 @@ internal sealed class SyncLogWriter : IDisposable
             var sequences = new List<long>(entries.Count);
             using (var transaction = _connection.BeginTransaction(deferred: false))
             {
-                _insert.Transaction = transaction;
-                _insertChecksum.Transaction = transaction;
                 _updateLatest.Transaction = transaction;
                 _selectKey.Transaction = transaction;
                 _insertKey.Transaction = transaction;
@@ -267,8 +252,6 @@ internal sealed class SyncLogWriter : IDisposable
 
             using (var transaction = _connection.BeginTransaction(deferred: false))
             {
-                _insert.Transaction = transaction;
-                _insertChecksum.Transaction = transaction;
                 _updateLatest.Transaction = transaction;
                 for (var i = 0; i < fresh.Count; i++)
                 {
@@ -472,32 +455,56 @@ internal sealed class SyncLogWriter : IDisposable
         _connection.Dispose();
     }
 
+    // The checksum is hashed from exactly the column texts stored, so a verifier reading the file recomputes the same
+    // value; the texts are bound straight from the hashed input, so each is encoded to UTF-8 once.
     private SyncLogChecksum InsertChained(SyncLogChecksum previous, long sequence, NewSyncLogEntry e)
     {
         var timestamp = UtcTimestamp.ToText(e.Timestamp);
         var changeType = ChangeTypeText.ToText(e.ChangeType);
-        var checksum = ChecksumChain.Next(previous, sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType,
-            e.Version, e.Data);
-        Insert(sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType, e.Version, e.Data, checksum);
+        var size = ChecksumChain.EncodedSize(e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType, e.Data);
+        if (size > _encoded.Length)
+            _encoded = new byte[Math.Max(size, 2 * _encoded.Length)];
+        var length = ChecksumChain.Encode(_encoded, previous, sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId,
+            changeType, e.Version, e.Data);
+        var encoded = _encoded.AsSpan(0, length);
+        var checksum = ChecksumChain.Hash(encoded);
+        var texts = ChecksumChain.TextsOf(encoded);
+        _insert.Bind(1, sequence);
+        _insert.BindText(2, encoded[texts.DeviceId]);
+        _insert.BindText(3, encoded[texts.Timestamp]);
+        _insert.BindText(4, encoded[texts.ModelType]);
+        _insert.BindText(5, encoded[texts.RecordId]);
+        _insert.BindText(6, encoded[texts.ChangeType]);
+        _insert.Bind(7, e.Version);
+        _insert.BindText(8, encoded[texts.Data]);
+        _insert.Execute();
+        InsertChecksum(sequence, checksum);
         return checksum;
     }
 
-    // The checksum is hashed from exactly these column texts, so a verifier reading the file recomputes the same value.
+    // A replicated row, with the checksum the chain computed for it.
     private void Insert(long sequence, string deviceId, string timestamp, string modelType, string recordId,
         string changeType, long version, string data, SyncLogChecksum checksum)
     {
-        _sequence.Value = sequence;
-        _deviceId.Value = deviceId;
-        _timestamp.Value = timestamp;
-        _modelType.Value = modelType;
-        _recordId.Value = recordId;
-        _changeType.Value = changeType;
-        _version.Value = version;
-        _data.Value = data;
-        _insert.ExecuteNonQuery();
-        _checksumSequence.Value = sequence;
-        _checksum.Value = checksum.ToArray();
-        _insertChecksum.ExecuteNonQuery();
+        _insert.Bind(1, sequence);
+        _insert.BindText(2, deviceId);
+        _insert.BindText(3, timestamp);
+        _insert.BindText(4, modelType);
+        _insert.BindText(5, recordId);
+        _insert.BindText(6, changeType);
+        _insert.Bind(7, version);
+        _insert.BindText(8, data);
+        _insert.Execute();
+        InsertChecksum(sequence, checksum);
+    }
+
+    private void InsertChecksum(long sequence, SyncLogChecksum checksum)
+    {
+        Span<byte> bytes = stackalloc byte[SyncLogChecksum.Size];
+        checksum.WriteTo(bytes);
+        _insertChecksum.Bind(1, sequence);
+        _insertChecksum.BindBlob(2, bytes);
+        _insertChecksum.Execute();
     }
 
     private void SetLatest(long latest)

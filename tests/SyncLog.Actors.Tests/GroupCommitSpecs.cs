@@ -6,12 +6,13 @@ namespace SyncLog.Actors.Tests;
 /// <summary>
 /// Adaptive group commit through the real actor: a backlog drains in transactions larger than
 /// <c>max-batch-size</c> (never past <c>max-batch-size-hard</c>), and a lone append never waits for company.
-/// The latency budget is generous so that only the sizing rules, not the machine's speed, decide the outcome.
+/// The latency budget and ceiling are generous so that only the sizing rules, not the machine's speed, decide the outcome.
 /// </summary>
 public sealed class GroupCommitSpecs() : SyncLogSpec("""
     synclog.max-batch-size = 50
     synclog.max-batch-size-hard = 400
     synclog.max-batch-latency = 30s
+    synclog.max-batch-latency-hard = 60s
     """)
 {
     private readonly Guid _library = Guid.NewGuid();

@@ -102,8 +102,11 @@ public sealed class WritePipelineModelSpecs
         }
 
         private WritePipeline NewPipeline() =>
-            new(Library, Me, new BatchSizer(SoftCap, HardCap, TimeSpan.FromSeconds(BudgetTicks / (double)System.Diagnostics.Stopwatch.Frequency), () => _clock),
+            new(Library, Me, new BatchSizer(SoftCap, HardCap, Ticks(BudgetTicks), Ticks(2 * BudgetTicks), () => _clock),
                 maxPendingAppends: 30, _recorded, _highestReplicated, OnReply);
+
+        private static TimeSpan Ticks(long stopwatchTicks) =>
+            TimeSpan.FromSeconds(stopwatchTicks / (double)System.Diagnostics.Stopwatch.Frequency);
 
         private void OnReply(object? request, IActorRef replyTo, object reply)
         {

@@ -170,6 +170,7 @@ internal sealed class WritePipeline
                 continue;
             }
 
+            _batching.Taken(_queue.PendingAppendEntries);
             var since = _inFlightSince = _batching.Now();
             var late = new LateJoiners(Math.Max(_batching.Cap, entries.Count), () => _batching.BudgetSpent(since));
             return InFlight = new AppendJob(++_lastJobId, Leadership.Term, group, replies, entries, late);
@@ -199,8 +200,10 @@ internal sealed class WritePipeline
                 _queue.PrependRange(left);
                 var sequences = (result as WriteResult.Committed)?.Sequences;
                 if (sequences is not null)
-                    _batching.Committed(sequences.Count, _inFlightSince);
-                Answer([.. append.Group, .. joined], [.. append.Replies, .. new object?[joined.Count]], sequences, failure);
+                    _batching.Committed(sequences.Count, _inFlightSince, drained: _queue.PendingAppendEntries == 0);
+                Answer(append.Group, append.Replies, sequences, failure, offset: 0);
+                // Joined appends were judged as they joined: none of them holds a refusal.
+                Answer(joined, replies: null, sequences, failure, offset: append.Entries.Count);
                 break;
             case ReplicateJob replicate:
                 var write = replicate.Write;
@@ -278,28 +281,39 @@ internal sealed class WritePipeline
     private StorageFailure Unexpected(WriteResult result) =>
         new(_libraryId, $"write ended with an unexpected outcome {result.GetType().Name}");
 
-    // Answers a group in arrival order: refusals as decided, accepted appends with their slice of the sequences (or
-    // the failure when the transaction failed).
-    private void Answer(IReadOnlyList<PendingWrite> group, object?[] replies, IReadOnlyList<long>? sequences, object? failure)
+    // Answers a group in arrival order: refusals as decided, accepted appends with their slice of the sequences from
+    // `offset` on (or the failure when the transaction failed).
+    private void Answer(IReadOnlyList<PendingWrite> group, object?[]? replies, IReadOnlyList<long>? sequences, object? failure,
+        int offset = 0)
     {
-        var offset = 0;
         for (var i = 0; i < group.Count; i++)
         {
             var write = group[i];
-            if (replies[i] is { } decided)
+            if (replies?[i] is { } decided)
             {
                 _reply(write.Request, write.ReplyTo, decided);
                 continue;
             }
 
             var append = (PendingAppend)write;
+            var count = append.Entries.Count;
             if (sequences is null)
+            {
                 _reply(write.Request, write.ReplyTo, failure ?? new StorageFailure(_libraryId, "write ended without sequences"));
+            }
             else if (append.IsBatch)
-                _reply(write.Request, write.ReplyTo, new BatchAppended(_libraryId, sequences.Skip(offset).Take(append.Entries.Count).ToArray()));
+            {
+                var slice = new long[count];
+                for (var j = 0; j < count; j++)
+                    slice[j] = sequences[offset + j];
+                _reply(write.Request, write.ReplyTo, new BatchAppended(_libraryId, slice));
+            }
             else
+            {
                 _reply(write.Request, write.ReplyTo, new Appended(_libraryId, sequences[offset]));
-            offset += append.Entries.Count;
+            }
+
+            offset += count;
         }
     }
 }
