@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace SyncLog.Cli.Tests;
 
 /// <summary><c>synclog follow</c>: bad input exits 2 with one clear line before anything starts or is created.</summary>
@@ -47,5 +50,49 @@ public sealed class FollowCommandSpecs : IDisposable
         Assert.Contains("follow needs --data-dir", missing.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, aFile.ExitCode);
         Assert.Contains("is a file; follow needs a directory", aFile.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_follower_behind_the_leaders_vacuum_floor_stops_with_1_unless_the_resync_is_approved()
+    {
+        var library = Guid.NewGuid().ToString();
+        var leaderDir = Path.Combine(_cli.DataDir, "leader");
+        var followerDir = Path.Combine(_cli.DataDir, "follower");
+        Directory.CreateDirectory(leaderDir);
+        var entries = Path.Combine(_cli.DataDir, "entries.jsonl");
+        File.WriteAllLines(entries, Enumerable.Range(1, 5).Select(i =>
+            "{\"device_id\":\"laptop\",\"timestamp\":\"" + (i <= 3 ? "2020-01-01T00:00:00Z" : DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            + "\",\"model_type\":\"tag\",\"record_id\":\"r" + i + "\",\"change_type\":\"insert\",\"data\":{\"n\":" + i + "}}"));
+        Assert.Equal(0, Synclog.RunIn(leaderDir, "lead", "--library", library, "--term", "1").ExitCode);
+        Assert.Equal(0, Synclog.RunIn(leaderDir, "append", "--library", library, "--file", entries).ExitCode);
+        Assert.Equal(0, Synclog.RunIn(leaderDir, "vacuum", "--library", library, "--older-than", "30d").ExitCode);
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var leader = new SynclogProcess("serve", "--data-dir", leaderDir, "--host-device", "laptop", "--port", port);
+        await leader.WaitForLine("serving", Patience);
+        string[] follow = ["follow", "--data-dir", followerDir, "--host-device", "laptop", "--device-id", "phone", "--library", library,
+            "--leader", $"akka.tcp://synclog@127.0.0.1:{port}/user/synclog-gateway", "--json"];
+
+        using var refused = new SynclogProcess(follow);
+        Assert.Equal(1, await refused.Exit(Patience));
+        Assert.Contains(refused.Stdout, l => l.Contains("\"event\":\"resync-required\"", StringComparison.Ordinal) && l.Contains("\"leader_vacuum_floor\":3", StringComparison.Ordinal));
+        Assert.Contains("leader's floor 3); nothing was skipped", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--approve-resync", refused.Stderr, StringComparison.Ordinal);
+
+        using var approved = new SynclogProcess([.. follow, "--approve-resync"]);
+        await approved.WaitForLine("\"event\":\"resynced\"", Patience);
+        await approved.WaitForLine("\"event\":\"caught-up\",\"library_id\":\"" + library + "\",\"sequence\":5", Patience);
+        Assert.Equal(0, await approved.Interrupt(Patience));
+        var export = Synclog.RunIn(followerDir, "export", "--library", library);
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal([4, 5], export.Stdout.Trim().Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64()));
+    }
+
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
