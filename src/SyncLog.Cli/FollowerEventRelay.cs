@@ -18,12 +18,13 @@ internal sealed class FollowerEventRelay : ReceiveActor
     }
 
     /// <inheritdoc />
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(IFollowerEvent));
-
-    /// <inheritdoc />
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
-    /// <summary>Props of a relay of <paramref name="libraryId"/>'s follower events into <paramref name="events"/>.</summary>
+    /// <summary>
+    /// Props of a relay of <paramref name="libraryId"/>'s follower events into <paramref name="events"/>. Subscribe it to
+    /// <see cref="IFollowerEvent"/> on the EventStream right after starting it (not in PreStart, which runs later), so a
+    /// follower started next cannot publish an event it misses.
+    /// </summary>
     public static Props Props(ChannelWriter<IFollowerEvent> events, Guid libraryId) =>
         Akka.Actor.Props.Create(() => new FollowerEventRelay(events, libraryId));
 }

@@ -95,7 +95,8 @@ internal static class FollowCommand
 
         public async Task<int> RunAsync(CancellationToken ct)
         {
-            host.System.ActorOf(FollowerEventRelay.Props(_events.Writer, library), "synclog-follow-events");
+            var relay = host.System.ActorOf(FollowerEventRelay.Props(_events.Writer, library), "synclog-follow-events");
+            host.System.EventStream.Subscribe(relay, typeof(IFollowerEvent));
             try
             {
                 var gateway = await ResolveUntilReachable(ct);
