@@ -55,6 +55,8 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
             await ReadsAtSizeAsync();
         if (Runs(10))
             await SubscriptionsAsync();
+        if (Runs(11))
+            await CatchUpAsync(kept);
         WriteRowsFromRuns();
     }
 
@@ -206,6 +208,19 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
             Note: $"{many.ManagedBeforeMiB:N0} / {many.ManagedPeakMiB:N0} / {many.ManagedAfterMiB:N0} MiB"));
         _results.Add(new("6 many libraries", "open file handles: before / all open / passivated", many.HandlesPeak, "handles",
             Note: $"{many.HandlesBefore} / {many.HandlesPeak} / {many.HandlesAfter} (sampled {many.PassivatedWithin.TotalSeconds:N0} s after the last append; passivate-after {options.PassivateAfterSeconds}s)"));
+    }
+
+    private async Task CatchUpAsync(WriteRun raw)
+    {
+        progress("11. follower catch-up over remoting");
+        var rows = _entries[..Math.Min(_entries.Length, 100_000)];
+        foreach (var prefetch in new[] { 2, 8 })
+        {
+            var rate = await CatchUpBench.RunAsync(Path.Combine(options.WorkDir, $"catch-up-{prefetch}"), rows, prefetch);
+            _results.Add(new("11 catch-up", $"empty follower catches up over Akka.Remote, prefetch-pages {prefetch}", rate, "rows/s", Raw,
+                $"{rows.Length:N0} entries, pages of 1000; loopback, 2 actor systems in 1 process; target >= 0.8x raw",
+                Ratio: rate / raw.Curve.Rate(0, rows.Length)));
+        }
     }
 
     private async Task SubscriptionsAsync()

@@ -21,7 +21,12 @@ internal static class Output
     /// <summary>True when stdout is a terminal a person watches (progress bars make sense).</summary>
     public static bool IsInteractive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
+    private static readonly JsonSerializerOptions JsonLineOptions = new(JsonOptions) { WriteIndented = false };
+
     public static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>One JSON object on one line (JSON Lines), for commands that print a stream of events.</summary>
+    public static void WriteJsonLine<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, JsonLineOptions));
 
     /// <summary>The one timestamp format of the command line, in tables and JSON: ISO 8601 UTC ending in Z.</summary>
     public static string Time(DateTimeOffset timestamp) => UtcTimestamp.ToText(timestamp);

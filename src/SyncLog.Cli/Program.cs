@@ -27,6 +27,7 @@ var root = new RootCommand("synclog: inspect, feed and measure per-library sync 
     ReplicateCommand.Create(cli),
     VerifyCommand.Create(cli),
     ServeCommand.Create(cli),
+    FollowCommand.Create(cli),
 };
 options.AddTo(root);
 

@@ -48,7 +48,13 @@ internal static class Remoting
             """);
 
     /// <summary>The remoting config of a peer of a served host: it listens on a free loopback port for replies.</summary>
-    public static Config Client(bool tls) => ConfigurationFactory.ParseString($$"""
+    public static Config Client(bool tls) => Peer(tls).WithFallback(SyncLogConfig.Defaults);
+
+    /// <summary>
+    /// The remoting part of <see cref="Client"/> alone, without the synclog defaults, to sit over a command's own
+    /// overrides (<c>synclog follow</c>).
+    /// </summary>
+    public static Config Peer(bool tls) => ConfigurationFactory.ParseString($$"""
         akka.actor.provider = remote
         akka.remote.dot-netty.tcp {
           hostname = "127.0.0.1"
@@ -56,7 +62,7 @@ internal static class Remoting
           enable-ssl = {{(tls ? "on" : "off")}}
           maximum-frame-size = {{MaximumFrameSize}}
         }
-        """).WithFallback(SyncLogConfig.Defaults);
+        """);
 
     /// <summary>
     /// The TLS setup: this side presents <paramref name="certificate"/>, both sides must present one (mutual TLS), and a

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary><c>synclog follow</c>: bad input exits 2 with one clear line before anything starts or is created.</summary>
+public sealed class FollowCommandSpecs : IDisposable
+{
+    private const string Library = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+    private const string Gateway = "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gateway";
+    private readonly Synclog _cli = new();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_cli.DataDir))
+            Directory.Delete(_cli.DataDir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", "nonsense")]
+    [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", "http://127.0.0.1:4053/user/synclog-gateway")]
+    [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", "akka.tcp://synclog@127.0.0.1/user/synclog-gateway")]
+    [InlineData("is served over TLS (akka.ssl.tcp); add --tls-certificate", "--library", Library, "--leader", "akka.ssl.tcp://synclog@127.0.0.1:4053/user/synclog-gateway")]
+    [InlineData("--library must be a library UUID", "--library", "banana", "--leader", Gateway)]
+    [InlineData("--library must be a library's UUID, not the empty UUID", "--library", "00000000-0000-0000-0000-000000000000", "--leader", Gateway)]
+    [InlineData("--leader", "--library", Library)]
+    [InlineData("--device-id must not be empty", "--library", Library, "--leader", Gateway, "--device-id", " ")]
+    [InlineData("--tls-password and --tls-allow-peer only apply with --tls-certificate", "--library", Library, "--leader", Gateway, "--tls-password", "x")]
+    public void Bad_follow_arguments_exit_2_with_one_line_and_create_nothing(string expected, params string[] args)
+    {
+        var run = _cli.Run(["follow", .. args]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.Equal("", run.Stdout);
+        Assert.False(Directory.Exists(_cli.DataDir));
+    }
+
+    [Fact]
+    public void Follow_needs_a_data_dir_named_on_the_command_line_that_is_not_a_file()
+    {
+        var missing = Synclog.RunExactly("follow", "--library", Library, "--leader", Gateway);
+        Directory.CreateDirectory(_cli.DataDir);
+        var file = Path.Combine(_cli.DataDir, "a-file");
+        File.WriteAllText(file, "x");
+        var aFile = Synclog.RunIn(file, "follow", "--library", Library, "--leader", Gateway);
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("follow needs --data-dir", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, aFile.ExitCode);
+        Assert.Contains("is a file; follow needs a directory", aFile.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_follower_behind_the_leaders_vacuum_floor_stops_with_1_unless_the_resync_is_approved()
+    {
+        var library = Guid.NewGuid().ToString();
+        var leaderDir = Path.Combine(_cli.DataDir, "leader");
+        var followerDir = Path.Combine(_cli.DataDir, "follower");
+        Directory.CreateDirectory(leaderDir);
+        var entries = Path.Combine(_cli.DataDir, "entries.jsonl");
+        File.WriteAllLines(entries, Enumerable.Range(1, 5).Select(i =>
+            "{\"device_id\":\"laptop\",\"timestamp\":\"" + (i <= 3 ? "2020-01-01T00:00:00Z" : DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            + "\",\"model_type\":\"tag\",\"record_id\":\"r" + i + "\",\"change_type\":\"insert\",\"data\":{\"n\":" + i + "}}"));
+        Assert.Equal(0, Synclog.RunIn(leaderDir, "lead", "--library", library, "--term", "1").ExitCode);
+        Assert.Equal(0, Synclog.RunIn(leaderDir, "append", "--library", library, "--file", entries).ExitCode);
+        Assert.Equal(0, Synclog.RunIn(leaderDir, "vacuum", "--library", library, "--older-than", "30d").ExitCode);
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var leader = new SynclogProcess("serve", "--data-dir", leaderDir, "--host-device", "laptop", "--port", port);
+        await leader.WaitForLine("serving", Patience);
+        string[] follow = ["follow", "--data-dir", followerDir, "--host-device", "laptop", "--device-id", "phone", "--library", library,
+            "--leader", $"akka.tcp://synclog@127.0.0.1:{port}/user/synclog-gateway", "--json"];
+
+        using var refused = new SynclogProcess(follow);
+        Assert.Equal(1, await refused.Exit(Patience));
+        Assert.Contains(refused.Stdout, l => l.Contains("\"event\":\"resync-required\"", StringComparison.Ordinal) && l.Contains("\"leader_vacuum_floor\":3", StringComparison.Ordinal));
+        Assert.Contains("leader's floor 3); nothing was skipped", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--approve-resync", refused.Stderr, StringComparison.Ordinal);
+
+        using var approved = new SynclogProcess([.. follow, "--approve-resync"]);
+        await approved.WaitForLine("\"event\":\"resynced\"", Patience);
+        await approved.WaitForLine("\"event\":\"caught-up\",\"library_id\":\"" + library + "\",\"sequence\":5", Patience);
+        Assert.Equal(0, await approved.Interrupt(Patience));
+        var export = Synclog.RunIn(followerDir, "export", "--library", library);
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal([4, 5], export.Stdout.Trim().Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64()));
+    }
+
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using SyncLog.Actors;
+using SyncLog.Storage;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary>
+/// Leader and follower as two OS processes (<c>synclog serve</c> and <c>synclog follow</c>), a third (this test's
+/// actor system) appending through the served gateway: the leader is killed with SIGKILL mid-stream, the follower's data
+/// dir is elected and goes on, and the result is checked entry by entry against the files.
+/// </summary>
+public sealed class FollowFailoverSpecs : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    private static readonly Config Quiet = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR");
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "synclog-follow-tests", Guid.NewGuid().ToString("N"));
+    private readonly Guid _library = Guid.NewGuid();
+    private readonly List<SynclogProcess> _processes = [];
+    private readonly int _port = FreePort();
+    private ActorSystem? _writer;
+
+    private string LeaderDir => Path.Combine(_root, "leader");
+
+    private string FollowerDir => Path.Combine(_root, "follower");
+
+    private string Gateway => $"akka.tcp://synclog@127.0.0.1:{_port}/user/synclog-gateway";
+
+    [Fact]
+    public async Task A_follower_holds_a_gap_free_prefix_of_a_killed_leader_and_continues_it_once_elected()
+    {
+        var leader = await ServeLeader();
+        var follower = Follow();
+        using var stop = new CancellationTokenSource();
+        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
+        var acked = 0L;
+        var writing = Task.Run(async () =>
+        {
+            for (var batch = 0; !stop.IsCancellationRequested; batch++)
+            {
+                var appended = await gateway.Ask<BatchAppended>(new AppendBatch(_library, [.. Enumerable.Range(0, 50).Select(i => Entry(batch * 50 + i))]), Patience);
+                Interlocked.Exchange(ref acked, appended.Sequences[^1]);
+            }
+        });
+
+        // Mid-stream: the follower has some of it, and the writer is still appending when the leader dies.
+        await Until(() => Latest(FollowerDir) >= 500 && Interlocked.Read(ref acked) >= 1500, "the follower replicates while the writer appends");
+        await leader.KillHard(Patience);
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<Exception>(() => writing);
+        Assert.Equal(0, await follower.Interrupt(Patience));
+
+        var leaderRows = Rows(LeaderDir);
+        var followerRows = Rows(FollowerDir);
+        // Every append the leader acknowledged is in its file (durable before the reply), in order with no gap.
+        Assert.True(leaderRows.Count >= Interlocked.Read(ref acked), $"leader file holds {leaderRows.Count}, {acked} were acked");
+        Assert.Equal(Enumerable.Range(1, leaderRows.Count).Select(i => (long)i), leaderRows.Select(r => r.Sequence));
+        // The follower holds a prefix of it, entry by entry: sequence, device, payload and checksum.
+        Assert.InRange(followerRows.Count, 500, leaderRows.Count);
+        Assert.Equal(leaderRows.Take(followerRows.Count), followerRows);
+
+        // Fail-over: the follower's data dir is elected at a higher term and continues from its own latest, with no hole.
+        Assert.Equal(0, Run(FollowerDir, "lead", "--library", _library.ToString(), "--term", "2").ExitCode);
+        Assert.Equal(0, Run(FollowerDir, "append", "--library", _library.ToString(), "--device", "phone", "--model", "tag",
+            "--record", "after-failover", "--change", "insert", "--data", """{"n":"after"}""").ExitCode);
+        var elected = Rows(FollowerDir);
+        Assert.Equal(Enumerable.Range(1, followerRows.Count + 1).Select(i => (long)i), elected.Select(r => r.Sequence));
+        Assert.Equal(followerRows, elected.Take(followerRows.Count));
+        Assert.Equal(("phone", """{"n":"after"}"""), (elected[^1].Device, elected[^1].Data));
+        Assert.NotNull(elected[^1].Checksum);
+    }
+
+    [Fact]
+    public async Task A_follower_left_behind_by_a_killed_leader_catches_up_to_its_whole_file_when_it_is_served_again()
+    {
+        var leader = await ServeLeader();
+        var follower = Follow();
+        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
+        for (var batch = 0; batch < 40; batch++)
+            await gateway.Ask<BatchAppended>(new AppendBatch(_library, [.. Enumerable.Range(0, 50).Select(i => Entry(batch * 50 + i))]), Patience);
+        await leader.KillHard(Patience);
+        var behind = Latest(FollowerDir);
+
+        // The same data dir served again at the same address is a new actor system: the follow process finds it.
+        var restarted = Serve();
+        await restarted.WaitForLine("serving", Patience);
+        await Until(() => Latest(FollowerDir) == 2000, $"the follower (at {behind} when the leader died) catches up to 2000");
+        Assert.Contains(follower.Stdout, l => l.Contains("\"event\":\"reconnecting\"", StringComparison.Ordinal));
+        Assert.Equal(0, await follower.Interrupt(Patience));
+        Assert.Equal(0, await restarted.Interrupt(Patience));
+
+        var leaderRows = Rows(LeaderDir);
+        Assert.Equal(2000, leaderRows.Count);
+        Assert.Equal(leaderRows, Rows(FollowerDir));
+        foreach (var line in follower.Stdout)
+            Assert.True(JsonDocument.Parse(line).RootElement.TryGetProperty("event", out _), line);
+    }
+
+    public Task InitializeAsync()
+    {
+        _writer = ActorSystem.Create("writer", Remoting.Client(tls: false).WithFallback(Quiet));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+            process.Dispose();
+        if (_writer is not null)
+            await _writer.Terminate();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner if a file is still held.
+        }
+    }
+
+    private async Task<SynclogProcess> ServeLeader()
+    {
+        Directory.CreateDirectory(LeaderDir);
+        Assert.Equal(0, Run(LeaderDir, "lead", "--library", _library.ToString(), "--term", "1").ExitCode);
+        var leader = Serve();
+        await leader.WaitForLine("serving", Patience);
+        return leader;
+    }
+
+    private SynclogProcess Serve() => Start("serve", "--data-dir", LeaderDir, "--host-device", "laptop", "--port",
+        _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-writes");
+
+    private SynclogProcess Follow() => Start("follow", "--data-dir", FollowerDir, "--host-device", "laptop", "--device-id", "phone",
+        "--library", _library.ToString(), "--leader", Gateway, "--json");
+
+    private SynclogProcess Start(params string[] args)
+    {
+        var process = new SynclogProcess(args);
+        _processes.Add(process);
+        return process;
+    }
+
+    private static CliRun Run(string dataDir, params string[] args) => Synclog.RunIn(dataDir, args);
+
+    // A read-only 'synclog latest' beside the process that owns the data dir; 0 before the library exists there.
+    private long Latest(string dataDir)
+    {
+        if (!File.Exists(SyncLogDb.PathFor(_library, dataDir)))
+            return 0;
+        var run = Run(dataDir, "latest", "--library", _library.ToString(), "--json");
+        if (run.ExitCode != 0)
+            return 0;
+        using var json = JsonDocument.Parse(run.Stdout);
+        return json.RootElement.GetProperty("latest_sequence").GetInt64();
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not within {Patience}: {what}");
+            await Task.Delay(250);
+        }
+    }
+
+    private List<(long Sequence, string Device, string Data, string? Checksum)> Rows(string dataDir)
+    {
+        using var db = new SqliteConnection($"Data Source={SyncLogDb.PathFor(_library, dataDir)};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = """
+            SELECT l.sequence, l.device_id, l.data, hex(c.checksum)
+            FROM sync_log l LEFT JOIN sync_log_checksum c ON c.sequence = l.sequence
+            ORDER BY l.sequence
+            """;
+        using var reader = command.ExecuteReader();
+        var rows = new List<(long, string, string, string?)>();
+        while (reader.Read())
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        return rows;
+    }
+
+    private static NewSyncLogEntry Entry(int n) =>
+        new("laptop", DateTimeOffset.UtcNow, "album", Guid.NewGuid().ToString(), ChangeType.Insert, $$"""{"n":{{n}}}""");
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary>
+/// A long-running <c>synclog</c> process (serve, follow) started as a user would, its output collected as it comes, so
+/// a spec can wait for a line, interrupt it (Ctrl-C) or kill it outright (SIGKILL, as a crash would).
+/// </summary>
+public sealed class SynclogProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    public SynclogProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "synclog.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment.Remove("SYNCLOG_DATA_DIR");
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _stdout.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public IReadOnlyList<string> Stdout => [.. _stdout];
+
+    public string Stderr => string.Join('\n', _stderr);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits until a line of stdout contains <paramref name="text"/>; fails with everything printed if it never does.</summary>
+    public async Task<string> WaitForLine(string text, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_stdout.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+                return line;
+            if (_process.HasExited)
+                break;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no line with '{text}' within {patience}; stdout:\n{string.Join('\n', _stdout)}\nstderr:\n{Stderr}");
+    }
+
+    /// <summary>Ctrl-C, then waits for the exit code.</summary>
+    public async Task<int> Interrupt(TimeSpan patience)
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        return await Exit(patience);
+    }
+
+    /// <summary>SIGKILL: the process dies at once, as in a crash or a power cut of its machine.</summary>
+    public async Task KillHard(TimeSpan patience)
+    {
+        _process.Kill(entireProcessTree: true);
+        await Exit(patience);
+    }
+
+    /// <summary>Waits for the process to end by itself and gives its exit code.</summary>
+    public async Task<int> Exit(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
