@@ -152,24 +152,33 @@ public sealed record SyncLogSettings
         return settings;
     }
 
+    /// <summary>A duration as it is written in HOCON (30d, 12h, 500ms), so an error quotes what the user can type.</summary>
+    private static string Hocon(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerDay == 0 ? $"{value.Ticks / TimeSpan.TicksPerDay}d"
+        : value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{value.Ticks / TimeSpan.TicksPerHour}h"
+        : value.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{value.Ticks / TimeSpan.TicksPerMinute}m"
+        : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.Ticks / TimeSpan.TicksPerSecond}s"
+        : value.Ticks % TimeSpan.TicksPerMillisecond == 0 ? $"{value.Ticks / TimeSpan.TicksPerMillisecond}ms"
+        : $"{value.Ticks * 100}ns";
+
     private void Validate()
     {
-        Require(Retention > TimeSpan.Zero, $"synclog.retention must be positive, got {Retention}");
+        Require(Retention > TimeSpan.Zero, $"synclog.retention must be positive, got {Hocon(Retention)}");
         Require(MaxRetention >= Retention,
-            $"synclog.max-retention must be at least synclog.retention ({Retention}), got {MaxRetention}");
-        Require(VacuumInterval >= TimeSpan.Zero, $"synclog.vacuum-interval must be 0 (off) or positive, got {VacuumInterval}");
+            $"synclog.max-retention must be at least synclog.retention ({Hocon(Retention)}), got {Hocon(MaxRetention)}");
+        Require(VacuumInterval >= TimeSpan.Zero, $"synclog.vacuum-interval must be 0 (off) or positive, got {Hocon(VacuumInterval)}");
         Require(MaxBatchSize is >= 1 and <= 100_000, $"synclog.max-batch-size must be between 1 and 100000, got {MaxBatchSize}");
         Require(MaxBatchSizeHard >= MaxBatchSize && MaxBatchSizeHard <= 100_000,
             $"synclog.max-batch-size-hard must be between max-batch-size ({MaxBatchSize}) and 100000, got {MaxBatchSizeHard}");
-        Require(MaxBatchLatency >= TimeSpan.Zero, $"synclog.max-batch-latency must be 0 (fixed batches) or positive, got {MaxBatchLatency}");
+        Require(MaxBatchLatency >= TimeSpan.Zero, $"synclog.max-batch-latency must be 0 (fixed batches) or positive, got {Hocon(MaxBatchLatency)}");
         Require(MaxBatchLatencyHard > TimeSpan.Zero && MaxBatchLatencyHard >= MaxBatchLatency,
-            $"synclog.max-batch-latency-hard must be positive and at least max-batch-latency ({MaxBatchLatency}), got {MaxBatchLatencyHard}");
+            $"synclog.max-batch-latency-hard must be positive and at least max-batch-latency ({Hocon(MaxBatchLatency)}), got {Hocon(MaxBatchLatencyHard)}");
         Require(MaxPendingAppends >= 1, $"synclog.max-pending-appends must be at least 1, got {MaxPendingAppends}");
-        Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {PassivateAfter}");
+        Require(PassivateAfter > TimeSpan.Zero, $"synclog.passivate-after must be positive, got {Hocon(PassivateAfter)}");
         Require(SubscriptionBuffer is >= 1 and <= SyncLogDb.MaxFetchLimit,
             $"synclog.subscription-buffer must be between 1 and {SyncLogDb.MaxFetchLimit}, got {SubscriptionBuffer}");
         Require(MaxOpenLibraries >= 0, $"synclog.max-open-libraries must be 0 (no limit) or at least 1, got {MaxOpenLibraries}");
-        Require(MaxOpenLibrariesWait > TimeSpan.Zero, $"synclog.max-open-libraries-wait must be positive, got {MaxOpenLibrariesWait}");
+        Require(MaxOpenLibrariesWait > TimeSpan.Zero, $"synclog.max-open-libraries-wait must be positive, got {Hocon(MaxOpenLibrariesWait)}");
         Require(StorageIoThreads is >= 1 and <= 64, $"synclog.storage.io-threads must be between 1 and 64, got {StorageIoThreads}");
         Require(SnapshotEvery >= 1, $"synclog.persistence.snapshot-every must be at least 1, got {SnapshotEvery}");
         try

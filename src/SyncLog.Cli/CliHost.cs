@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.RegularExpressions;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 using SyncLog.Actors;
 using SyncLog.Storage;
 
 namespace SyncLog.Cli;
 
 /// <summary>Starts the actor host the way the global options ask, so every command talks to the actors.</summary>
-internal sealed class CliHost(GlobalOptions options)
+internal sealed partial class CliHost(GlobalOptions options)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -58,15 +60,53 @@ internal sealed class CliHost(GlobalOptions options)
         catch (Exception e) when (e is not CliUsageException)
         {
             // Akka's HOCON getters throw several exception types for a value of the wrong kind ('retention = banana').
-            // The getters do not name the key for a value of the wrong kind; say at least what kind of mistake it is.
+            // The getters do not name the key for a value of the wrong kind: find the setting holding the value the
+            // exception quotes, and say at least what kind of mistake it is when none does.
             var reason = e switch
             {
                 ArgumentNullException => "a synclog setting has no value, or a list or object where one value belongs",
+                FormatException when QuotedValue().Match(e.Message) is { Success: true } quoted
+                                     && KeyHolding(overrides, quoted.Groups["value"].Value) is { } key =>
+                    $"{key} has a value of the wrong kind, got '{quoted.Groups["value"].Value}'",
                 FormatException => $"a synclog setting has a value of the wrong kind: {ErrorReport.OneLine(e.Message).TrimEnd('.')}",
                 _ => ErrorReport.WithoutParameterName(ErrorReport.OneLine(e.Message)),
             };
             throw new CliUsageException($"configuration: {reason}");
         }
+    }
+
+    [GeneratedRegex("'(?<value>[^']*)'")]
+    private static partial Regex QuotedValue();
+
+    /// <summary>The first <c>synclog.*</c> key whose single value reads as <paramref name="value"/>, if one does.</summary>
+    private static string? KeyHolding(Config overrides, string value)
+    {
+        string? Find(HoconValue node, string path)
+        {
+            if (node.IsObject())
+            {
+                foreach (var (name, child) in node.GetObject().Items)
+                {
+                    if (Find(child, $"{path}.{name}") is { } found)
+                        return found;
+                }
+
+                return null;
+            }
+
+            // A value that is not one string (a list, a substitution) holds no quoted value to match.
+            try
+            {
+                return node.IsString() && node.GetString() == value ? path : null;
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or ConfigurationException)
+            {
+                return null;
+            }
+        }
+
+        // The user's own settings (options and --config file) hold the bad value; the defaults do not.
+        return overrides.GetValue("synclog") is { } root ? Find(root, "synclog") : null;
     }
 
     /// <summary>

@@ -31,6 +31,9 @@ internal static class Output
     /// <summary>The one timestamp format of the command line, in tables and JSON: ISO 8601 UTC ending in Z.</summary>
     public static string Time(DateTimeOffset timestamp) => UtcTimestamp.ToText(timestamp);
 
+    /// <summary>"1 entry", "2 entries": a count of entries in a sentence.</summary>
+    public static string Entries(long count) => count == 1 ? "1 entry" : $"{count} entries";
+
     /// <summary>The same format, or null (JSON) when there is no timestamp.</summary>
     public static string? Time(DateTimeOffset? timestamp) => timestamp is { } t ? UtcTimestamp.ToText(t) : null;
 

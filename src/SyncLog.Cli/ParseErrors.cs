@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using SyncLog.Storage;
 
 namespace SyncLog.Cli;
 
@@ -30,7 +31,14 @@ internal static partial class ParseErrors
     {
         var cannotParse = CannotParse().Match(message);
         if (cannotParse.Success)
-            return $"{cannotParse.Groups["option"].Value} must be {Kind(cannotParse.Groups["type"].Value)}, got '{cannotParse.Groups["value"].Value}'";
+        {
+            var option = cannotParse.Groups["option"].Value;
+            var value = cannotParse.Groups["value"].Value;
+            // A whole number that does not fit is out of range, not malformed: say which numbers the option takes.
+            if (WholeNumber().IsMatch(value) && RangeOf(option) is { } range)
+                return $"{option} must be {range}, got {value}";
+            return $"{option} must be {Kind(cannotParse.Groups["type"].Value)}, got '{value}'";
+        }
         var required = Required().Match(message);
         if (required.Success)
             return $"{required.Groups["option"].Value} is required";
@@ -46,6 +54,16 @@ internal static partial class ParseErrors
         return message.TrimEnd('.');
     }
 
+    /// <summary>The numbers each numeric option takes, as the commands check them once parsed.</summary>
+    private static string? RangeOf(string option) => option switch
+    {
+        "--limit" => $"between 1 and {SyncLogDb.MaxFetchLimit}",
+        "--since" or "--to" => $"between 0 and {EntryValidator.MaxSequence} (2^53-1)",
+        "--lines" or "-n" => $"between 1 and {SyncLogDb.MaxFetchLimit}",
+        "--term" or "--version" => $"between 1 and {EntryValidator.MaxSequence} (2^53-1)",
+        _ => null,
+    };
+
     private static string Kind(string type) =>
         type.Contains("Guid", StringComparison.Ordinal) ? "a library UUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301"
         : type.Contains("Int", StringComparison.Ordinal) ? "a whole number"
@@ -54,6 +72,9 @@ internal static partial class ParseErrors
 
     [GeneratedRegex("Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'")]
     private static partial Regex CannotParse();
+
+    [GeneratedRegex("^-?[0-9]+$")]
+    private static partial Regex WholeNumber();
 
     [GeneratedRegex("Option '(?<option>[^']*)' is required")]
     private static partial Regex Required();

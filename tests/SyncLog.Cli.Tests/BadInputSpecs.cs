@@ -26,7 +26,7 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--since must be between 0 and 9007199254740991 (2^53-1), got -1", "export", "--library", Library, "--since", "-1")]
     [InlineData("history needs exactly one of", "history", "--library", Library, "--device", "d", "--from", "2026-01-01T00:00:00Z")]
     [InlineData("replicate needs exactly one of", "replicate", "--library", Library)]
-    [InlineData("--term must be 1 or more, got 0", "replicate", "--library", Library, "--from-file", "x.jsonl", "--term", "0")]
+    [InlineData("--term must be between 1 and 9007199254740991 (2^53-1), got 0", "replicate", "--library", Library, "--from-file", "x.jsonl", "--term", "0")]
     [InlineData("--library must be a library's UUID, not the empty UUID 00000000-0000-0000-0000-000000000000", "fetch", "--library", "00000000-0000-0000-0000-000000000000")]
     [InlineData("--library must be a library's UUID, not the empty UUID", "latest", "--library", "{00000000-0000-0000-0000-000000000000}")]
     [InlineData("--library is given 2 times; give it once", "stats", "--library", Library, "--library", Library)]
@@ -55,7 +55,7 @@ public sealed class BadInputSpecs : IDisposable
     {
         var fresh = Path.Combine(_cli.DataDir, "fresh");
 
-        AssertOneLine(Synclog.RunIn(fresh, "lead", "--library", Library, "--term", "0"), 2, "--term must be 1 or more, got 0");
+        AssertOneLine(Synclog.RunIn(fresh, "lead", "--library", Library, "--term", "0"), 2, "--term must be between 1 and 9007199254740991 (2^53-1), got 0");
         AssertOneLine(Synclog.RunIn(fresh, "lead", "--library", Library, "--term", "1", "--leader", " "), 2, "--leader must not be empty");
         Assert.False(Directory.Exists(fresh), "a refused lead created the data dir");
     }
@@ -110,7 +110,7 @@ public sealed class BadInputSpecs : IDisposable
             (_cli.Run("stats", "--library", Library, "--config", binary), "is not UTF-8 text"),
             (_cli.Run("stats", "--library", Library, "--config", Text("include \"other.conf\"\n")), "includes are not supported"),
             (_cli.Run("stats", "--library", Library, "--config", Text("synclog { retention = \n")), "a synclog setting has no value"),
-            (_cli.Run("stats", "--library", Library, "--config", Text("synclog.max-batch-size = lots\n")), "a synclog setting has a value of the wrong kind"),
+            (_cli.Run("stats", "--library", Library, "--config", Text("synclog.max-batch-size = lots\n")), "synclog.max-batch-size has a value of the wrong kind, got 'lots'"),
             (_cli.Run("stats", "--library", Library, "--config", Text("synclog.storage.busy-timeout = 0s\n")), "busy timeout must be more than 0"),
         ];
 

@@ -44,7 +44,7 @@ public sealed class CommandSpecs : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("album", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("Summer", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("1 entries; latest sequence 1", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 entry; latest sequence 1", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ReplicateCommandSpecs : IDisposable
         Assert.Equal(0, _leader.Run("lead", "--library", _library, "--term", "1").ExitCode);
         ImportSpecs.Append(_leader, _library, 3);
         var export = Path.Combine(_leader.DataDir, "export.jsonl");
-        Assert.Equal(0, _leader.Run("export", "--library", _library, "--since", "1", "-o", export).ExitCode);
+        Assert.Equal(0, _leader.Run("export", "--library", _library, "--since", "0", "-o", export).ExitCode);
         Assert.Equal(0, _follower.Run("lead", "--library", _library, "--term", "4", "--leader", "phone").ExitCode);
 
         var intoLeader = _leader.Run("replicate", "--library", _library, "--from-file", export);
@@ -53,12 +53,12 @@ public sealed class ReplicateCommandSpecs : IDisposable
         var atItsTerm = _follower.Run("replicate", "--library", _library, "--from-file", export, "--term", "4", "--json");
 
         BadInputSpecs.AssertOneLine(intoLeader, 1, "this device (laptop) leads library " + _library + " at term 1; replicate mirrors into a follower's data dir");
-        BadInputSpecs.AssertOneLine(olderTerm, 1, "term 3 is older than library " + _library + "'s current term 4 (phone leads)");
+        BadInputSpecs.AssertOneLine(olderTerm, 1, "term 3 is older than term 4 that library " + _library + " already follows (phone leads); replicate from the current leader with its --term (at least 4)");
         BadInputSpecs.AssertOneLine(otherTerm, 2, "--term 2 differs from the term 1 recorded in the leader's data dir");
-        // The export starts after sequence 1: only the accepted run restarts the follower's log there.
+        // Only the run at the follower's term writes: the whole export, no resync.
         Assert.True(atItsTerm.ExitCode == 0, atItsTerm.Stderr);
         var json = JsonDocument.Parse(atItsTerm.Stdout).RootElement;
-        Assert.Equal(1, json.GetProperty("resynced_from").GetInt64());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("resynced_from").ValueKind);
         Assert.Equal(3, json.GetProperty("latest_sequence").GetInt64());
         Assert.Equal(4, json.GetProperty("leader_term").GetInt64());
     }

@@ -59,7 +59,7 @@ public sealed class RetentionCommandSpecs : IDisposable
         var held = planned.GetProperty("held_back");
         Assert.Equal((2L, 2L), (held.GetProperty("from_sequence").GetInt64(), held.GetProperty("entries").GetInt64()));
         Assert.Equal("phone", Assert.Single(held.GetProperty("followers").EnumerateArray().ToList()).GetProperty("device_id").GetString());
-        Assert.Contains("removed 1 entries", vacuum.Stdout, StringComparison.Ordinal);
+        Assert.Contains("removed 1 entry", vacuum.Stdout, StringComparison.Ordinal);
         Assert.Contains("kept 2 expired entries from sequence 2 on for followers that have not acknowledged them: phone (acked 1", vacuum.Stdout, StringComparison.Ordinal);
 
         var forget = _cli.Run("forget-follower", "--library", _library, "--device", "phone");

@@ -102,6 +102,62 @@ public sealed class Synclog : IDisposable
         return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Starts synclog, waits until its standard output contains <paramref name="printed"/>, then sends SIGINT.</summary>
+    public CliRun InterruptAfter(string printed, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in (string[])[Program, .. args, "--data-dir", DataDir, "--host-device", "laptop"])
+            start.ArgumentList.Add(arg);
+        start.Environment.Remove("SYNCLOG_DATA_DIR");
+        using var process = new Process { StartInfo = start };
+        var stdout = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stdout)
+                    stdout.AppendLine(e.Data);
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (true)
+            {
+                lock (stdout)
+                {
+                    if (stdout.ToString().Contains(printed, StringComparison.Ordinal))
+                        break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"synclog never printed '{printed}'");
+                Assert.False(process.HasExited, $"synclog ended before printing '{printed}'");
+                Thread.Sleep(50);
+            }
+
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "synclog did not end within 30 s of Ctrl-C");
+            process.WaitForExit();
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+
+        lock (stdout)
+            return new CliRun(process.ExitCode, stdout.ToString(), stderr.Result);
+    }
+
     // A thread of the process is in read(2) on standard input (.NET reads a duplicate of fd 0, so compare what the fd
     // points to): /proc/PID/task/TID/syscall starts with the syscall number and the fd in hex.
     private static bool ReadsStdin(int pid)

@@ -51,6 +51,8 @@ internal static class AppendCommand
                     entries.Add(EntryJson.ParseNew(text, number, now, $"synclog-import:{input.ContentHash}:{number}"));
                 }
 
+                RefuseRepeatedKeys(input, entries);
+
                 return await cli.RunAsync(parse, host => ImportAsync(host, id, input, entries, cli.Json(parse), ct), ct);
             }
 
@@ -68,6 +70,23 @@ internal static class AppendCommand
         return command;
     }
 
+    /// <summary>
+    /// Refuses a file in which two lines share an idempotency key: the log would keep the first and answer the second
+    /// with its sequence, silently dropping a line. A key committed by an earlier run is different: that is how a
+    /// re-run resumes.
+    /// </summary>
+    private static void RefuseRepeatedKeys(EntriesFile input, List<NewSyncLogEntry> entries)
+    {
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var key = entries[i].IdempotencyKey!;
+            var line = input.Lines[i].Number;
+            if (!firstLine.TryAdd(key, line))
+                throw new CliUsageException($"{input.Name} lines {firstLine[key]} and {line} share {EntryJson.IdempotencyKeyField} '{key}'; give each line its own key (nothing was written)");
+        }
+    }
+
     private static NewSyncLogEntry FromOptions(ParseResult parse, Option<string?> device, Option<string?> model,
         Option<string?> record, Option<string?> change, Option<string?> data, Option<long> version)
     {
@@ -75,8 +94,12 @@ internal static class AppendCommand
             ? value
             : throw new CliUsageException($"{option.Name} is required (or use --file)");
 
+        var recordVersion = parse.GetValue(version);
+        // Versions travel as JSON numbers like sequences: above 2^53-1 a reader would see a different number.
+        if (recordVersion is < 1 or > EntryValidator.MaxSequence)
+            throw new CliUsageException($"--version must be between 1 and {EntryValidator.MaxSequence} (2^53-1), got {recordVersion}");
         var entry = new NewSyncLogEntry(Required(device), DateTimeOffset.UtcNow, Required(model), Required(record),
-            ChangeTypeOption(Required(change)), Required(data), parse.GetValue(version));
+            ChangeTypeOption(Required(change)), Required(data), recordVersion);
         Arguments.Check(() => EntryValidator.Validate(entry, "entry"));
         return entry;
     }
@@ -98,7 +121,7 @@ internal static class AppendCommand
         object reply;
         try
         {
-            reply = await Output.WithProgressAsync($"appending {entries.Count} entries", 1, json,
+            reply = await Output.WithProgressAsync($"appending {Output.Entries(entries.Count)}", 1, json,
                 async _ => await host.AskAsync(new AppendBatch(library, entries), TimeSpan.FromMinutes(10), ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -131,7 +154,7 @@ internal static class AppendCommand
         }
         else
         {
-            Console.WriteLine($"appended {added} entries; {earlier} of {input.Name} were already committed by an earlier run (idempotency keys), not written again");
+            Console.WriteLine($"appended {Output.Entries(added)}; {earlier} of {input.Name} were already committed by an earlier run (idempotency keys), not written again");
         }
 
         return ExitCodes.Ok;

@@ -39,6 +39,13 @@ internal static class CommonOptions
             throw new CliUsageException($"--since must be between 0 and {EntryValidator.MaxSequence} (2^53-1), got {since}");
     }
 
+    /// <summary>Checks a <c>--term</c>: 1 to 2^53-1, the terms the actors accept (exact in JSON numbers).</summary>
+    public static void CheckTerm(long term)
+    {
+        if (term is < 1 or > EntryValidator.MaxSequence)
+            throw new CliUsageException($"--term must be between 1 and {EntryValidator.MaxSequence} (2^53-1), got {term}");
+    }
+
     /// <summary>Checks <c>--since</c> and <c>--limit</c> with the log's own rules, before any host starts.</summary>
     public static void CheckPage(long since, int limit)
     {

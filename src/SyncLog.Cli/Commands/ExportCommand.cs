@@ -24,39 +24,60 @@ internal static class ExportCommand
             var id = parse.GetValue(library);
             CliHost.RequireLibrary(host, id);
             var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
-            await using var writer = file is null ? new StreamWriter(Console.OpenStandardOutput()) : new StreamWriter(Open(file, FileMode.Create));
-            var explicitSince = parse.GetValue(since);
-            var from = explicitSince ?? 0;
-            if (explicitSince is null)
+            // A file is written beside itself and renamed into place only when complete, so an interrupted or failed
+            // export never leaves a partial file that looks like a whole one.
+            var temp = file is null ? null : $"{file}.tmp-{Environment.ProcessId}";
+            var completed = false;
+            var written = 0L;
+            try
             {
-                // Without --since, start where the log still has entries rather than failing on vacuumed ones.
-                var first = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(id, 0, 1), ct: ct)).Result;
-                if (first.IsTruncated)
-                    from = first.VacuumedThroughSequence;
-            }
-
-            var written = await Output.WithProgressAsync("exporting", latest - from, quiet: file is null, async progress =>
-            {
-                var count = 0L;
-                var cursor = from;
-                while (true)
+                await using (var writer = temp is null ? new StreamWriter(Console.OpenStandardOutput()) : new StreamWriter(Open(temp, FileMode.Create)))
                 {
-                    var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(id, cursor, PageSize), ct: ct)).Result;
-                    if (page.IsTruncated)
-                        throw new CliRefusedException($"entries after {cursor} were vacuumed (through {page.VacuumedThroughSequence}); export --since {page.VacuumedThroughSequence}");
-                    foreach (var entry in page.Entries)
-                        await writer.WriteLineAsync(EntryJson.ToLine(entry));
-                    count += page.Entries.Count;
-                    if (page.Entries.Count > 0)
-                        cursor = page.Entries[^1].Sequence;
-                    progress(cursor - from);
-                    if (!page.HasMore)
-                        return count;
+                    var explicitSince = parse.GetValue(since);
+                    var from = explicitSince ?? 0;
+                    if (explicitSince is null)
+                    {
+                        // Without --since, start where the log still has entries rather than failing on vacuumed ones.
+                        var first = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(id, 0, 1), ct: ct)).Result;
+                        if (first.IsTruncated)
+                            from = first.VacuumedThroughSequence;
+                    }
+
+                    written = await Output.WithProgressAsync("exporting", latest - from, quiet: file is null, async progress =>
+                    {
+                        var count = 0L;
+                        var cursor = from;
+                        while (true)
+                        {
+                            var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(id, cursor, PageSize), ct: ct)).Result;
+                            if (page.IsTruncated)
+                                throw new CliRefusedException($"entries after {cursor} were vacuumed (through {page.VacuumedThroughSequence}); export --since {page.VacuumedThroughSequence}");
+                            foreach (var entry in page.Entries)
+                                await writer.WriteLineAsync(EntryJson.ToLine(entry));
+                            count += page.Entries.Count;
+                            if (page.Entries.Count > 0)
+                                cursor = page.Entries[^1].Sequence;
+                            progress(cursor - from);
+                            if (!page.HasMore)
+                                return count;
+                        }
+                    });
                 }
-            });
-            if (file is not null)
-                Console.Error.WriteLine($"exported {written} entries to {file}");
-            return ExitCodes.Ok;
+
+                if (temp is not null)
+                {
+                    File.Move(temp, file!, overwrite: true);
+                    Console.Error.WriteLine($"exported {Output.Entries(written)} to {file}");
+                }
+
+                completed = true;
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                if (!completed && temp is not null && File.Exists(temp))
+                    File.Delete(temp);
+            }
         });
         });
         return command;

@@ -32,7 +32,7 @@ internal static class FetchCommand
                 else
                 {
                     Output.WriteEntriesTable(result.Entries);
-                    Console.WriteLine($"{result.Entries.Count} entries; latest sequence {result.LatestSequence}" +
+                    Console.WriteLine($"{Output.Entries(result.Entries.Count)}; latest sequence {result.LatestSequence}" +
                                       (result.HasMore ? $"; more to fetch with --since {result.Entries[^1].Sequence}" : ""));
                 }
 

@@ -70,7 +70,7 @@ internal static class HistoryCommand
                 else
                 {
                     Output.WriteEntriesTable(entries);
-                    Console.WriteLine($"{entries.Count} entries{(entries.Count == max ? $"; limited to {max}, raise --limit for more" : "")}");
+                    Console.WriteLine($"{Output.Entries(entries.Count)}{(entries.Count == max ? $"; limited to {max}, raise --limit for more" : "")}");
                 }
 
                 return ExitCodes.Ok;

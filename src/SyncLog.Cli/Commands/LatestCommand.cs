@@ -25,13 +25,25 @@ internal static class LatestCommand
                 return ExitCodes.Ok;
             }
 
-            var rows = new List<(Guid Library, long Latest)>();
+            // One unreadable library must not hide the others: each is answered on its own, the failures at the end.
+            var rows = new List<(Guid Library, long? Latest, string? Error)>();
             foreach (var id in DataDirCheck.Libraries(host.Settings.DataDir))
-                rows.Add((id, Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence));
+            {
+                try
+                {
+                    rows.Add((id, Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence, null));
+                }
+                catch (Exception e) when (e is CliRefusedException or CliUsageException or TimeoutException or Akka.Actor.AskTimeoutException)
+                {
+                    rows.Add((id, null, ErrorReport.Classify(e).Message));
+                }
+            }
 
             if (cli.Json(parse))
             {
-                Output.WriteJson(rows.Select(r => new { library_id = r.Library, latest_sequence = r.Latest }));
+                Output.WriteJson(rows.Select(r => r.Error is null
+                    ? (object)new { library_id = r.Library, latest_sequence = r.Latest }
+                    : new { library_id = r.Library, error = r.Error }));
             }
             else if (rows.Count == 0)
             {
@@ -40,12 +52,16 @@ internal static class LatestCommand
             else
             {
                 var table = new Table().Border(TableBorder.Simple).AddColumns("library", "latest sequence");
-                foreach (var (id, latest) in rows)
-                    table.AddRow(id.ToString(), latest.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                foreach (var (id, latest, error) in rows)
+                    table.AddRow(id.ToString(), latest?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unreadable");
                 AnsiConsole.Write(table);
             }
 
-            return ExitCodes.Ok;
+            var failed = rows.Where(r => r.Error is not null).ToList();
+            return failed.Count == 0
+                ? ExitCodes.Ok
+                : ErrorReport.Write($"{failed.Count} of {rows.Count} libraries could not be read: " +
+                                    string.Join("; ", failed.Select(r => $"{r.Library}: {r.Error}")), ExitCodes.Refused, cli.Json(parse));
         }));
         return command;
     }

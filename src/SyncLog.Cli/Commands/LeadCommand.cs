@@ -17,8 +17,7 @@ internal static class LeadCommand
             var id = parse.GetValue(library);
             var electedTerm = parse.GetValue(term);
             // Checked before the host starts: a host would create the data dir and sync-host.db before refusing.
-            if (electedTerm < 1)
-                throw new CliUsageException($"--term must be 1 or more, got {electedTerm}");
+            CommonOptions.CheckTerm(electedTerm);
             var named = parse.GetValue(leader);
             if (named is not null && string.IsNullOrWhiteSpace(named))
                 throw new CliUsageException("--leader must not be empty (leave it out to elect this host's device)");

@@ -36,8 +36,8 @@ internal static class ReplicateCommand
             if ((file is null) == (sourceDir is null))
                 throw new CliUsageException("replicate needs exactly one of --from-file or --from-data-dir");
             var givenTerm = parse.GetValue(term);
-            if (givenTerm is < 1)
-                throw new CliUsageException($"--term must be 1 or more, got {givenTerm}");
+            if (givenTerm is { } checkedTerm)
+                CommonOptions.CheckTerm(checkedTerm);
             if (sourceDir is not null)
             {
                 if (sourceDir.Length == 0)
@@ -59,8 +59,18 @@ internal static class ReplicateCommand
                     throw new CliUsageException($"{input.Name} line {input.Lines[i].Number}: sequence {entries[i].Sequence} does not follow {entries[i - 1].Sequence}; an export has contiguous sequences");
             }
 
+            if (entries.Count == 0)
+                throw new CliUsageException($"{input.Name} holds no entries; an export to replicate has at least one");
+
+            // Checked before the host starts: into a log that does not exist yet, a file must start at sequence 1, and
+            // nothing (data dir, sync-host.db, the library's folder) is created for a file that would be refused.
+            var dataDir = cli.Settings(parse).DataDir;
+            if (!File.Exists(SyncLogDb.PathFor(id, dataDir)))
+                RefuseHole(input.Name, entries[0].Sequence, 0);
+
             // An export carries no term; a follower accepts a page whose term is at least the one it knows.
-            return await cli.RunAsync(parse, host => MirrorAsync(host, id, Pages(entries), cli.Json(parse), givenTerm ?? 1, ct), ct);
+            return await RemovingWhatARefusalCreatedAsync(dataDir, id, wrote =>
+                cli.RunAsync(parse, host => MirrorAsync(host, id, Pages(entries), cli.Json(parse), givenTerm ?? 1, wrote, ct, (input.Name, entries[0].Sequence)), ct));
         });
         return command;
     }
@@ -87,7 +97,60 @@ internal static class ReplicateCommand
             akka.loglevel = OFF
             {CliHost.NoClrShutdownHook}
             """), "synclog-cli-source");
-        return await cli.RunAsync(parse, host => MirrorAsync(host, id, since => FetchAsync(source, id, since, ct), cli.Json(parse), term, ct), ct);
+        return await RemovingWhatARefusalCreatedAsync(target.DataDir, id, wrote =>
+            cli.RunAsync(parse, host => MirrorAsync(host, id, since => FetchAsync(source, id, since, ct), cli.Json(parse), term, wrote, ct), ct));
+    }
+
+    /// <summary>
+    /// A file that starts after the local log's end would leave a hole. An export does not carry the source's vacuum
+    /// floor and checksum, so it cannot prove the source vacuumed the missing entries: refuse instead of resyncing.
+    /// </summary>
+    private static void RefuseHole(string name, long first, long local)
+    {
+        if (first > local + 1)
+            throw new CliRefusedException(
+                $"{name} starts at sequence {first} but the local log ends at {local}: it would leave a hole; export from sequence {local} (export --since {local}), or replicate --from-data-dir from the leader's data dir, which resyncs past what the leader vacuumed");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="replicate"/>; when it is refused before it wrote any entry, removes what it created (the
+    /// data dir, sync-host.db, the library's folder), so a refusal writes nothing, as for every other command. Pages
+    /// already mirrored, and anything after Ctrl-C (which may have been written), are kept.
+    /// </summary>
+    private static async Task<int> RemovingWhatARefusalCreatedAsync(string dataDir, Guid id, Func<Action, Task<int>> replicate)
+    {
+        var libraries = Path.Combine(dataDir, "libraries");
+        var libraryDir = Path.GetDirectoryName(SyncLogDb.PathFor(id, dataDir))!;
+        var hostDb = Path.Combine(dataDir, "sync-host.db");
+        var created = new List<string>();
+        foreach (var path in new[] { dataDir, libraries, libraryDir })
+        {
+            if (!Directory.Exists(path))
+            {
+                created.Add(path);
+                break; // everything inside a folder this command creates goes with it
+            }
+        }
+
+        var hostDbCreated = !File.Exists(hostDb);
+        var wrote = false;
+        try
+        {
+            return await replicate(() => wrote = true);
+        }
+        catch (Exception e) when ((e is CliRefusedException or CliUsageException) && !wrote && !ErrorReport.IsInterruption(e))
+        {
+            // The host has shut down (RunAsync disposed it), so nothing holds these files any more.
+            foreach (var path in created.Where(Directory.Exists))
+                Directory.Delete(path, recursive: true);
+            if (hostDbCreated && !created.Contains(dataDir))
+            {
+                foreach (var file in new[] { hostDb, hostDb + "-wal", hostDb + "-shm", hostDb + "-journal" }.Where(File.Exists))
+                    File.Delete(file);
+            }
+
+            throw;
+        }
     }
 
     // The leader's term comes from the source's leadership, which only a host owning that data dir recovers.
@@ -114,6 +177,14 @@ internal static class ReplicateCommand
     private static async Task<FetchResult> FetchAsync(SyncLogHost source, Guid id, long since, CancellationToken ct) =>
         Replies.Expect<Fetched>(await source.AskAsync(new FetchSince(id, since, PageSize), ct: ct)).Result;
 
+    private static Replicated Expect(object reply, Guid id, long leaderTerm) => reply is StaleTerm stale
+        ? throw new CliRefusedException(StaleTermText(id, leaderTerm, stale.CurrentTerm, stale.CurrentLeaderDeviceId))
+        : Replies.Expect<Replicated>(reply);
+
+    // A follower is told to replicate from the current leader, never to take the lead itself.
+    private static string StaleTermText(Guid id, long leaderTerm, long current, string? leader) =>
+        $"term {leaderTerm} is older than term {current} that library {id} already follows{(leader is null ? "" : $" ({leader} leads)")}; replicate from the current leader with its --term (at least {current})";
+
     // An export file read as the pages a leader would serve.
     private static Func<long, Task<FetchResult>> Pages(List<SyncLogEntry> entries) => since =>
     {
@@ -126,7 +197,7 @@ internal static class ReplicateCommand
     };
 
     private static async Task<int> MirrorAsync(SyncLogHost host, Guid id, Func<long, Task<FetchResult>> fetch, bool json,
-        long leaderTerm, CancellationToken ct)
+        long leaderTerm, Action wrote, CancellationToken ct, (string Name, long First)? file = null)
     {
         // Refused before anything is written (a resync would come first): the leader itself, or a term the follower
         // already knows to be over.
@@ -134,10 +205,12 @@ internal static class ReplicateCommand
         if (leadership.IsThisDevice)
             throw new CliRefusedException($"this device ({host.Settings.DeviceId}) leads library {id} at term {leadership.Term}; replicate mirrors into a follower's data dir");
         if (leaderTerm < leadership.Term)
-            throw new CliRefusedException($"term {leaderTerm} is older than library {id}'s current term {leadership.Term} ({leadership.LeaderDeviceId ?? "nobody"} leads); pass the leader's --term");
+            throw new CliRefusedException(StaleTermText(id, leaderTerm, leadership.Term, leadership.LeaderDeviceId));
         var local = File.Exists(SyncLogDb.PathFor(id, host.Settings.DataDir))
             ? Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence
             : 0;
+        if (file is { } f)
+            RefuseHole(f.Name, f.First, local);
         var start = local;
         var copied = 0L;
         long? resyncedFrom = null;
@@ -150,16 +223,28 @@ internal static class ReplicateCommand
                 var resynced = Replies.Expect<Resynced>(await host.AskAsync(new ResyncFrom(id, page.VacuumedThroughSequence, page.VacuumedThroughChecksum), ct: ct));
                 local = resynced.LatestSequence;
                 resyncedFrom = local;
+                wrote();
                 continue;
             }
 
             if (page.Entries.Count == 0)
                 break;
             var reply = await host.AskAsync(new Replicate(id, page.Entries, leaderTerm), TimeSpan.FromMinutes(5), ct);
-            local = Replies.Expect<Replicated>(reply).LatestSequence;
+            local = Expect(reply, id, leaderTerm).LatestSequence;
             copied += page.Entries.Count;
+            wrote();
             if (!page.HasMore)
                 break;
+        }
+
+        if (copied == 0 && resyncedFrom is null && local > 0)
+        {
+            // Nothing new, but the term must still be one this follower accepts (it may have replicated a newer term
+            // than its recorded leadership): re-send the last entry both hold, which the follower judges by term first
+            // and otherwise answers as a retry, writing nothing.
+            var held = await fetch(local - 1);
+            if (!held.IsTruncated && held.Entries is [var last, ..] && last.Sequence == local)
+                Expect(await host.AskAsync(new Replicate(id, [last], leaderTerm), TimeSpan.FromMinutes(5), ct), id, leaderTerm);
         }
 
         if (json)
@@ -176,7 +261,7 @@ internal static class ReplicateCommand
         }
         else
         {
-            Console.WriteLine($"replicated {copied} entries into {host.Settings.DataDir}; library {id} now ends at sequence {local}" +
+            Console.WriteLine($"replicated {Output.Entries(copied)} into {host.Settings.DataDir}; library {id} now ends at sequence {local}" +
                               (resyncedFrom is { } r ? $" (the source had vacuumed past sequence {start}: restarted after {r})" : ""));
         }
 

@@ -43,7 +43,8 @@ internal static class StatsCommand
             table.AddRow("entries", Number(stats.Count));
             table.AddRow("oldest sequence", oldest is { } o ? Number(o) : "-");
             table.AddRow("latest sequence", Number(stats.LatestSequence));
-            table.AddRow("vacuumed through", stats.VacuumedThroughSequence > 0 ? Number(stats.VacuumedThroughSequence) : "-");
+            // The same number as --json's vacuumed_through_sequence: 0 means nothing was vacuumed.
+            table.AddRow("vacuumed through", Number(stats.VacuumedThroughSequence));
             table.AddRow("oldest time", Output.Time(stats.OldestTimestamp) ?? "-");
             table.AddRow("newest time", Output.Time(stats.NewestTimestamp) ?? "-");
             table.AddRow("file size", Output.Size(stats.FileSizeBytes));

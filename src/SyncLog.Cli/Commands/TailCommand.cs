@@ -21,15 +21,17 @@ internal static class TailCommand
             DefaultValueFactory = _ => "1s",
         };
         var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval };
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(count);
-            if (n is < 0 or > SyncLogDb.MaxFetchLimit)
-                throw new CliUsageException($"--lines must be between 0 and {SyncLogDb.MaxFetchLimit}, got {n}");
+            // 0 would print only a header: nothing coherent to show, so it is refused like any other out-of-range count.
+            if (n is < 1 or > SyncLogDb.MaxFetchLimit)
+                throw new CliUsageException($"--lines must be between 1 and {SyncLogDb.MaxFetchLimit}, got {n}");
             var period = DurationText.Parse(parse.GetValue(interval)!, "--interval", ShortestInterval, TimeSpan.FromDays(1));
             if (!parse.GetValue(follow) && parse.GetResult(interval) is { Implicit: false })
                 throw new CliUsageException("--interval only applies with --follow; add --follow or leave it out");
-            return cli.ReadAsync(parse, async host =>
+            var following = parse.GetValue(follow);
+            var reading = cli.ReadAsync(parse, async host =>
             {
                 var id = parse.GetValue(library);
                 CliHost.RequireLibrary(host, id);
@@ -38,22 +40,25 @@ internal static class TailCommand
                 if (!json)
                     Console.WriteLine(Output.EntryLineHeader);
                 var since = await PrintFromAsync(host, id, Math.Max(0, latest - n), json, ct);
-                if (!parse.GetValue(follow))
+                if (!following)
                     return ExitCodes.Ok;
-
-                try
+                while (true)
                 {
-                    while (true)
-                    {
-                        await Task.Delay(period, ct);
-                        since = await PrintFromAsync(host, id, since, json, ct);
-                    }
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return ExitCodes.Ok;
+                    await Task.Delay(period, ct);
+                    since = await PrintFromAsync(host, id, since, json, ct);
                 }
             });
+            if (!following)
+                return await reading;
+            try
+            {
+                return await reading;
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                // --follow runs until Ctrl-C, like serve: the user ending it is its normal end, at any point (exit 0).
+                return ExitCodes.Ok;
+            }
         });
         return command;
     }

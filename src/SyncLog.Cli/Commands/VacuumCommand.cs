@@ -45,7 +45,7 @@ internal static class VacuumCommand
                     {
                         Console.WriteLine(plan.Removed == 0
                             ? $"dry run: nothing older than {Output.Time(before)} can be removed"
-                            : $"dry run: would remove {plan.Removed} entries older than {Output.Time(before)} (through sequence {plan.ThroughSequence}); nothing was written");
+                            : $"dry run: would remove {Output.Entries(plan.Removed)} older than {Output.Time(before)} (through sequence {plan.ThroughSequence}); nothing was written");
                         if (plan.HeldBack is { } hold)
                             Console.WriteLine(FollowerText.HoldLine(hold, dryRun: true));
                     }
@@ -77,7 +77,7 @@ internal static class VacuumCommand
                     });
                 else
                 {
-                    Console.WriteLine($"removed {vacuumed.Removed} entries older than {Output.Time(before)}");
+                    Console.WriteLine($"removed {Output.Entries(vacuumed.Removed)} older than {Output.Time(before)}");
                     if (vacuumed.HeldBack is { } hold)
                         Console.WriteLine(FollowerText.HoldLine(hold, dryRun: false));
                 }

@@ -26,6 +26,9 @@ internal static class VerifyCommand
             var other = parse.GetResult(against) is null ? null : parse.GetValue(against);
             if (other is not null && string.IsNullOrWhiteSpace(other))
                 throw new CliUsageException("--against must not be empty (a data dir)");
+            // Comparing a data dir with itself proves nothing (and would open it twice), as replicate refuses it too.
+            if (other is not null && string.Equals(cli.Settings(parse).DataDir, cli.Settings(parse, other, readOnly: true).DataDir, StringComparison.Ordinal))
+                throw new CliUsageException($"--against is the data dir itself ('{cli.Settings(parse).DataDir}'); name another data dir");
             return cli.ReadAsync(parse, async host =>
             {
                 var id = parse.GetValue(library);
@@ -56,14 +59,17 @@ internal static class VerifyCommand
         }
         else if (result.IsIntact)
         {
-            Console.WriteLine($"chain intact: {result.CheckedEntries} entries checked, latest sequence {result.HeadSequence}, head checksum {result.HeadChecksum?.ToString() ?? "unknown"}");
+            Console.WriteLine($"chain intact: {Output.Entries(result.CheckedEntries)} checked, latest sequence {result.HeadSequence}, head checksum {result.HeadChecksum?.ToString() ?? "unknown"}");
         }
         else
         {
             Console.WriteLine($"chain broken at sequence {result.FirstBrokenSequence}: {result.Problem}");
         }
 
-        return result.IsIntact ? ExitCodes.Ok : ExitCodes.Refused;
+        // The result stays on stdout; like every non-zero exit, the failure also gets its one line on stderr.
+        return result.IsIntact
+            ? ExitCodes.Ok
+            : ErrorReport.Write($"chain broken at sequence {result.FirstBrokenSequence}: {result.Problem}", ExitCodes.Refused, cli.Json(parse));
     }
 
     private static async Task<int> CompareAsync(CliHost cli, ParseResult parse, SyncLogHost host, Guid id, string otherDir,
@@ -121,6 +127,6 @@ internal static class VerifyCommand
 
         return comparison.Relation is ChainRelation.Equal or ChainRelation.PrefixOfOther or ChainRelation.OtherIsPrefix
             ? ExitCodes.Ok
-            : ExitCodes.Refused;
+            : ErrorReport.Write(verdict, ExitCodes.Refused, cli.Json(parse));
     }
 }
