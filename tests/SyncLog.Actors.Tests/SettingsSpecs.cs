@@ -66,7 +66,7 @@ public sealed class SettingsSpecs
     [Theory]
     [InlineData("synclog.max-batch-size = 0", "max-batch-size must be between 1 and 100000, got 0")]
     [InlineData("synclog.max-batch-size-hard = 999", "max-batch-size-hard must be between max-batch-size (1000) and 100000, got 999")]
-    [InlineData("synclog.max-batch-latency-hard = 10ms", "max-batch-latency-hard must be positive and at least max-batch-latency (00:00:00.0500000), got 00:00:00.0100000")]
+    [InlineData("synclog.max-batch-latency-hard = 10ms", "max-batch-latency-hard must be positive and at least max-batch-latency (50ms), got 10ms")]
     [InlineData("synclog.max-open-libraries = -1", "max-open-libraries must be 0 (no limit) or at least 1, got -1")]
     [InlineData("synclog.max-open-libraries-wait = 0s", "max-open-libraries-wait must be positive")]
     [InlineData("synclog.retention = 0s", "retention must be positive")]
