@@ -38,16 +38,7 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
     protected Node StartNode(string device, string? dataDir = null)
     {
         var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "synclog-follower-tests", Guid.NewGuid().ToString("N"));
-        var host = SyncLogHost.Start(ConfigurationFactory.ParseString($$"""
-            synclog {
-              data-dir = {{SyncLogConfig.Quote(dir)}}
-              data-dir-env = ""
-              device-id = "{{device}}"
-              storage.synchronous = normal
-            }
-            akka.loglevel = WARNING
-            akka.stdout-loglevel = WARNING
-            """), $"{device}-{Guid.NewGuid():N}");
+        var host = SyncLogHost.Start(SyncLogSpec.ConfigFor(dir, device), $"{device}-{Guid.NewGuid():N}");
         var node = new Node(device, dir, host);
         _nodes.Add(node);
         return node;

@@ -37,7 +37,7 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
     protected static string NewDataDir() =>
         Path.Combine(Path.GetTempPath(), "synclog-actor-tests", Guid.NewGuid().ToString("N"));
 
-    protected static Config ConfigFor(string dataDir, string deviceId, string extraHocon = "") =>
+    internal static Config ConfigFor(string dataDir, string deviceId, string extraHocon = "") =>
         ConfigurationFactory.ParseString($$"""
             synclog {
               data-dir = {{SyncLogConfig.Quote(dataDir)}}
