@@ -34,6 +34,30 @@ public static class ServedRequests
             "subscribe, ask for entries and unsubscribe only for its own actors");
     }
 
+    /// <summary>
+    /// The refusal of a write or admin request this host must not take from <paramref name="sender"/>, or null to handle
+    /// it. With <c>synclog.refuse-writes</c> every write is refused. On a host reachable over the network
+    /// (<paramref name="networked"/>) without <c>synclog.serve.allow-writes</c>, writes are taken only from local senders,
+    /// so an app can append locally while it serves followers: a peer can name any local actor's path, and a write that
+    /// arrives without a sender cannot be told apart from a peer's, so it is refused as well.
+    /// </summary>
+    public static RequestNotServed? WriteRefusal(ILibraryRequest request, IActorRef sender, SyncLogSettings settings, bool networked,
+        ActorSystem system)
+    {
+        if (IsReadOrFollow(request))
+            return null;
+        if (settings.RefuseWrites)
+            return Refusal(request, "this host (synclog.refuse-writes = on)");
+        if (!networked || settings.ServeAllowWrites)
+            return null;
+        if (sender.IsNobody() || sender.Equals(system.DeadLetters))
+            return Refusal(request, "this host, reachable over the network, takes writes only from local senders (this one has none) and");
+        return sender.Path.Address.HasGlobalScope ? Refusal(request, "this host, to remote peers,") : null;
+    }
+
+    /// <summary>True when the actor system listens on the network (Akka.Remote), so peers can send to its local actors.</summary>
+    public static bool IsNetworked(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.HasGlobalScope;
+
     /// <summary>The refusal of a request that is not <see cref="IsReadOrFollow"/> where writes are not served.</summary>
     public static RequestNotServed Refusal(ILibraryRequest request, string where) => new(request.LibraryId, request.GetType().Name,
         $"{where} serves only reads and following (fetch, stats, leadership, checksums, subscribe); " +
