@@ -16,7 +16,7 @@ public sealed partial class LibrarySyncLogActor
     private sealed record ReadDone(long Incarnation, Task Io);
 
     private sealed record VacuumDone(long Incarnation, Task Io, int Removed, VacuumHold? HeldBack,
-        IReadOnlyList<FollowerAck>? Lost);
+        IReadOnlyList<FollowerAck>? Lost, IReadOnlyList<LearnedFollower>? LostLearned);
 
     // Timer ticks must not count as activity, or an open library would never passivate.
     private sealed record VacuumTick : Akka.Actor.INotInfluenceReceiveTimeout

@@ -383,6 +383,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<OpenLibrary>(_ => Reply(refusal));
         Receive<AcknowledgeReplicated>(_ => Reply(refusal));
         Receive<ForgetFollower>(_ => Reply(refusal));
+        Receive<LearnFollowers>(_ => Reply(refusal));
         // Another process appends: the latest sequence comes from the file, not from memory.
         Receive<GetLatestSequence>(_ => Read(db => db.LatestSequenceAsync(), latest => new LatestSequence(_libraryId, latest)));
     }

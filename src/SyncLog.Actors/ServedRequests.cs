@@ -8,10 +8,13 @@ namespace SyncLog.Actors;
 /// </summary>
 public static class ServedRequests
 {
-    /// <summary>True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions, follower acknowledgements).</summary>
+    /// <summary>
+    /// True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions, follower
+    /// acknowledgements, the followers a leader waits for).
+    /// </summary>
     public static bool IsReadOrFollow(ILibraryRequest request) => request is FetchSince or GetLatestSequence or FetchByDevice
         or FetchByRecord or FetchByTimeRange or GetStats or GetLeadership or GetChainHead or GetChecksumAt or VerifyChain
-        or Subscribe or RequestEntries or Unsubscribe or GetLogId or AcknowledgeReplicated;
+        or Subscribe or RequestEntries or Unsubscribe or GetLogId or AcknowledgeReplicated or GetFollowers;
 
     /// <summary>
     /// The refusal of a <see cref="Subscribe"/>, <see cref="RequestEntries"/> or <see cref="Unsubscribe"/> whose

@@ -224,6 +224,32 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
     }
 
     [Fact]
+    public async Task A_peer_cannot_teach_a_host_followers_even_where_the_host_itself_takes_writes()
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 3);
+        // A follower's host is reachable over Akka.Remote and replicates, so it cannot refuse writes altogether.
+        var config = ConfigurationFactory.ParseString("synclog.refuse-writes = off")
+            .WithFallback(Remoting.Server("127.0.0.1", 0, null, tls: false, allowWrites: false)).WithFallback(HostConfig());
+        var host = SyncLogHost.Start(config, Remoting.SystemName);
+        _hosts.Add(host);
+        var probe = CreateTestProbe();
+        Assert.IsType<Leadership>(await host.AskAsync(new GetLeadership(library)));
+        var libraryActor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(((ExtendedActorSystem)host.System).Provider.DefaultAddress
+            + "/user/" + SyncLogHost.DefaultSupervisorName + "/" + SyncLogSupervisor.ChildName(library));
+        var report = new LearnFollowers(library, "device-x", [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]);
+
+        libraryActor.Tell(report, probe.Ref);
+
+        Assert.Equal(nameof(LearnFollowers), probe.ExpectMsg<RequestNotServed>(Patience).Request);
+        Assert.Empty(Assert.IsType<Stats>(await host.AskAsync(new GetStats(library))).Value.LearnedFollowers!);
+        // The host's own follower, in its own process, is heard.
+        Assert.Equal(1, Assert.IsType<FollowersLearned>(await host.AskAsync(report)).Count);
+        libraryActor.Tell(new GetFollowers(library), probe.Ref);
+        Assert.Equal("phone", Assert.Single(probe.ExpectMsg<FollowersFound>(Patience).Followers).DeviceId);
+    }
+
+    [Fact]
     public async Task Stats_served_to_a_peer_show_followers_acks_but_not_their_log_ids()
     {
         var library = Guid.NewGuid();
