@@ -232,5 +232,5 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A library has waited for a slot as long as it may (also the key of its timer).</summary>
-    private sealed record SlotWaitExpired(Guid LibraryId);
+    private sealed record SlotWaitExpired(Guid LibraryId) : INoSerializationVerificationNeeded;
 }

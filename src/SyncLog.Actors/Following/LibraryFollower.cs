@@ -724,23 +724,24 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         Learned,
     }
 
-    private sealed record Answer(long Epoch, Step Step, object Reply);
+    // The follower's own messages, never serialized: an Answer may carry a Status.Failure with a live exception.
+    private sealed record Answer(long Epoch, Step Step, object Reply) : INoSerializationVerificationNeeded;
 
-    private sealed record Reconnect(long Epoch);
+    private sealed record Reconnect(long Epoch) : INoSerializationVerificationNeeded;
 
-    private sealed record SubscribeTimedOut(long Epoch);
+    private sealed record SubscribeTimedOut(long Epoch) : INoSerializationVerificationNeeded;
 
-    private sealed class Heartbeat
+    private sealed class Heartbeat : INoSerializationVerificationNeeded
     {
         public static readonly Heartbeat Instance = new();
     }
 
-    private sealed class AckTick
+    private sealed class AckTick : INoSerializationVerificationNeeded
     {
         public static readonly AckTick Instance = new();
     }
 
-    private sealed class LearnTick
+    private sealed class LearnTick : INoSerializationVerificationNeeded
     {
         public static readonly LearnTick Instance = new();
     }
