@@ -238,11 +238,11 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
     private (SyncLogHost Host, string Gateway) Serve(X509Certificate2? certificate = null, string[]? allowedPeers = null,
         bool allowWrites = false)
     {
-        var config = Remoting.Server("127.0.0.1", 0, null, certificate is not null, allowWrites).WithFallback(HostConfig());
-        var host = SyncLogHost.Start(config, Remoting.SystemName, Remoting.Setups(certificate, allowedPeers ?? []));
+        var config = SyncLogRemoting.Server("127.0.0.1", 0, null, certificate is not null, allowWrites).WithFallback(HostConfig());
+        var host = SyncLogHost.Start(config, SyncLogRemoting.SystemName, Remoting.Setups(certificate, allowedPeers ?? []));
         _hosts.Add(host);
         host.StartGateway();
-        return (host, Remoting.GatewayAddress(host.System));
+        return (host, SyncLogRemoting.GatewayAddress(host.System));
     }
 
     private ActorSystem Peer(X509Certificate2? certificate, string? servedThumbprint)
