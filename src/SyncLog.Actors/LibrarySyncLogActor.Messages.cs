@@ -13,6 +13,9 @@ public sealed partial class LibrarySyncLogActor
 
     private sealed record WriteDone(long Incarnation, long JobId, WriteResult Result);
 
+    // Appends were queued with no job running: start one once the messages that arrived before this are queued too.
+    private sealed record WriteQueued(long Incarnation);
+
     private sealed record ReadDone(long Incarnation, Task Io);
 
     private sealed record VacuumDone(long Incarnation, Task Io, int Removed, VacuumHold? HeldBack,
@@ -22,6 +25,12 @@ public sealed partial class LibrarySyncLogActor
     private sealed record VacuumTick : Akka.Actor.INotInfluenceReceiveTimeout
     {
         public static VacuumTick Instance { get; } = new();
+    }
+
+    // Time to see whether the library has been quiet for passivate-after; re-armed from the last activity.
+    private sealed record PassivationCheck : Akka.Actor.INotInfluenceReceiveTimeout
+    {
+        public static PassivationCheck Instance { get; } = new();
     }
 
     private sealed record PreviousIncarnationDrained
