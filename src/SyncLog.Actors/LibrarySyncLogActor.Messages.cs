@@ -15,6 +15,9 @@ public sealed partial class LibrarySyncLogActor
 
     private sealed record WriteDone(long Incarnation, long JobId, WriteResult Result) : INoSerializationVerificationNeeded;
 
+    // Appends were queued with no job running: start one once the messages that arrived before this are queued too.
+    private sealed record WriteQueued(long Incarnation) : INoSerializationVerificationNeeded;
+
     private sealed record ReadDone(long Incarnation, Task Io) : INoSerializationVerificationNeeded;
 
     private sealed record VacuumDone(long Incarnation, Task Io, int Removed, VacuumHold? HeldBack,
@@ -24,6 +27,12 @@ public sealed partial class LibrarySyncLogActor
     private sealed record VacuumTick : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
     {
         public static VacuumTick Instance { get; } = new();
+    }
+
+    // Time to see whether the library has been quiet for passivate-after; re-armed from the last activity.
+    private sealed record PassivationCheck : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+    {
+        public static PassivationCheck Instance { get; } = new();
     }
 
     private sealed record PreviousIncarnationDrained : INoSerializationVerificationNeeded

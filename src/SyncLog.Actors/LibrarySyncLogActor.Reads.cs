@@ -65,6 +65,7 @@ public sealed partial class LibrarySyncLogActor
     private void HandleCompletions()
     {
         Receive<WriteDone>(OnWriteDone);
+        Receive<WriteQueued>(OnWriteQueued);
         Receive<ReplicatedTermRecorded>(OnReplicatedTermRecorded);
         Receive<ReplicatedTermNotRecorded>(OnReplicatedTermNotRecorded);
         Receive<ReadDone>(done =>

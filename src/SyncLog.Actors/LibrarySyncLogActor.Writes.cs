@@ -73,6 +73,25 @@ public sealed partial class LibrarySyncLogActor
             ? new PendingAppend(request, Sender, entries!, expectedTerm, isBatch)
             : new PendingReply(request, Sender, invalid));
         Settle();
+        WriteAfterMailbox();
+    }
+
+    // With no job running this append would start one alone. Started after the messages already in the mailbox, the
+    // job takes the appends among them too, for the price of one message to self: producers answered all at once
+    // by a commit send again all at once, and would otherwise get a one-row transaction (a whole fsync) and then the rest.
+    private void WriteAfterMailbox()
+    {
+        if (_writeTask is not null || _writeScheduled)
+            return;
+        _writeScheduled = true;
+        Self.Tell(new WriteQueued(_incarnation));
+    }
+
+    private void OnWriteQueued(WriteQueued queued)
+    {
+        if (queued.Incarnation != _incarnation)
+            return;
+        _writeScheduled = false;
         WriteNext();
     }
 

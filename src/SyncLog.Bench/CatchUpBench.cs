@@ -2,69 +2,77 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using SyncLog.Actors;
+using SyncLog.Storage;
 
 namespace SyncLog.Bench;
 
 /// <summary>
-/// Section 11: an empty follower catching up a leader's log over Akka.Remote on loopback: two actor systems (leader
-/// served through its gateway, follower as a remote peer) in this one process, each with its own data dir.
+/// Section 11: an empty follower catching up a leader's log over Akka.Remote on loopback, across two OS processes: the
+/// leader served by a <see cref="CatchUpLeader"/> process, the follower in this one, each with its own data dir.
 /// </summary>
 internal static class CatchUpBench
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Seeds a leader with <paramref name="rows"/>, then times a fresh follower (pages of 1000, <paramref name="prefetchPages"/>
-    /// pages of demand) from start until it holds them all.
+    /// Seeds a leader with <paramref name="rows"/>, serves it from a process of its own, then times one fresh follower
+    /// (pages of 1000) per entry of <paramref name="prefetchPages"/> from start until it holds every row, after one
+    /// unmeasured catch-up that warms both processes up. Returns rows per second, in the order given.
     /// </summary>
-    public static async Task<double> RunAsync(string workDir, SyncLog.Storage.NewSyncLogEntry[] rows, int prefetchPages)
+    public static async Task<IReadOnlyList<double>> RunAsync(string workDir, NewSyncLogEntry[] rows, IReadOnlyList<int> prefetchPages)
     {
         var library = Guid.NewGuid();
-        await using var leader = SyncLogHost.Start(Host(Path.Combine(workDir, "leader"), "leader", """
-            akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
-            akka.remote.dot-netty.tcp.port = 0
-            """), "synclog");
-        if (await leader.AskAsync(new LeadershipChanged(library, "leader", 1)) is not LeadershipAck)
+        var leaderDir = Path.Combine(workDir, "leader");
+        await SeedAsync(leaderDir, library, rows);
+        await using var leader = await CatchUpLeader.StartAsync(leaderDir);
+        await CatchUpAsync(Path.Combine(workDir, "follower-warm-up"), library, leader, rows.Length, prefetchPages[0]);
+        var rates = new List<double>();
+        foreach (var prefetch in prefetchPages)
+            rates.Add(await CatchUpAsync(Path.Combine(workDir, $"follower-{prefetch}"), library, leader, rows.Length, prefetch));
+        return rates;
+    }
+
+    // The leader's data dir is filled in this process and released before the leader process opens it.
+    private static async Task SeedAsync(string dataDir, Guid library, NewSyncLogEntry[] rows)
+    {
+        await using var seeding = SyncLogHost.Start(Host(dataDir, "leader"), "seed");
+        if (await seeding.AskAsync(new LeadershipChanged(library, "leader", 1)) is not LeadershipAck)
             throw new InvalidOperationException("could not lead the catch-up library");
         foreach (var batch in rows.Chunk(1000))
         {
-            if (await leader.AskAsync(new AppendBatch(library, batch)) is not BatchAppended)
+            if (await seeding.AskAsync(new AppendBatch(library, batch)) is not BatchAppended)
                 throw new InvalidOperationException("could not seed the catch-up library");
         }
+    }
 
-        leader.StartGateway();
-        var address = ((ExtendedActorSystem)leader.System).Provider.DefaultAddress + SyncLogGateway.Path;
-        await using var follower = SyncLogHost.Start(Host(Path.Combine(workDir, "follower"), "follower", """
-            akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
-            akka.remote.dot-netty.tcp.port = 0
-            """, prefetchPages), "follower");
-        var gateway = await follower.System.ActorSelection(address).ResolveOne(Patience);
+    private static async Task<double> CatchUpAsync(string dataDir, Guid library, CatchUpLeader leader, int rows, int prefetchPages)
+    {
+        // Each follower has its own device id, so the leader keeps one acknowledgement per run.
+        var device = Path.GetFileName(dataDir);
+        var config = SyncLogRemoting.Peer(tls: false).WithFallback(Host(dataDir, device, prefetchPages));
+        await using var follower = SyncLogHost.Start(config, "follower");
+        var gateway = await follower.System.ActorSelection(leader.Gateway).ResolveOne(Patience);
 
         var clock = Stopwatch.StartNew();
         var following = follower.StartFollower(library, gateway);
         while (true)
         {
             var status = await following.Ask<FollowerStatus>(new GetFollowerStatus(library), Patience);
-            if (status.LocalLatestSequence == rows.Length)
-                break;
+            if (status.LocalLatestSequence == rows)
+                return rows / clock.Elapsed.TotalSeconds;
             if (status.State is FollowerState.Diverged or FollowerState.Halted or FollowerState.ResyncRequired)
-                throw new InvalidOperationException($"the follower stopped: {status.State}, {status.LastProblem}");
+                throw new InvalidOperationException($"the follower stopped: {status.State}, {status.LastProblem}; leader said: {leader.Output}");
             if (clock.Elapsed > Patience)
-                throw new TimeoutException($"the follower did not catch up within {Patience}: {status}");
+                throw new TimeoutException($"the follower did not catch up within {Patience}: {status}; leader said: {leader.Output}");
             await Task.Delay(5);
         }
-
-        return rows.Length / clock.Elapsed.TotalSeconds;
     }
 
-    private static Config Host(string dataDir, string device, string remoting, int prefetchPages = 2) => ConfigurationFactory.ParseString($"""
-        akka.actor.provider = remote
-        {remoting}
-        akka.remote.dot-netty.tcp.maximum-frame-size = 16MiB
+    private static Config Host(string dataDir, string device, int prefetchPages = 2) => ConfigurationFactory.ParseString($"""
         akka.loglevel = WARNING
         synclog.data-dir = {SyncLogConfig.Quote(dataDir)}
         synclog.data-dir-env = ""
-        synclog.device-id = {device}
+        synclog.device-id = {SyncLogConfig.Quote(device)}
         synclog.follower.prefetch-pages = {prefetchPages}
         """);
 }

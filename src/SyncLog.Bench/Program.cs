@@ -9,9 +9,13 @@ var libraries = new Option<int?>("--libraries") { Description = "Libraries in th
 var inTurn = new Option<int?>("--libraries-in-turn") { Description = "Libraries touched one after another in section 8 (default 10000)" };
 var workDir = new Option<string?>("--work-dir") { Description = "Where to put benchmark files (default: a temp dir, removed)" };
 var sections = new Option<int[]>("--sections") { Description = "Only these sections, e.g. --sections 3 5 (1, the baseline, always runs)", AllowMultipleArgumentsPerToken = true };
-var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, inTurn, workDir, sections };
+// Not for people: section 11 starts this program again with it to serve the leader from a process of its own.
+var catchUpLeader = new Option<string?>(CatchUpLeader.Option) { Hidden = true };
+var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, inTurn, workDir, sections, catchUpLeader };
 root.SetAction(async (parse, _) =>
 {
+    if (parse.GetValue(catchUpLeader) is { } leaderDir)
+        return await CatchUpLeader.ServeAsync(leaderDir);
     var dir = parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "synclog-bench-" + Guid.NewGuid().ToString("N"));
     var options = parse.GetValue(quick) ? BenchOptions.Quick(dir) : BenchOptions.Full(dir);
     options = options with

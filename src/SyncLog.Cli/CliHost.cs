@@ -145,7 +145,7 @@ internal sealed partial class CliHost(GlobalOptions options)
         SyncLogHost host;
         try
         {
-            host = SyncLogHost.Start(remoting.WithFallback(Overrides(parse)), Remoting.SystemName, setups);
+            host = SyncLogHost.Start(remoting.WithFallback(Overrides(parse)), SyncLogRemoting.SystemName, setups);
         }
         catch (Exception e) when (e is not (SyncLogLockedException or SyncLogOpenException or CliUsageException or CliRefusedException))
         {

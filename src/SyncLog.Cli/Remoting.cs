@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
@@ -9,65 +8,20 @@ using SyncLog.Actors;
 namespace SyncLog.Cli;
 
 /// <summary>
-/// Akka.Remote for a served host and its peers: the HOCON (loopback by default, untrusted mode with only the gateway
-/// selectable, frames large enough for a page of entries) and the TLS setup. Only the command line depends on
-/// Akka.Remote; the actors run the same with or without it.
+/// Akka.Remote for the command line: the default port, a peer's config with the synclog defaults, TLS and its
+/// command-line checks. The HOCON itself is <see cref="SyncLogRemoting"/>'s, shared with the benchmark. Only the
+/// command line (and the benchmark) depend on Akka.Remote; the actors run the same with or without it.
 /// </summary>
 internal static class Remoting
 {
-    /// <summary>The actor system name of a served host, part of its address.</summary>
-    public const string SystemName = "synclog";
-
     /// <summary>The port <c>synclog serve</c> listens on unless told otherwise.</summary>
     public const int DefaultPort = 4053;
 
     /// <summary>The address <c>--bind-host</c> defaults to: this machine only.</summary>
-    public const string Loopback = "127.0.0.1";
-
-    /// <summary>The largest message on the wire: a page of 10,000 entries of ~1.5 KB JSON each.</summary>
-    private const string MaximumFrameSize = "16MiB";
-
-    /// <summary>The remoting config of a served host listening on <paramref name="bindHost"/>:<paramref name="port"/>.</summary>
-    public static Config Server(string bindHost, int port, string? publicHost, bool tls, bool allowWrites) =>
-        ConfigurationFactory.ParseString($$"""
-            akka.actor.provider = remote
-            akka.remote {
-              dot-netty.tcp {
-                hostname = {{SyncLogConfig.Quote(bindHost)}}
-                public-hostname = {{SyncLogConfig.Quote(publicHost ?? "")}}
-                port = {{port}}
-                enable-ssl = {{(tls ? "on" : "off")}}
-                maximum-frame-size = {{MaximumFrameSize}}
-                # .NET's address reuse on Linux is SO_REUSEPORT too: a second host could share the port and its peers.
-                tcp-reuse-addr = off
-              }
-              # Remote peers may select only the gateway, and send no system messages (create, stop, supervise).
-              untrusted-mode = on
-              trusted-selection-paths = [{{SyncLogConfig.Quote(SyncLogGateway.Path)}}]
-            }
-            synclog.serve.allow-writes = {{(allowWrites ? "on" : "off")}}
-            # Without --allow-writes nothing writes in this process: a peer that sends past the gateway is refused too.
-            synclog.refuse-writes = {{(allowWrites ? "off" : "on")}}
-            """);
+    public const string Loopback = SyncLogRemoting.Loopback;
 
     /// <summary>The remoting config of a peer of a served host: it listens on a free loopback port for replies.</summary>
-    public static Config Client(bool tls) => Peer(tls).WithFallback(SyncLogConfig.Defaults);
-
-    /// <summary>
-    /// The remoting part of <see cref="Client"/> alone, without the synclog defaults, to sit over a command's own
-    /// overrides (<c>synclog follow</c>): a free port on <paramref name="bindHost"/>, where the leader's replies and
-    /// pushes come back, reached as <paramref name="publicHost"/> when given.
-    /// </summary>
-    public static Config Peer(bool tls, string bindHost = Loopback, string? publicHost = null) => ConfigurationFactory.ParseString($$"""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp {
-          hostname = {{SyncLogConfig.Quote(bindHost)}}
-          public-hostname = {{SyncLogConfig.Quote(publicHost ?? "")}}
-          port = 0
-          enable-ssl = {{(tls ? "on" : "off")}}
-          maximum-frame-size = {{MaximumFrameSize}}
-        }
-        """);
+    public static Config Client(bool tls) => SyncLogRemoting.Peer(tls).WithFallback(SyncLogConfig.Defaults);
 
     /// <summary>
     /// Checks <c>--bind-host</c> and <c>--public-host</c> (serve and follow): host names or IP addresses, and a public
@@ -138,8 +92,4 @@ internal static class Remoting
             ? hex
             : throw new CliUsageException($"--tls-allow-peer must be a certificate's SHA-1 thumbprint (40 hex digits), got '{text}'");
     }
-
-    /// <summary>The address remote peers select the gateway at, e.g. <c>akka.tcp://synclog@127.0.0.1:4053/user/synclog-gateway</c>.</summary>
-    public static string GatewayAddress(ActorSystem system) =>
-        ((ExtendedActorSystem)system).Provider.DefaultAddress + SyncLogGateway.Path;
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -155,14 +156,20 @@ public sealed class AppendSpecs : SyncLogSpec
         public void Run()
         {
             var library = Guid.NewGuid();
+            using var writing = new ManualResetEventSlim();
+            LogWriterSeam.Get(Sys).Wrap = (id, writer) => id == library ? new SignallingWriter(writer, writing) : writer;
             Lead(library);
             var probe = CreateTestProbe();
             AppendOne(library, Entry(0), probe);
+            writing.Reset();
 
             using (var blocker = Raw.Open(LibraryFile(library)))
             {
                 using var transaction = blocker.BeginTransaction(deferred: false);
-                for (var i = 1; i <= 20; i++)
+                // The first append's transaction has started (appends arriving together would share it) before the rest come.
+                Supervisor.Tell(new Append(library, Entry(1)), probe.Ref);
+                Assert.True(writing.Wait(Patience));
+                for (var i = 2; i <= 20; i++)
                     Supervisor.Tell(new Append(library, Entry(i)), probe.Ref);
                 // The first is in flight, blocked by the outside transaction; five wait; the rest are refused.
                 probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -175,5 +182,23 @@ public sealed class AppendSpecs : SyncLogSpec
             Assert.All(replies.Skip(6), m => Assert.Equal(new Overloaded(library, 5), m));
             Assert.Equal(7, Raw.Count(LibraryFile(library)));
         }
+    }
+
+    /// <summary>Says when a transaction has started, then writes through the real writer.</summary>
+    private sealed class SignallingWriter(ILogWriter inner, ManualResetEventSlim writing) : ILogWriter
+    {
+        public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+            Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries)
+        {
+            writing.Set();
+            return inner.AppendAsync(entries, joinLate, maxEntries);
+        }
+
+        public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
+
+        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
+            inner.ResyncFromAsync(sequence, checksum);
+
+        public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
     }
 }

@@ -5,8 +5,9 @@ namespace SyncLog.Actors.Tests;
 
 /// <summary>
 /// Adaptive group commit through the real actor: a backlog drains in transactions larger than
-/// <c>max-batch-size</c> (never past <c>max-batch-size-hard</c>), and a lone append never waits for company.
-/// The latency budget and ceiling are generous so that only the sizing rules, not the machine's speed, decide the outcome.
+/// <c>max-batch-size</c> (never past <c>max-batch-size-hard</c>), a lone append never waits for company, and appends
+/// that arrived before an idle library starts its transaction are in it. The latency budget and ceiling are generous
+/// so that only the sizing rules, not the machine's speed, decide the outcome.
 /// </summary>
 public sealed class GroupCommitSpecs() : SyncLogSpec("""
     synclog.max-batch-size = 50
@@ -48,6 +49,38 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
         // The budget is 30 s: an answer within the (shorter) patience shows nothing waited for company.
         Assert.Equal(1, AppendOne(_library, Entry()));
         Assert.Equal([1], writer.Sizes);
+    }
+
+    [Fact]
+    public async Task Appends_already_in_the_mailbox_when_an_idle_library_takes_one_join_its_transaction()
+    {
+        var writer = RecordTransactions();
+        Lead(_library);
+        Assert.Equal(1, AppendOne(_library, Entry()));
+        var child = await Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(_library)).ResolveOne(Patience);
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = new Append(_library, Entry(0));
+        // The library is held inside its handling of the first append while the others are put in its mailbox.
+        LogWriterSeam.Get(Sys).BeforeHandling = (_, message) =>
+        {
+            if (!ReferenceEquals(message, first))
+                return;
+            holding.Set();
+            release.Wait(Patience);
+        };
+        var probe = CreateTestProbe();
+
+        child.Tell(first, probe.Ref);
+        Assert.True(holding.Wait(Patience));
+        for (var i = 1; i < 50; i++)
+            child.Tell(new Append(_library, Entry(i)), probe.Ref);
+        release.Set();
+
+        var sequences = probe.ReceiveN(50, Patience).Cast<Appended>().Select(a => a.Sequence);
+        Assert.Equal(Enumerable.Range(2, 50).Select(i => (long)i), sequences);
+        // One transaction of all 50 (the soft cap), not the first alone and the rest after it.
+        Assert.Equal([1, 50], writer.Sizes);
     }
 
     private RecordingWriter RecordTransactions()

@@ -230,8 +230,8 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         Seed(library, 3);
         // A follower's host is reachable over Akka.Remote and replicates, so it cannot refuse writes altogether.
         var config = ConfigurationFactory.ParseString("synclog.refuse-writes = off")
-            .WithFallback(Remoting.Server("127.0.0.1", 0, null, tls: false, allowWrites: false)).WithFallback(HostConfig());
-        var host = SyncLogHost.Start(config, Remoting.SystemName);
+            .WithFallback(SyncLogRemoting.Server("127.0.0.1", 0, null, tls: false, allowWrites: false)).WithFallback(HostConfig());
+        var host = SyncLogHost.Start(config, SyncLogRemoting.SystemName);
         _hosts.Add(host);
         var probe = CreateTestProbe();
         Assert.IsType<Leadership>(await host.AskAsync(new GetLeadership(library)));
@@ -300,13 +300,13 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
     private (SyncLogHost Host, string Gateway) Serve(X509Certificate2? certificate = null, string[]? allowedPeers = null,
         bool allowWrites = false, bool refuseWrites = true)
     {
-        var config = Remoting.Server("127.0.0.1", 0, null, certificate is not null, allowWrites).WithFallback(HostConfig());
+        var config = SyncLogRemoting.Server("127.0.0.1", 0, null, certificate is not null, allowWrites).WithFallback(HostConfig());
         if (!refuseWrites)
             config = ConfigurationFactory.ParseString("synclog.refuse-writes = off").WithFallback(config);
-        var host = SyncLogHost.Start(config, Remoting.SystemName, Remoting.Setups(certificate, allowedPeers ?? []));
+        var host = SyncLogHost.Start(config, SyncLogRemoting.SystemName, Remoting.Setups(certificate, allowedPeers ?? []));
         _hosts.Add(host);
         host.StartGateway();
-        return (host, Remoting.GatewayAddress(host.System));
+        return (host, SyncLogRemoting.GatewayAddress(host.System));
     }
 
     private ActorSystem Peer(X509Certificate2? certificate, string? servedThumbprint)

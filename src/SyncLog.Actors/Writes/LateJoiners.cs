@@ -53,9 +53,10 @@ internal sealed class LateJoiners(int cap = int.MaxValue, Func<bool>? budgetSpen
     {
         lock (_lock)
         {
-            var entries = new List<NewSyncLogEntry>();
             if (_waiting.Count == 0 || budgetSpent?.Invoke() == true)
-                return entries;
+                return [];
+            // Sized up front: called for every few appends under load, a growing list copied them again and again.
+            var entries = new List<NewSyncLogEntry>(Math.Min(room, _waitingEntries));
             var taken = 0;
             while (!_closed && taken < _waiting.Count && entries.Count + _waiting[taken].Entries.Count <= room)
             {

@@ -155,7 +155,7 @@ internal sealed class WritePipeline
             }
 
             var replies = new object?[group.Count];
-            var entries = new List<NewSyncLogEntry>();
+            var entries = new List<NewSyncLogEntry>(EntriesIn(group));
             for (var i = 0; i < group.Count; i++)
             {
                 if (group[i] is PendingReply pending)
@@ -277,6 +277,14 @@ internal sealed class WritePipeline
     private StaleTerm? RefuseOlderPage(long leaderTerm) => leaderTerm < KnownTerm
         ? new StaleTerm(_libraryId, leaderTerm, KnownTerm, Leadership.LeaderDeviceId)
         : null;
+
+    private static int EntriesIn(IReadOnlyList<PendingWrite> group)
+    {
+        var count = 0;
+        for (var i = 0; i < group.Count; i++)
+            count += group[i] is PendingAppend append ? append.Entries.Count : 0;
+        return count;
+    }
 
     private StorageFailure Unexpected(WriteResult result) =>
         new(_libraryId, $"write ended with an unexpected outcome {result.GetType().Name}");

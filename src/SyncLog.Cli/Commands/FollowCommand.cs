@@ -66,7 +66,7 @@ internal static class FollowCommand
                 throw new CliUsageException("--device-id must not be empty (leave it out to use the host's device id)");
             using var tls = certificatePath is null ? null : Remoting.LoadCertificate(Path.GetFullPath(certificatePath), parse.GetValue(password));
             var top = device is null ? "" : $"synclog.device-id = {SyncLogConfig.Quote(device)}";
-            var remoting = ConfigurationFactory.ParseString(top).WithFallback(Remoting.Peer(tls is not null, listenHost, advertised));
+            var remoting = ConfigurationFactory.ParseString(top).WithFallback(SyncLogRemoting.Peer(tls is not null, listenHost, advertised));
             var setups = Remoting.Setups(tls, tls is null ? [] : [tls.Thumbprint, .. peers]);
             return await cli.ServeAsync(parse, remoting, setups, host =>
                 new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(ct));

@@ -51,12 +51,12 @@ internal static class ServeCommand
                 throw new CliUsageException("--tls-certificate must not be empty (leave it out to serve without TLS)");
             using var tls = certificatePath is null ? null : Remoting.LoadCertificate(Path.GetFullPath(certificatePath), parse.GetValue(password));
             var writes = parse.GetValue(allowWrites);
-            var remoting = Remoting.Server(host, listenPort, advertised, tls is not null, writes);
+            var remoting = SyncLogRemoting.Server(host, listenPort, advertised, tls is not null, writes);
             var setups = Remoting.Setups(tls, tls is null ? [] : [tls.Thumbprint, .. peers]);
             return await cli.ServeAsync(parse, remoting, setups, async served =>
             {
                 served.StartGateway();
-                var gateway = Remoting.GatewayAddress(served.System);
+                var gateway = SyncLogRemoting.GatewayAddress(served.System);
                 if (cli.Json(parse))
                 {
                     Output.WriteJson(new

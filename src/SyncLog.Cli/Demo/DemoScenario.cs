@@ -45,8 +45,8 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
             Say($"library [bold]{_library}[/] in {dataDir}");
             await using var phone = StartDevice("phone", Path.Combine(dataDir, "demo-devices", "phone"), served: true);
             await using var desktop = StartDevice("desktop", Path.Combine(dataDir, "demo-devices", "desktop"));
-            var laptopGateway = Remoting.GatewayAddress(laptop.System);
-            var phoneGateway = Remoting.GatewayAddress(phone.System);
+            var laptopGateway = SyncLogRemoting.GatewayAddress(laptop.System);
+            var phoneGateway = SyncLogRemoting.GatewayAddress(phone.System);
 
             await ElectAsync([laptop, phone, desktop], "laptop", term: 1);
             using var nas = StartNas(laptopGateway, phoneGateway);
@@ -202,7 +202,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         if (served)
         {
             config = ConfigurationFactory.ParseString("synclog.refuse-writes = off")
-                .WithFallback(Remoting.Server(Remoting.Loopback, port: 0, publicHost: null, tls: false, allowWrites: false))
+                .WithFallback(SyncLogRemoting.Server(SyncLogRemoting.Loopback, port: 0, publicHost: null, tls: false, allowWrites: false))
                 .WithFallback(config);
         }
 
