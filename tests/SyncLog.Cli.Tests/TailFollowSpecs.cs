@@ -186,6 +186,57 @@ public sealed class TailFollowSpecs : IAsyncLifetime
         Assert.Equal(0, await tail.Interrupt(Patience));
     }
 
+    [Fact]
+    public async Task Tail_follow_polls_when_serve_json_names_a_live_process_whose_gateway_does_not_answer()
+    {
+        Lead();
+        Import(Fresh(1));
+        // This test's own process is alive, and nothing listens on the port.
+        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        File.WriteAllText(ServeJson, JsonSerializer.Serialize(new { gateway = nobody, pid = Environment.ProcessId, tls = false }));
+
+        var tail = Start("tail", "--library", _library.ToString(), "--follow", "--interval", "1s", "--data-dir", DataDir, "--verbose", "--json");
+        await Until(() => Sequences(tail).LastOrDefault() == 1, tail, "tail prints the entry already there");
+        Import(Fresh(2));
+        await Until(() => Sequences(tail).LastOrDefault() == 2, tail, "tail polls the entry appended after it started");
+
+        Assert.Contains($"synclog: polling the data dir every 1s ({ServeJson} names {nobody}, which does not answer)", tail.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, await tail.Interrupt(Patience));
+    }
+
+    [Fact]
+    public async Task Tail_follow_reaches_a_host_served_with_tls_only_with_a_certificate_it_accepts()
+    {
+        Lead();
+        Import(Fresh(1), Fresh(2));
+        using var certificate = TestCertificates.Create("synclog-tail");
+        var pfx = TestCertificates.WritePfx(certificate, _root);
+        var serve = Start("serve", "--data-dir", DataDir, "--host-device", "laptop", "--port", _port.ToString(CultureInfo.InvariantCulture),
+            "--tls-certificate", pfx, "--tls-password", TestCertificates.Password);
+        await serve.WaitForLine("serving", Patience);
+        var gateway = $"akka.ssl.tcp://synclog@127.0.0.1:{_port}/user/synclog-gateway";
+        using (var json = JsonDocument.Parse(File.ReadAllText(ServeJson)))
+            Assert.Equal((gateway, true), (json.RootElement.GetProperty("gateway").GetString(), json.RootElement.GetProperty("tls").GetBoolean()));
+
+        string[] tls = ["--tls-certificate", pfx, "--tls-password", TestCertificates.Password];
+        var leader = Start(["tail", "--library", _library.ToString(), "--follow", "--leader", gateway, "--json", .. tls]);
+        var found = Start(["tail", "--library", _library.ToString(), "--follow", "--interval", "1d", "--data-dir", DataDir, "--verbose", "--json", .. tls]);
+        var without = Start("tail", "--library", _library.ToString(), "--follow", "--interval", "1s", "--data-dir", DataDir, "--verbose", "--json");
+        foreach (var tail in new[] { leader, found, without })
+            await Until(() => Sequences(tail).LastOrDefault() == 2, tail, "tail prints the entries there");
+
+        await found.WaitForErrorLine($"synclog: entries pushed by the served host at {gateway}", Patience);
+        await without.WaitForErrorLine("served with TLS: add --tls-certificate to be pushed its entries", Patience);
+        Assert.Contains("synclog: polling the data dir every 1s", without.Stderr, StringComparison.Ordinal);
+        foreach (var tail in new[] { leader, found, without })
+        {
+            Assert.Equal([1L, 2], Sequences(tail));
+            Assert.Equal(0, await tail.Interrupt(Patience));
+        }
+
+        Assert.Equal("", leader.Stderr);
+    }
+
     [Theory]
     [InlineData("--leader must be a served leader's gateway address", "--follow", "--leader", "nonsense")]
     [InlineData("--leader must be a served leader's gateway address", "--follow", "--leader", "akka.tcp://synclog@127.0.0.1/user/synclog-gateway")]
