@@ -132,6 +132,19 @@ public sealed class TailFollowSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tail_follow_leader_of_a_library_the_served_host_does_not_have_exits_1()
+    {
+        await Serve();
+        var unknown = Guid.NewGuid();
+
+        var run = Synclog.RunExactly("tail", "--library", unknown.ToString(), "--follow", "--leader", Gateway);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"synclog: unknown library {unknown}: no sync log at ", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
     public async Task Serve_writes_serve_json_naming_its_gateway_and_process_and_removes_it_on_ctrl_c()
     {
         Lead();
