@@ -2,9 +2,10 @@ using SyncLog.Storage;
 
 namespace SyncLog.Actors;
 
-// The log's identity and the followers' acknowledgements. Acks and forgets run like reads (concurrently with the write
-// pipeline, answered from the task), but on the log's one write connection: the writer's gate serializes them with
-// appends, and an ack is judged against the latest sequence committed at that moment.
+// The log's identity, the followers' acknowledgements, and the followers learned from another leader (handover). Acks,
+// forgets and learned sets run like reads (concurrently with the write pipeline, answered from the task), but on the
+// log's one write connection: the writer's gate serializes them with appends, and an ack is judged against the latest
+// sequence committed at that moment.
 public sealed partial class LibrarySyncLogActor
 {
     private void HandleFollowers()
@@ -34,6 +35,23 @@ public sealed partial class LibrarySyncLogActor
                 Read(db => db.AcknowledgeAsync(ack.FollowerDeviceId, ack.FollowerLogId, ack.Sequence, allowReplace),
                     result => Acknowledged(ack, result));
             }
+        });
+        Receive<GetFollowers>(_ => Read(db => db.VouchedFollowersAsync(), followers => new FollowersFound(_libraryId, followers)));
+        Receive<LearnFollowers>(learn =>
+        {
+            // What holds back this host's vacuum is an admin matter: only this process (a follower it runs) teaches it.
+            if (FromUnservedPeer())
+                Reply(new RequestNotServed(_libraryId, nameof(LearnFollowers),
+                    "followers are learned only from this host's own follower; a remote peer cannot teach them " +
+                    "(unless synclog.serve.allow-writes is on)"));
+            else if (Invalid(() => SyncLogDb.ValidateLearned(learn.LeaderDeviceId, learn.Followers)) is { } invalid)
+                Reply(invalid);
+            else if (string.Equals(learn.LeaderDeviceId, _settings.DeviceId, StringComparison.Ordinal))
+                Reply(new InvalidRequest(_libraryId,
+                    $"leader device id '{learn.LeaderDeviceId}' is this host's own device; a host learns followers only from another leader"));
+            else
+                Read(db => db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.Followers, _settings.DeviceId),
+                    count => new FollowersLearned(_libraryId, learn.LeaderDeviceId, count));
         });
         Receive<ForgetFollower>(forget =>
         {

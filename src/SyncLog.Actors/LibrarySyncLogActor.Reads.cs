@@ -48,7 +48,7 @@ public sealed partial class LibrarySyncLogActor
                 : s));
         });
         Receive<VacuumOldEntries>(v => v.DryRun, v => Read(db => db.PlanVacuumAsync(RetentionPolicy(v.Before)),
-            plan => new Vacuumed(_libraryId, plan.Removed, plan.ThroughSequence, plan.HeldBack, DryRun: true, plan.Lost)));
+            plan => new Vacuumed(_libraryId, plan.Removed, plan.ThroughSequence, plan.HeldBack, DryRun: true, plan.Lost, plan.LostLearned)));
         Receive<VacuumOldEntries>(v =>
         {
             if (!Absent())
@@ -85,10 +85,14 @@ public sealed partial class LibrarySyncLogActor
                 _log.Info("Library {0}: vacuum removed {1} entries", _libraryId, done.Removed);
             if (done.HeldBack is { } held)
                 _log.Info("Library {0}: vacuum kept {1} expired entries from sequence {2} for followers that have not acked them: {3}",
-                    _libraryId, held.Entries, held.FromSequence, string.Join(", ", held.Followers.Select(f => $"{f.DeviceId} (acked {f.AckedSequence})")));
-            if (done.Lost is { } lost)
+                    _libraryId, held.Entries, held.FromSequence, string.Join(", ",
+                        held.Followers.Select(f => $"{f.DeviceId} (acked {f.AckedSequence})").Concat(
+                            (held.LearnedFollowers ?? []).Select(l => $"{l.DeviceId} (acked {l.AckedSequence}, learned from {l.LearnedFrom})"))));
+            if (done.Lost is not null || done.LostLearned is not null)
                 _log.Warning("Library {0}: vacuum no longer waits for followers silent longer than max-retention: {1}",
-                    _libraryId, string.Join(", ", lost.Select(f => $"{f.DeviceId} (acked {f.AckedSequence}, last ack {f.LastAckAt:O})")));
+                    _libraryId, string.Join(", ",
+                        (done.Lost ?? []).Select(f => $"{f.DeviceId} (acked {f.AckedSequence}, last ack {f.LastAckAt:O})").Concat(
+                            (done.LostLearned ?? []).Select(l => $"{l.DeviceId} (acked {l.AckedSequence}, last ack {l.LastAckAt:O}, learned from {l.LearnedFrom})"))));
             PumpSubscriptions();
             StopIfRequestedAndIdle();
         });
@@ -191,10 +195,10 @@ public sealed partial class LibrarySyncLogActor
         {
             var report = t.IsCompletedSuccessfully ? t.Result : null;
             replyTo?.Tell(report is not null
-                ? new Vacuumed(_libraryId, report.Removed, report.ThroughSequence, report.HeldBack, Lost: report.Lost)
+                ? new Vacuumed(_libraryId, report.Removed, report.ThroughSequence, report.HeldBack, Lost: report.Lost, LostLearned: report.LostLearned)
                 : Refusal(t.Exception));
             done.SetResult();
-            self.Tell(new VacuumDone(incarnation, done.Task, report?.Removed ?? 0, report?.HeldBack, report?.Lost));
+            self.Tell(new VacuumDone(incarnation, done.Task, report?.Removed ?? 0, report?.HeldBack, report?.Lost, report?.LostLearned));
         }, TaskScheduler.Default);
     }
 

@@ -213,5 +213,6 @@ public sealed partial class LibrarySyncLogActor
         public bool Reading { get; set; }
     }
 
-    private sealed record SubscriptionPageRead(long Incarnation, Task Io, List<Subscription> Readers, FetchResult? Page, string? Failure);
+    private sealed record SubscriptionPageRead(long Incarnation, Task Io, List<Subscription> Readers, FetchResult? Page, string? Failure)
+        : INoSerializationVerificationNeeded;
 }

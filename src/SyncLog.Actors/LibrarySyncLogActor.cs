@@ -28,6 +28,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private readonly long _incarnation = Interlocked.Increment(ref s_incarnations);
     private readonly Guid _libraryId;
     private readonly SyncLogSettings _settings;
+    private readonly bool _networked;
     private readonly string _filePath;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DedicatedThreadScheduler _io = StorageIo.Get(Context.System).Scheduler;
@@ -57,6 +58,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     {
         _libraryId = libraryId;
         _settings = settings;
+        _networked = ServedRequests.IsNetworked(Context.System);
         _filePath = SyncLogDb.PathFor(libraryId, settings.DataDir);
         Become(Recovering);
     }
@@ -106,9 +108,10 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         {
             // Checked here as well as in the supervisor: a remote peer can name this actor's path and send past both
             // the gateway and the supervisor (Akka.Remote delivers to any local path, untrusted mode or not).
-            if (_settings.RefuseWrites && message is ILibraryRequest request && !ServedRequests.IsReadOrFollow(request))
+            if (message is ILibraryRequest request
+                && ServedRequests.WriteRefusal(request, Sender, _settings, _networked, Context.System) is { } refused)
             {
-                Sender.Tell(ServedRequests.Refusal(request, "this host (synclog.refuse-writes = on)"));
+                Sender.Tell(refused);
                 return true;
             }
 
@@ -380,6 +383,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Receive<OpenLibrary>(_ => Reply(refusal));
         Receive<AcknowledgeReplicated>(_ => Reply(refusal));
         Receive<ForgetFollower>(_ => Reply(refusal));
+        Receive<LearnFollowers>(_ => Reply(refusal));
         // Another process appends: the latest sequence comes from the file, not from memory.
         Receive<GetLatestSequence>(_ => Read(db => db.LatestSequenceAsync(), latest => new LatestSequence(_libraryId, latest)));
     }

@@ -8,10 +8,13 @@ namespace SyncLog.Actors;
 /// </summary>
 public static class ServedRequests
 {
-    /// <summary>True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions, follower acknowledgements).</summary>
+    /// <summary>
+    /// True for requests that only read the log or follow it (fetch, stats, leadership, checksums, subscriptions, follower
+    /// acknowledgements, the followers a leader waits for).
+    /// </summary>
     public static bool IsReadOrFollow(ILibraryRequest request) => request is FetchSince or GetLatestSequence or FetchByDevice
         or FetchByRecord or FetchByTimeRange or GetStats or GetLeadership or GetChainHead or GetChecksumAt or VerifyChain
-        or Subscribe or RequestEntries or Unsubscribe or GetLogId or AcknowledgeReplicated;
+        or Subscribe or RequestEntries or Unsubscribe or GetLogId or AcknowledgeReplicated or GetFollowers;
 
     /// <summary>
     /// The refusal of a <see cref="Subscribe"/>, <see cref="RequestEntries"/> or <see cref="Unsubscribe"/> whose
@@ -33,6 +36,30 @@ public static class ServedRequests
             $"the subscriber {subscriber.Path} is not in the sender's actor system ({sender.Path.Address}); a peer can " +
             "subscribe, ask for entries and unsubscribe only for its own actors");
     }
+
+    /// <summary>
+    /// The refusal of a write or admin request this host must not take from <paramref name="sender"/>, or null to handle
+    /// it. With <c>synclog.refuse-writes</c> every write is refused. On a host reachable over the network
+    /// (<paramref name="networked"/>) without <c>synclog.serve.allow-writes</c>, writes are taken only from local senders,
+    /// so an app can append locally while it serves followers: a peer can name any local actor's path, and a write that
+    /// arrives without a sender cannot be told apart from a peer's, so it is refused as well.
+    /// </summary>
+    public static RequestNotServed? WriteRefusal(ILibraryRequest request, IActorRef sender, SyncLogSettings settings, bool networked,
+        ActorSystem system)
+    {
+        if (IsReadOrFollow(request))
+            return null;
+        if (settings.RefuseWrites)
+            return Refusal(request, "this host (synclog.refuse-writes = on)");
+        if (!networked || settings.ServeAllowWrites)
+            return null;
+        if (sender.IsNobody() || sender.Equals(system.DeadLetters))
+            return Refusal(request, "this host, reachable over the network, takes writes only from local senders (this one has none) and");
+        return sender.Path.Address.HasGlobalScope ? Refusal(request, "this host, to remote peers,") : null;
+    }
+
+    /// <summary>True when the actor system listens on the network (Akka.Remote), so peers can send to its local actors.</summary>
+    public static bool IsNetworked(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.HasGlobalScope;
 
     /// <summary>The refusal of a request that is not <see cref="IsReadOrFollow"/> where writes are not served.</summary>
     public static RequestNotServed Refusal(ILibraryRequest request, string where) => new(request.LibraryId, request.GetType().Name,

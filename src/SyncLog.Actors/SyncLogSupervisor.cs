@@ -18,6 +18,7 @@ namespace SyncLog.Actors;
 public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
 {
     private readonly SyncLogSettings _settings;
+    private readonly bool _networked;
     private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _passivating = [];
     private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _waitingForSlot = [];
     private readonly Dictionary<IActorRef, Guid> _libraryOf = [];
@@ -31,6 +32,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _slots = new LibrarySlots(settings.MaxOpenLibraries);
+        _networked = ServedRequests.IsNetworked(Context.System);
 
         Receive<ILibraryRequest>(request =>
         {
@@ -40,9 +42,9 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
                 return;
             }
 
-            if (_settings.RefuseWrites && !ServedRequests.IsReadOrFollow(request))
+            if (ServedRequests.WriteRefusal(request, Sender, _settings, _networked, Context.System) is { } refused)
             {
-                Sender.Tell(ServedRequests.Refusal(request, "this host (synclog.refuse-writes = on)"));
+                Sender.Tell(refused);
                 return;
             }
 
@@ -230,5 +232,5 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A library has waited for a slot as long as it may (also the key of its timer).</summary>
-    private sealed record SlotWaitExpired(Guid LibraryId);
+    private sealed record SlotWaitExpired(Guid LibraryId) : INoSerializationVerificationNeeded;
 }

@@ -21,6 +21,9 @@ internal static class Remoting
     /// <summary>The port <c>synclog serve</c> listens on unless told otherwise.</summary>
     public const int DefaultPort = 4053;
 
+    /// <summary>The address <c>--bind-host</c> defaults to: this machine only.</summary>
+    public const string Loopback = "127.0.0.1";
+
     /// <summary>The largest message on the wire: a page of 10,000 entries of ~1.5 KB JSON each.</summary>
     private const string MaximumFrameSize = "16MiB";
 
@@ -52,17 +55,40 @@ internal static class Remoting
 
     /// <summary>
     /// The remoting part of <see cref="Client"/> alone, without the synclog defaults, to sit over a command's own
-    /// overrides (<c>synclog follow</c>).
+    /// overrides (<c>synclog follow</c>): a free port on <paramref name="bindHost"/>, where the leader's replies and
+    /// pushes come back, reached as <paramref name="publicHost"/> when given.
     /// </summary>
-    public static Config Peer(bool tls) => ConfigurationFactory.ParseString($$"""
+    public static Config Peer(bool tls, string bindHost = Loopback, string? publicHost = null) => ConfigurationFactory.ParseString($$"""
         akka.actor.provider = remote
         akka.remote.dot-netty.tcp {
-          hostname = "127.0.0.1"
+          hostname = {{SyncLogConfig.Quote(bindHost)}}
+          public-hostname = {{SyncLogConfig.Quote(publicHost ?? "")}}
           port = 0
           enable-ssl = {{(tls ? "on" : "off")}}
           maximum-frame-size = {{MaximumFrameSize}}
         }
         """);
+
+    /// <summary>
+    /// Checks <c>--bind-host</c> and <c>--public-host</c> (serve and follow): host names or IP addresses, and a public
+    /// host whenever the bind host is a wildcard, since peers cannot reach "every address". Returns both trimmed.
+    /// </summary>
+    public static (string BindHost, string? PublicHost) Hosts(string? bindHost, string? publicHost, bool publicHostGiven)
+    {
+        var bind = Host(bindHost, "--bind-host");
+        var advertised = publicHostGiven ? Host(publicHost, "--public-host") : null;
+        if (advertised is null && bind is "0.0.0.0" or "::")
+            throw new CliUsageException($"--bind-host {bind} listens on every address; add --public-host with the name peers reach this machine at");
+        return (bind, advertised);
+    }
+
+    private static string Host(string? text, string option)
+    {
+        var host = text?.Trim() ?? "";
+        return host.Length > 0 && Uri.CheckHostName(host) != UriHostNameType.Unknown
+            ? host
+            : throw new CliUsageException($"{option} must be a host name or IP address, got '{text}'");
+    }
 
     /// <summary>
     /// The TLS setup: this side presents <paramref name="certificate"/>, both sides must present one (mutual TLS), and a

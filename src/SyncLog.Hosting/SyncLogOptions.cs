@@ -46,6 +46,9 @@ public sealed class SyncLogOptions
     /// <summary><c>synclog.storage.*</c>: connection settings of each library's file.</summary>
     public SyncLogStorageOptions Storage { get; } = new();
 
+    /// <summary><c>synclog.follower.*</c>: how each library follower pages, reconnects and acknowledges.</summary>
+    public SyncLogFollowerOptions Follower { get; } = new();
+
     /// <summary><c>synclog.persistence.host-db-file</c>: file name, under the data dir, of the leadership database.</summary>
     public string? HostDbFile { get; set; }
 
@@ -81,6 +84,14 @@ public sealed class SyncLogOptions
         Add(hocon, "storage.cache-size", Storage.CacheSizeBytes is { } bytes ? $"{bytes.ToString(CultureInfo.InvariantCulture)}b" : null);
         Add(hocon, "storage.vacuum-chunk-size", Number(Storage.VacuumChunkSize));
         Add(hocon, "storage.io-threads", Number(Storage.IoThreads));
+        Add(hocon, "follower.page-size", Number(Follower.PageSize));
+        Add(hocon, "follower.prefetch-pages", Number(Follower.PrefetchPages));
+        Add(hocon, "follower.ask-timeout", Duration("follower.ask-timeout", Follower.AskTimeout));
+        Add(hocon, "follower.backoff-min", Duration("follower.backoff-min", Follower.BackoffMin));
+        Add(hocon, "follower.backoff-max", Duration("follower.backoff-max", Follower.BackoffMax));
+        Add(hocon, "follower.backoff-random-factor", Fraction("follower.backoff-random-factor", Follower.BackoffRandomFactor));
+        Add(hocon, "follower.heartbeat-interval", Duration("follower.heartbeat-interval", Follower.HeartbeatInterval));
+        Add(hocon, "follower.ack-interval", Duration("follower.ack-interval", Follower.AckInterval));
         Add(hocon, "persistence.host-db-file", HostDbFile is null ? null : SyncLogConfig.Quote(HostDbFile));
         Add(hocon, "persistence.snapshot-every", Number(SnapshotEvery));
         return hocon.ToString();
@@ -93,6 +104,14 @@ public sealed class SyncLogOptions
     }
 
     private static string? Number(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    // HOCON has no NaN or infinity; a finite value is range-checked by the settings, which name the key.
+    private static string? Fraction(string key, double? value) => value switch
+    {
+        null => null,
+        { } number when !double.IsFinite(number) => throw new ConfigurationException($"synclog.{key} must be a finite number, got {number}"),
+        { } number => number.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     // Whole milliseconds; HOCON has no negative durations, so those are refused here with the key they were meant for.
     private static string? Duration(string key, TimeSpan? value) => value switch

@@ -34,9 +34,14 @@ internal static class FollowerTable
         "SELECT device_id, log_id, acked_sequence, updated_at FROM sync_log_followers ORDER BY device_id";
 
     // The lowest ack of every follower but this host's own device and those lost (last ack before $lost, this host's
-    // clock; text order is time order): what every follower that still counts holds.
-    internal const string AckFloorSql =
-        "SELECT MIN(acked_sequence) FROM sync_log_followers WHERE device_id <> $own AND updated_at >= $lost";
+    // clock; text order is time order), and of every learned row that still counts: what every follower holds.
+    internal const string AckFloorSql = $"""
+        SELECT MIN(acked) FROM (
+            SELECT acked_sequence AS acked FROM sync_log_followers WHERE device_id <> $own AND updated_at >= $lost
+            UNION ALL
+            {LearnedFollowerTable.CountingAckedSql}
+        )
+        """;
 
     private const string Forgotten = "forgotten";
     private const string Replaced = "replaced";
@@ -86,11 +91,15 @@ internal static class FollowerTable
         return new FollowerAckResult(FollowerAckOutcome.Recorded, acked);
     }
 
-    /// <summary>Drops the device's record and retires its log id; false when the device had no record.</summary>
+    /// <summary>
+    /// Drops the device's record and retires its log id, and drops what this host learned of it from another leader;
+    /// false when the device had neither.
+    /// </summary>
     public static bool Forget(SqliteConnection connection, SqliteTransaction transaction, string deviceId, DateTimeOffset now)
     {
+        var learned = LearnedFollowerTable.Delete(connection, transaction, deviceId);
         if (Scalar(connection, transaction, SelectFollowerSql, ("$device_id", deviceId)) is not string log)
-            return false;
+            return learned;
         Execute(connection, transaction, RetireSql,
             ("$log_id", log), ("$device_id", deviceId), ("$reason", Forgotten), ("$now", UtcTimestamp.ToText(now)));
         Execute(connection, transaction, DeleteFollowerSql, ("$device_id", deviceId));

@@ -316,7 +316,8 @@ public sealed class SyncLogDb : IAsyncDisposable
         ThrowIfDisposed();
         var (removed, through, heldFrom) = await Writer.VacuumAsync(policy, _options.VacuumChunkSize, ct);
         var hold = heldFrom is { } from ? await _reader.HoldAsync(policy, from, ct) : null;
-        return new VacuumReport(removed, through, hold, await _reader.LostAsync(policy, ct));
+        var (lost, lostLearned) = await _reader.LostAsync(policy, ct);
+        return new VacuumReport(removed, through, hold, lost, lostLearned);
     }
 
     /// <summary>What <see cref="VacuumAsync"/> would remove and hold back now, read in one snapshot; writes nothing (works read-only).</summary>
@@ -355,9 +356,10 @@ public sealed class SyncLogDb : IAsyncDisposable
 
     /// <summary>
     /// Stops waiting for follower <paramref name="deviceId"/>: drops its record and retires its log id, so that log's
-    /// later acks are refused as <see cref="FollowerAckOutcome.Forgotten"/> (a new log id registers the device again).
+    /// later acks are refused as <see cref="FollowerAckOutcome.Forgotten"/> (a new log id registers the device again),
+    /// and drops what this host learned of it from another leader.
     /// </summary>
-    /// <returns>Whether the device had a record.</returns>
+    /// <returns>Whether the device had a record or a learned row.</returns>
     public Task<bool> ForgetFollowerAsync(string deviceId, CancellationToken ct = default)
     {
         EntryValidator.RequireId(deviceId, nameof(deviceId), "follower device id");
@@ -370,6 +372,53 @@ public sealed class SyncLogDb : IAsyncDisposable
     {
         ThrowIfDisposed();
         return _reader.FollowersAsync(ct);
+    }
+
+    /// <summary>
+    /// Every follower this log waits for, as this host tells other hosts: its own followers' acks (without log ids), then
+    /// the followers it learned from another leader that no newer ack to this host superseded. Lost ones included.
+    /// </summary>
+    public Task<IReadOnlyList<KnownFollower>> VouchedFollowersAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return _reader.VouchedFollowersAsync(ct);
+    }
+
+    /// <summary>
+    /// Replaces, in one transaction, everything this host learned about another leader's followers with
+    /// <paramref name="followers"/>, that leader's latest view (a device it no longer reports is dropped). Rows of
+    /// <paramref name="ownDeviceId"/> are ignored: a host never waits for itself. A learned row holds back vacuum at its
+    /// acked sequence, like an ack, until this host gets an ack of that device at least as recent as its last ack.
+    /// </summary>
+    /// <returns>How many rows were stored.</returns>
+    /// <exception cref="ArgumentException">An empty device id, a sequence out of range or a device named twice; nothing was written.</exception>
+    public Task<int> ReplaceLearnedFollowersAsync(string leaderDeviceId, IReadOnlyList<KnownFollower> followers,
+        string? ownDeviceId = null, CancellationToken ct = default)
+    {
+        ValidateLearned(leaderDeviceId, followers);
+        ThrowIfDisposed();
+        return Writer.ReplaceLearnedFollowersAsync(leaderDeviceId, followers, ownDeviceId, DateTimeOffset.UtcNow, ct);
+    }
+
+    /// <summary>Checks a leader's report of its followers: the arguments of <see cref="ReplaceLearnedFollowersAsync"/>.</summary>
+    /// <exception cref="ArgumentException">What is wrong, and what is allowed.</exception>
+    public static void ValidateLearned(string leaderDeviceId, IReadOnlyList<KnownFollower> followers)
+    {
+        EntryValidator.RequireId(leaderDeviceId, nameof(leaderDeviceId), "leader device id");
+        if (followers is null)
+            throw new ArgumentException("followers must not be null (an empty list learns that there are none)", nameof(followers));
+        if (followers.Count > MaxFetchLimit)
+            throw new ArgumentException($"at most {MaxFetchLimit} followers can be learned at once, got {followers.Count}", nameof(followers));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var follower in followers)
+        {
+            if (follower is null)
+                throw new ArgumentException("followers must not hold a null", nameof(followers));
+            EntryValidator.RequireId(follower.DeviceId, nameof(followers), "follower device id");
+            EntryValidator.RequireSequence(follower.AckedSequence, nameof(followers));
+            if (!seen.Add(follower.DeviceId))
+                throw new ArgumentException($"follower device '{follower.DeviceId}' appears twice; each device once", nameof(followers));
+        }
     }
 
     /// <summary>Entries made by <paramref name="deviceId"/> with sequence above <paramref name="sinceSequence"/>, ascending.</summary>

@@ -168,9 +168,24 @@ internal sealed class SyncLogReader : IDisposable
     public Task<VacuumHold> HoldAsync(VacuumPolicy policy, long from, CancellationToken ct) => InSnapshotAsync(
         (transaction, latest, _) => VacuumScan.Hold(_connection, transaction, policy, from, latest), ct);
 
-    /// <summary>The followers <paramref name="policy"/> counts as lost (last ack too old); null when none.</summary>
-    public Task<IReadOnlyList<FollowerAck>?> LostAsync(VacuumPolicy policy, CancellationToken ct) => InSnapshotAsync(
-        (transaction, _, _) => FollowerTable.Lost(_connection, transaction, policy), ct);
+    /// <summary>The followers, real and learned, <paramref name="policy"/> counts as lost (last ack too old); null when none.</summary>
+    public Task<(IReadOnlyList<FollowerAck>? Real, IReadOnlyList<LearnedFollower>? Learned)> LostAsync(VacuumPolicy policy,
+        CancellationToken ct) => InSnapshotAsync(
+        (transaction, _, _) => (FollowerTable.Lost(_connection, transaction, policy), LearnedFollowerTable.Lost(_connection, transaction, policy)),
+        ct);
+
+    /// <summary>Every follower this host waits for, as it tells others: its own followers' acks, then the learned rows that count.</summary>
+    public Task<IReadOnlyList<KnownFollower>> VouchedFollowersAsync(CancellationToken ct) => InSnapshotAsync(
+        (transaction, _, _) =>
+        {
+            IReadOnlyList<KnownFollower> vouched =
+            [
+                .. FollowerTable.ReadAll(_connection, transaction).Select(f => new KnownFollower(f.DeviceId, f.AckedSequence, f.LastAckAt)),
+                .. LearnedFollowerTable.Counting(_connection, transaction, null)
+                    .Select(l => new KnownFollower(l.DeviceId, l.AckedSequence, l.LastAckAt)),
+            ];
+            return vouched;
+        }, ct);
 
     /// <summary>What a vacuum under <paramref name="policy"/> would remove and hold back now, in one snapshot; writes nothing.</summary>
     public Task<VacuumReport> PlanVacuumAsync(VacuumPolicy policy, int chunkSize, CancellationToken ct) => InSnapshotAsync(
@@ -188,7 +203,7 @@ internal sealed class SyncLogReader : IDisposable
                 var removed = (int)Math.Min(int.MaxValue, through - floor);
                 var hold = stop == VacuumScan.Stop.HeldBack ? VacuumScan.Hold(_connection, transaction, policy, at, latest) : null;
                 return new VacuumReport(removed, removed > 0 ? through : null, hold,
-                    FollowerTable.Lost(_connection, transaction, policy));
+                    FollowerTable.Lost(_connection, transaction, policy), LearnedFollowerTable.Lost(_connection, transaction, policy));
             }
         }, ct);
 
@@ -225,10 +240,11 @@ internal sealed class SyncLogReader : IDisposable
             }
 
             var followers = FollowerTable.ReadAll(_connection, transaction);
+            var learned = LearnedFollowerTable.Counting(_connection, transaction, null);
             transaction.Commit();
             var wal = new FileInfo(filePath + "-wal");
             var size = new FileInfo(filePath).Length + (wal.Exists ? wal.Length : 0);
-            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts, logId, followers);
+            return new SyncLogStats(count, oldest, latest, vacuumedThrough, oldestTime, newestTime, size, counts, logId, followers, learned);
         }
         finally
         {

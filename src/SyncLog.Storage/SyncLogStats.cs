@@ -11,6 +11,9 @@ namespace SyncLog.Storage;
 /// <param name="CountsByModel">Stored entries per model type, ordered by model type.</param>
 /// <param name="LogId">The log's identity (<see cref="SyncLogDb.LogId"/>).</param>
 /// <param name="Followers">Every follower that acknowledged this log (forgotten ones excluded), by device id.</param>
+/// <param name="LearnedFollowers">
+/// Followers of another leader this host learned of and still holds vacuum for (no newer ack to this host), by device id.
+/// </param>
 public sealed record SyncLogStats(
     long Count,
     long OldestSequence,
@@ -21,4 +24,5 @@ public sealed record SyncLogStats(
     long FileSizeBytes,
     IReadOnlyList<KeyValuePair<string, long>> CountsByModel,
     Guid LogId,
-    IReadOnlyList<FollowerAck> Followers);
+    IReadOnlyList<FollowerAck> Followers,
+    IReadOnlyList<LearnedFollower>? LearnedFollowers = null);

@@ -349,6 +349,29 @@ internal sealed class SyncLogWriter : IDisposable
         }
     }
 
+    /// <summary>Replaces what this host learned of another leader's followers; see <see cref="SyncLogDb.ReplaceLearnedFollowersAsync"/>.</summary>
+    public async Task<int> ReplaceLearnedFollowersAsync(string leaderDeviceId, IReadOnlyList<KnownFollower> followers,
+        string? ownDeviceId, DateTimeOffset now, CancellationToken ct)
+    {
+        await _gate.EnterAsync(ct);
+        try
+        {
+            ThrowIfFileGone();
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var stored = LearnedFollowerTable.Replace(_connection, transaction, leaderDeviceId, followers, ownDeviceId, now);
+            transaction.Commit();
+            return stored;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw Full(e);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
     /// <summary>Forgets a follower device; see <see cref="SyncLogDb.ForgetFollowerAsync"/>.</summary>
     public async Task<bool> ForgetFollowerAsync(string deviceId, DateTimeOffset now, CancellationToken ct)
     {

@@ -8,4 +8,6 @@ namespace SyncLog.Storage;
 /// Followers whose last ack is older than <see cref="VacuumPolicy.LostBefore"/> (<c>max-retention</c>), so their acks no
 /// longer held anything back; null when none were.
 /// </param>
-public sealed record VacuumReport(int Removed, long? ThroughSequence, VacuumHold? HeldBack, IReadOnlyList<FollowerAck>? Lost = null);
+/// <param name="LostLearned">Followers learned from another leader whose last ack there is that old; null when none were.</param>
+public sealed record VacuumReport(int Removed, long? ThroughSequence, VacuumHold? HeldBack, IReadOnlyList<FollowerAck>? Lost = null,
+    IReadOnlyList<LearnedFollower>? LostLearned = null);

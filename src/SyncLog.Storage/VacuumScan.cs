@@ -64,7 +64,7 @@ internal static class VacuumScan
         return (through, read < limit ? Stop.EndOfLog : Stop.More, 0);
     }
 
-    /// <summary>What was held back from <paramref name="from"/> on, and by which followers (read in one snapshot).</summary>
+    /// <summary>What was held back from <paramref name="from"/> on, and by which followers, real and learned (read in one snapshot).</summary>
     public static VacuumHold Hold(SqliteConnection connection, SqliteTransaction? transaction, VacuumPolicy policy, long from,
         long latest)
     {
@@ -78,6 +78,9 @@ internal static class VacuumScan
             .Where(f => f.AckedSequence < from && !string.Equals(f.DeviceId, policy.OwnDeviceId, StringComparison.Ordinal)
                 && !FollowerTable.IsLost(f, policy))
             .ToList();
-        return new VacuumHold(from, Math.Max(0, end - from), lagging);
+        var learned = LearnedFollowerTable.Counting(connection, transaction, policy.OwnDeviceId)
+            .Where(l => l.AckedSequence < from && !LearnedFollowerTable.IsLost(l, policy))
+            .ToList();
+        return new VacuumHold(from, Math.Max(0, end - from), lagging, learned.Count == 0 ? null : learned);
     }
 }

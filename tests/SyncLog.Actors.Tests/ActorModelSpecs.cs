@@ -181,34 +181,32 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
     }
 
     /// <summary>Fails the next writes on demand (before touching the file, so nothing of them is stored) and slows all a little.</summary>
-    private sealed class FlakyWriter(ILogWriter inner, int seed) : ILogWriter
+    private sealed class FlakyWriter(ILogWriter inner, int seed) : DelegatingLogWriter(inner)
     {
         private readonly Random _random = new(seed);
         private int _failures;
 
         public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
 
-        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        public override async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
             Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries)
         {
             await Before();
-            return await inner.AppendAsync(entries, joinLate, maxEntries);
+            return await Inner.AppendAsync(entries, joinLate, maxEntries);
         }
 
-        public async Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries)
+        public override async Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries)
         {
             await Before();
-            return await inner.ReplicateAsync(entries);
+            return await Inner.ReplicateAsync(entries);
         }
 
-        public async Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence,
+        public override async Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence,
             SyncLogChecksum? checksum)
         {
             await Before();
-            return await inner.ResyncFromAsync(sequence, checksum);
+            return await Inner.ResyncFromAsync(sequence, checksum);
         }
-
-        public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
 
         private async Task Before()
         {

@@ -93,11 +93,8 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         Lead(_library, ThisDevice, 1, probe);
         AppendOne(_library, Entry(0), probe);
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
             Raw.Execute(Path.Combine(DataDir, "sync-host.db"), "DROP TABLE journal");
             Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
@@ -105,7 +102,7 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
             // The change is answered at once; the appends wait for the one in flight, so their replies stay in order.
             Assert.Contains("sync-host.db", probe.ExpectMsg<StorageFailure>(Patience).Reason, StringComparison.Ordinal);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-            transaction.Rollback();
+            writer.Release();
         }
 
         // It committed, so it is acknowledged as such: a retry would have duplicated it.
@@ -123,11 +120,8 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         AppendOne(_library, Entry(0), probe);
         var child = ChildOf(_library);
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             for (var i = 2; i <= 4; i++)
                 Supervisor.Tell(new Append(_library, Entry(i)), probe.Ref);
             // Recorded at once, acknowledged only after the term-1 write: held when the library stops.
@@ -135,7 +129,7 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
             child.Tell(PoisonPill.Instance);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-            transaction.Rollback();
+            writer.Release();
         }
 
         // The write in flight committed and says so, then the acknowledgement it held, then what it never wrote.
@@ -156,18 +150,15 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         var watcher = CreateTestProbe();
         watcher.Watch(Supervisor);
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             Supervisor.Tell(new Passivate(_library), child);
             // Held by the supervisor until the library is gone; the host stops first.
             Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
             Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
             Supervisor.Tell(PoisonPill.Instance);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-            transaction.Rollback();
+            writer.Release();
         }
 
         Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
@@ -215,15 +206,12 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         probe.ExpectMsg<Leadership>(Patience);
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             // Held by the pipeline behind the write in flight, then the bug: answered once, by the restart.
             Supervisor.Tell(new AppendBatch(_library, [Entry(2)]), probe.Ref);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-            transaction.Rollback();
+            writer.Release();
         }
 
         Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));

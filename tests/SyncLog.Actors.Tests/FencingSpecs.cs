@@ -18,16 +18,13 @@ public sealed class FencingSpecs : SyncLogSpec
         Lead(_library, ThisDevice, 1, probe);
         AppendOne(_library, Entry(0), probe);
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             // Elections retry: the same change arrives twice while the term-1 write is in flight.
             Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
             Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-            transaction.Rollback();
+            writer.Release();
         }
 
         Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));
@@ -42,16 +39,13 @@ public sealed class FencingSpecs : SyncLogSpec
         Lead(_library, ThisDevice, 1, probe);
         AppendOne(_library, Entry(0), probe);
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             // Accepted while the write is in flight: it waits to join that transaction.
             Supervisor.Tell(new Append(_library, Entry(2), ExpectedTerm: 1), probe.Ref);
             Supervisor.Tell(new LeadershipChanged(_library, ThisDevice, 2), probe.Ref);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-            transaction.Rollback();
+            writer.Release();
         }
 
         Assert.Equal(new Appended(_library, 2), probe.ExpectMsg<Appended>(Patience));

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
-using Microsoft.Data.Sqlite;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -99,22 +98,8 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
         AwaitCondition(() => StatusOf(follower).LocalLatestSequence >= sequence, Patience * 2, TimeSpan.FromMilliseconds(100));
 
     /// <summary>Every entry of the library on <paramref name="node"/>, paged with FetchSince.</summary>
-    protected List<SyncLogEntry> ReadAll(Node node, long after = 0)
-    {
-        var probe = CreateTestProbe();
-        var all = new List<SyncLogEntry>();
-        var since = after;
-        while (true)
-        {
-            node.Host.Supervisor.Tell(new FetchSince(Library, since, 1000), probe.Ref);
-            var page = probe.ExpectMsg<Fetched>(Patience).Result;
-            Assert.False(page.IsTruncated);
-            all.AddRange(page.Entries);
-            if (!page.HasMore)
-                return all;
-            since = page.Entries[^1].Sequence;
-        }
-    }
+    protected List<SyncLogEntry> ReadAll(Node node, long after = 0) =>
+        SyncLogSpec.ReadAll(node.Host.Supervisor, Library, CreateTestProbe(), Patience, after);
 
     /// <summary>
     /// The follower's copy equals the leader's entry by entry (sequence, every field, payload, checksum), and its
@@ -138,18 +123,8 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
         foreach (var node in _nodes)
             node.Host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.AfterAll();
-        SqliteConnection.ClearAllPools();
         foreach (var dir in _nodes.Select(n => n.DataDir).Distinct())
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the OS temp cleaner if a file is still held.
-            }
-        }
+            TempDirs.Remove(dir);
     }
 
     /// <summary>One device: its id, its data dir and its running host.</summary>

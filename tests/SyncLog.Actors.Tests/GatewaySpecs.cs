@@ -7,7 +7,7 @@ namespace SyncLog.Actors.Tests;
 public sealed class GatewaySpecs : SyncLogSpec
 {
     public static TheoryData<string> WriteRequests() => ["Append", "AppendBatch", "LeadershipChanged", "Replicate", "ResyncFrom",
-        "VacuumOldEntries", "OpenLibrary", "ForgetFollower"];
+        "VacuumOldEntries", "OpenLibrary", "ForgetFollower", "LearnFollowers"];
 
     [Theory]
     [MemberData(nameof(WriteRequests))]
@@ -80,6 +80,7 @@ public sealed class GatewaySpecs : SyncLogSpec
         "VacuumOldEntries" => new VacuumOldEntries(library, DateTimeOffset.UtcNow.AddDays(1)),
         "OpenLibrary" => new OpenLibrary(library),
         "ForgetFollower" => new ForgetFollower(library, OtherDevice),
+        "LearnFollowers" => new LearnFollowers(library, OtherDevice, [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -58,10 +58,9 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
     }
 
     /// <summary>Records the size of each append transaction, and can hold the next one until released.</summary>
-    private sealed class RecordingWriter : ILogWriter
+    private sealed class RecordingWriter : DelegatingLogWriter
     {
         private readonly List<int> _sizes = [];
-        private ILogWriter _inner = null!;
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TaskCompletionSource? _gate;
         private volatile bool _waiting;
@@ -79,7 +78,7 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
 
         public RecordingWriter Around(ILogWriter inner)
         {
-            _inner = inner;
+            Inner = inner;
             return this;
         }
 
@@ -87,7 +86,7 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
 
         public void Release() => _release.TrySetResult();
 
-        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        public override async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
             Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries)
         {
             if (Interlocked.Exchange(ref _gate, null) is { } gate)
@@ -96,17 +95,10 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
                 await gate.Task;
             }
 
-            var sequences = await _inner.AppendAsync(entries, joinLate, maxEntries);
+            var sequences = await Inner.AppendAsync(entries, joinLate, maxEntries);
             lock (_sizes)
                 _sizes.Add(sequences.Count);
             return sequences;
         }
-
-        public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => _inner.ReplicateAsync(entries);
-
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
-            _inner.ResyncFromAsync(sequence, checksum);
-
-        public Task<long> LatestSequenceAsync() => _inner.LatestSequenceAsync();
     }
 }

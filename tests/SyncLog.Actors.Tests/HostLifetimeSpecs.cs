@@ -1,29 +1,11 @@
 using Akka.Actor;
-using Akka.Configuration;
-using Microsoft.Data.Sqlite;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
 
 /// <summary>The data-dir lock lives as long as the supervisor and its actor system, whoever disposes what.</summary>
-public sealed class HostLifetimeSpecs : IDisposable
+public sealed class HostLifetimeSpecs : DataDirSpec
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "synclog-host-lifetime", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
-    }
-
     [Fact]
     public async Task Attach_keeps_no_lock_when_the_supervisor_cannot_be_created()
     {
@@ -87,14 +69,6 @@ public sealed class HostLifetimeSpecs : IDisposable
         Assert.False(system.WhenTerminated.IsCompleted);
         await system.Terminate();
     }
-
-    private Config Overrides() => ConfigurationFactory.ParseString($"""
-        synclog.data-dir = {SyncLogConfig.Quote(_dataDir)}
-        synclog.data-dir-env = ""
-        synclog.device-id = "device-a"
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        """);
 
     private static async Task<T> Eventually<T>(Func<T> attempt)
     {

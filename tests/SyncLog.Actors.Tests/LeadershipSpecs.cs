@@ -99,16 +99,13 @@ public sealed class LeadershipSpecs : SyncLogSpec
         Lead(_library, ThisDevice, 1, probe);
         AppendOne(_library, Entry(0), probe);
 
-        using (var blocker = Raw.Open(LibraryFile(_library)))
+        using (var writer = HoldAppendInFlight(_library, probe))
         {
             // Hold the writer so an append is in flight when the election result arrives.
-            using var transaction = blocker.BeginTransaction(deferred: false);
-            Supervisor.Tell(new Append(_library, Entry(1)), probe.Ref);
-            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
             Supervisor.Tell(new LeadershipChanged(_library, OtherDevice, 2), probe.Ref);
             Supervisor.Tell(new Append(_library, Entry(2)), probe.Ref);
             probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-            transaction.Rollback();
+            writer.Release();
         }
 
         // The in-flight append (started under term 1) commits before the ack; the one queued behind it is refused.

@@ -53,21 +53,14 @@ public sealed class OpenLibrariesRefusalSpecs() : SyncLogSpec("""
     }
 
     /// <summary>Holds every append until released, telling the test when the first one is held.</summary>
-    private sealed class HeldWriter(ILogWriter inner, Task release, Action onHeld) : ILogWriter
+    private sealed class HeldWriter(ILogWriter inner, Task release, Action onHeld) : DelegatingLogWriter(inner)
     {
-        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        public override async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
             Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries)
         {
             onHeld();
             await release;
-            return await inner.AppendAsync(entries, joinLate, maxEntries);
+            return await Inner.AppendAsync(entries, joinLate, maxEntries);
         }
-
-        public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
-
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
-            inner.ResyncFromAsync(sequence, checksum);
-
-        public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
     }
 }

@@ -38,19 +38,13 @@ public sealed class RestartOrderSpecs() : SyncLogSpec("synclog.passivate-after =
         Assert.Equal(new Appended(_library, 3), probe.ExpectMsg<Appended>(Patience));
     }
 
-    private sealed class HeldWriter(ILogWriter inner, Func<Task> before) : ILogWriter
+    private sealed class HeldWriter(ILogWriter inner, Func<Task> before) : DelegatingLogWriter(inner)
     {
-        public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        public override async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
             Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries)
         {
             await before();
-            return await inner.AppendAsync(entries, joinLate, maxEntries);
+            return await Inner.AppendAsync(entries, joinLate, maxEntries);
         }
-
-        public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
-
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) => inner.ResyncFromAsync(sequence, checksum);
-
-        public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
     }
 }

@@ -106,11 +106,22 @@ public sealed class SettingsSpecs
     }
 
     [Fact]
+    public void A_negative_learn_followers_interval_given_in_code_is_refused_by_name()
+    {
+        // HOCON has no negative durations; FollowerSettings built in code can.
+        var settings = new FollowerSettings { LearnFollowersInterval = TimeSpan.FromSeconds(-1) };
+
+        var error = Assert.Throws<ConfigurationException>(settings.Validate);
+
+        Assert.Contains("synclog.follower.learn-followers-interval must be 0 (only on connect) or positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_follower_settings_are_read_with_their_defaults_and_overrides()
     {
         var defaults = SyncLogSettings.FromConfig(SyncLogConfig.Defaults).Follower;
         var overridden = SyncLogSettings.FromConfig(ConfigurationFactory.ParseString("""
-            synclog.follower { page-size = 250, prefetch-pages = 4, backoff-max = 5s, heartbeat-interval = 0s }
+            synclog.follower { page-size = 250, prefetch-pages = 4, backoff-max = 5s, heartbeat-interval = 0s, learn-followers-interval = 0s }
             """).WithFallback(SyncLogConfig.Defaults)).Follower;
 
         // The code's defaults (used by FollowerSettings built in code) are the shipped HOCON's.
@@ -120,6 +131,7 @@ public sealed class SettingsSpecs
             (defaults.AskTimeout, defaults.BackoffMin, defaults.BackoffMax, defaults.BackoffRandomFactor, defaults.HeartbeatInterval));
         Assert.Equal((250, 1000L, TimeSpan.FromSeconds(5), TimeSpan.Zero),
             (overridden.PageSize, overridden.Window, overridden.BackoffMax, overridden.HeartbeatInterval));
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.Zero), (defaults.LearnFollowersInterval, overridden.LearnFollowersInterval));
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.Configuration;
-using Microsoft.Data.Sqlite;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -9,24 +7,8 @@ namespace SyncLog.Actors.Tests;
 /// A host shut down with requests in flight answers every one of them (no caller waits for its timeout), and every
 /// append it acknowledged is in the file afterwards.
 /// </summary>
-public sealed class ShutdownSpecs : IDisposable
+public sealed class ShutdownSpecs : DataDirSpec
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "synclog-shutdown", Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
-    }
-
     [Fact]
     public async Task Stopping_a_host_with_appends_in_flight_answers_every_ask_and_keeps_every_acknowledged_append()
     {
@@ -88,7 +70,7 @@ public sealed class ShutdownSpecs : IDisposable
         Assert.True(acknowledged.Count >= libraries.Length, $"only {acknowledged.Count} appends were acknowledged");
         foreach (var group in acknowledged.GroupBy(a => a.Library))
         {
-            using var connection = Raw.Open(SyncLogDb.PathFor(group.Key, _dataDir));
+            using var connection = Raw.Open(SyncLogDb.PathFor(group.Key, DataDir));
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT record_id FROM sync_log";
             var stored = new HashSet<string>();
@@ -133,13 +115,4 @@ public sealed class ShutdownSpecs : IDisposable
 
     private static NewSyncLogEntry Entry(string record) =>
         new("device-a", DateTimeOffset.UtcNow, "album", record, ChangeType.Insert, """{"n":1}""");
-
-    private Config Overrides() => ConfigurationFactory.ParseString($"""
-        synclog.data-dir = {SyncLogConfig.Quote(_dataDir)}
-        synclog.data-dir-env = ""
-        synclog.device-id = "device-a"
-        synclog.storage.synchronous = normal
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        """);
 }

@@ -316,16 +316,10 @@ public sealed class SubscriptionSpecs() : SyncLogSpec("""
         public Forwarder(IActorRef to) => ReceiveAny(m => to.Forward(m));
     }
 
-    private sealed class FailingWriter(ILogWriter inner, Func<bool> failNow) : ILogWriter
+    private sealed class FailingWriter(ILogWriter inner, Func<bool> failNow) : DelegatingLogWriter(inner)
     {
-        public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        public override Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
             Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries) =>
-            failNow() ? Task.FromException<IReadOnlyList<long>>(new IOException("injected write failure")) : inner.AppendAsync(entries, joinLate, maxEntries);
-
-        public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
-
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) => inner.ResyncFromAsync(sequence, checksum);
-
-        public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
+            failNow() ? Task.FromException<IReadOnlyList<long>>(new IOException("injected write failure")) : Inner.AppendAsync(entries, joinLate, maxEntries);
     }
 }

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
-using Microsoft.Data.Sqlite;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -70,15 +69,22 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
         return probe.ExpectMsg<Appended>(Patience).Sequence;
     }
 
-    protected List<SyncLogEntry> ReadAll(Guid library, TestProbe? probe = null, int pageSize = 1000)
+    protected List<SyncLogEntry> ReadAll(Guid library, TestProbe? probe = null, int pageSize = 1000) =>
+        ReadAll(Supervisor, library, probe ?? CreateTestProbe(), Patience, pageSize: pageSize);
+
+    /// <summary>
+    /// Every entry of <paramref name="library"/> after <paramref name="after"/> on the host of <paramref name="supervisor"/>,
+    /// paged with FetchSince; none of it may have been vacuumed.
+    /// </summary>
+    internal static List<SyncLogEntry> ReadAll(IActorRef supervisor, Guid library, TestProbe probe, TimeSpan patience,
+        long after = 0, int pageSize = 1000)
     {
-        probe ??= CreateTestProbe();
         var all = new List<SyncLogEntry>();
-        long since = 0;
+        var since = after;
         while (true)
         {
-            Supervisor.Tell(new FetchSince(library, since, pageSize), probe.Ref);
-            var page = probe.ExpectMsg<Fetched>(Patience).Result;
+            supervisor.Tell(new FetchSince(library, since, pageSize), probe.Ref);
+            var page = probe.ExpectMsg<Fetched>(patience).Result;
             Assert.False(page.IsTruncated);
             all.AddRange(page.Entries);
             if (!page.HasMore)
@@ -89,6 +95,26 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
 
     protected string LibraryFile(Guid library) => SyncLogDb.PathFor(library, DataDir);
 
+    /// <summary>
+    /// Holds <paramref name="library"/>'s file and sends it <c>Append(Entry(1))</c> from <paramref name="probe"/>: that
+    /// append is in flight, unanswered, until the returned hold is released.
+    /// </summary>
+    protected WriterHold HoldAppendInFlight(Guid library, TestProbe probe)
+    {
+        var hold = new WriterHold(LibraryFile(library));
+        try
+        {
+            Supervisor.Tell(new Append(library, Entry(1)), probe.Ref);
+            probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            return hold;
+        }
+        catch
+        {
+            hold.Dispose();
+            throw;
+        }
+    }
+
     private sealed record Setup(string DataDir, string ExtraHocon);
 
     protected override void AfterAll()
@@ -96,14 +122,6 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
         // Stop the supervisor first so every library closes its file, then the system.
         Host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.AfterAll();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
+        TempDirs.Remove(DataDir);
     }
 }

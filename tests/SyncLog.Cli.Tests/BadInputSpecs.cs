@@ -133,6 +133,26 @@ public sealed class BadInputSpecs : IDisposable
         AssertOneLine(_cli.Run("append", "--library", Library, "--file", "/tmp"), 2, "'/tmp' is a directory");
     }
 
+    [Theory]
+    [InlineData("fetch --limit 99999999999", "--limit must be between 1 and 10000, got 99999999999")]
+    [InlineData("fetch --since 9223372036854775808", "--since must be between 0 and 9007199254740991 (2^53-1), got 9223372036854775808")]
+    [InlineData("lead --term 9223372036854775808", "--term must be between 1 and 9007199254740991 (2^53-1), got 9223372036854775808")]
+    [InlineData("lead --term 9007199254740992", "--term must be between 1 and 9007199254740991 (2^53-1), got 9007199254740992")]
+    [InlineData("replicate --from-file x --term 9007199254740992", "--term must be between 1 and 9007199254740991 (2^53-1), got 9007199254740992")]
+    [InlineData("append --device d --model m --record r --change insert --data {} --version 9007199254740992", "--version must be between 1 and 9007199254740991 (2^53-1), got 9007199254740992")]
+    [InlineData("tail -n 0", "--lines must be between 1 and 10000, got 0")]
+    public void Numbers_out_of_range_say_the_range_and_exit_2(string args, string message)
+    {
+        // A data dir of its own: this class's is created up front, and this spec asserts a usage error creates none.
+        using var cli = new Synclog();
+
+        var run = cli.Run([.. args.Split(' '), "--library", Library]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"synclog: {message}", run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(cli.DataDir), "a usage error created the data dir");
+    }
+
     internal static void AssertOneLine(CliRun run, int exitCode, string expected)
     {
         Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}, stderr: {run.Stderr}");

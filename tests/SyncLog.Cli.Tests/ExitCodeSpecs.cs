@@ -87,4 +87,36 @@ public sealed class ExitCodeSpecs : IDisposable
         Assert.Contains("demo verified", run.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", run.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_demo_keeps_a_follower_process_current_over_the_network_through_the_fail_over()
+    {
+        var run = _cli.Run("demo", "--json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("what").GetString()!, c => c.GetProperty("passed").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean(), run.Stdout);
+        var nas = checks.Where(c => c.Key.StartsWith("nas", StringComparison.Ordinal)).ToList();
+        Assert.Contains(new KeyValuePair<string, bool>("nas followed the new leader after fail-over", true), nas);
+        Assert.Contains(new KeyValuePair<string, bool>("nas (separate process, over the network): identical to the phone's log", true), nas);
+        Assert.Contains(nas, c => c.Key.StartsWith("nas caught up to the phone's latest sequence", StringComparison.Ordinal) && c.Value);
+        Assert.Contains(nas, c => c.Key.StartsWith("nas (separate process, over the network): latest sequence is", StringComparison.Ordinal) && c.Value);
+        // The follower process mirrored into its own data dir, and was stopped before the demo ended.
+        Assert.True(Directory.Exists(Path.Combine(_cli.DataDir, "demo-devices", "nas", "libraries")));
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcesses(), p => CommandLine(p).Contains(_cli.DataDir, StringComparison.Ordinal));
+    }
+
+    private static string CommandLine(System.Diagnostics.Process process)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{process.Id}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
 }

@@ -26,6 +26,11 @@ public sealed class FollowCommandSpecs : IDisposable
     [InlineData("--leader", "--library", Library)]
     [InlineData("--device-id must not be empty", "--library", Library, "--leader", Gateway, "--device-id", " ")]
     [InlineData("--tls-password and --tls-allow-peer only apply with --tls-certificate", "--library", Library, "--leader", Gateway, "--tls-password", "x")]
+    [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", Gateway, "--leader", "nonsense")]
+    [InlineData("--leader " + Gateway + " is given twice", "--library", Library, "--leader", Gateway, "--leader", Gateway)]
+    [InlineData("--bind-host must be a host name or IP address, got 'not a host'", "--library", Library, "--leader", Gateway, "--bind-host", "not a host")]
+    [InlineData("--public-host must be a host name or IP address, got 'not a host'", "--library", Library, "--leader", Gateway, "--public-host", "not a host")]
+    [InlineData("--bind-host 0.0.0.0 listens on every address; add --public-host", "--library", Library, "--leader", Gateway, "--bind-host", "0.0.0.0")]
     public void Bad_follow_arguments_exit_2_with_one_line_and_create_nothing(string expected, params string[] args)
     {
         var run = _cli.Run(["follow", .. args]);

@@ -12,7 +12,8 @@ namespace SyncLog.Cli.Tests;
 /// <summary>
 /// Leader and follower as two OS processes (<c>synclog serve</c> and <c>synclog follow</c>), a third (this test's
 /// actor system) appending through the served gateway: the leader is killed with SIGKILL mid-stream, the follower's data
-/// dir is elected and goes on, and the result is checked entry by entry against the files.
+/// dir is elected and goes on, and the result is checked entry by entry against the files. With a served standby as a
+/// second candidate leader, the follower switches to it once it is elected.
 /// </summary>
 public sealed class FollowFailoverSpecs : IAsyncLifetime
 {
@@ -23,6 +24,7 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
     private readonly Guid _library = Guid.NewGuid();
     private readonly List<SynclogProcess> _processes = [];
     private readonly int _port = FreePort();
+    private readonly int _standbyPort = FreePort();
     private ActorSystem? _writer;
 
     private string LeaderDir => Path.Combine(_root, "leader");
@@ -30,6 +32,10 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
     private string FollowerDir => Path.Combine(_root, "follower");
 
     private string Gateway => $"akka.tcp://synclog@127.0.0.1:{_port}/user/synclog-gateway";
+
+    private string StandbyDir => Path.Combine(_root, "standby");
+
+    private string StandbyGateway => $"akka.tcp://synclog@127.0.0.1:{_standbyPort}/user/synclog-gateway";
 
     [Fact]
     public async Task A_follower_holds_a_gap_free_prefix_of_a_killed_leader_and_continues_it_once_elected()
@@ -101,6 +107,49 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
             Assert.True(JsonDocument.Parse(line).RootElement.TryGetProperty("event", out _), line);
     }
 
+    [Fact]
+    public async Task A_follower_given_every_candidate_leader_follows_the_one_elected_after_the_leader_is_killed()
+    {
+        var leader = await ServeLeader();
+        // The standby (the phone) holds the library with the laptop leading at term 1, so it does not lead yet.
+        Directory.CreateDirectory(StandbyDir);
+        Assert.Equal(0, Run(StandbyDir, "lead", "--library", _library.ToString(), "--term", "1", "--leader", "laptop").ExitCode);
+        var standby = Start("serve", "--data-dir", StandbyDir, "--host-device", "phone", "--port",
+            _standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-writes");
+        await standby.WaitForLine("serving", Patience);
+        var follower = Follow(Gateway, StandbyGateway);
+        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
+        var standbyGateway = await _writer.ActorSelection(StandbyGateway).ResolveOne(Patience);
+        for (var batch = 0; batch < 20; batch++)
+            await gateway.Ask<BatchAppended>(new AppendBatch(_library, [.. Enumerable.Range(0, 50).Select(i => Entry(batch * 50 + i))]), Patience);
+        // The standby mirrors the leader as a follower would, under the leader's term.
+        for (var since = 0L; since < 1000;)
+        {
+            var page = (await gateway.Ask<Fetched>(new FetchSince(_library, since, 1000), Patience)).Result;
+            since = (await standbyGateway.Ask<Replicated>(new Replicate(_library, page.Entries, 1), Patience)).LatestSequence;
+        }
+
+        await Until(() => Latest(FollowerDir) == 1000, "the follower follows the leader that leads at term 1");
+        await leader.KillHard(Patience);
+        Assert.IsType<LeadershipAck>(await standbyGateway.Ask<object>(new LeadershipChanged(_library, "phone", 2), Patience));
+        for (var batch = 20; batch < 30; batch++)
+            await standbyGateway.Ask<BatchAppended>(new AppendBatch(_library, [.. Enumerable.Range(0, 50).Select(i => Entry(batch * 50 + i))]), Patience);
+
+        await Until(() => Latest(FollowerDir) == 1500, "the follower finds the standby elected at term 2 and catches up to it");
+        Assert.Equal(0, await follower.Interrupt(Patience));
+        Assert.Equal(0, await standby.Interrupt(Patience));
+
+        var events = follower.Stdout.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        bool Event(string name, string leader, long term) => events.Any(e => e.GetProperty("event").GetString() == name
+            && e.GetProperty("leader").GetString() == leader && e.GetProperty("leader_term").GetInt64() == term);
+        Assert.True(Event("following-leader", Gateway, 1), string.Join('\n', follower.Stdout));
+        Assert.True(Event("following-leader", StandbyGateway, 2), string.Join('\n', follower.Stdout));
+        Assert.True(Event("connected", StandbyGateway, 2), string.Join('\n', follower.Stdout));
+        var standbyRows = Rows(StandbyDir);
+        Assert.Equal(1500, standbyRows.Count);
+        Assert.Equal(standbyRows, Rows(FollowerDir));
+    }
+
     public Task InitializeAsync()
     {
         _writer = ActorSystem.Create("writer", Remoting.Client(tls: false).WithFallback(Quiet));
@@ -137,13 +186,15 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
         _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-writes");
 
     // The default backoff grows to 30 s while the leader is down; the specs only need to see the follower come back.
-    private SynclogProcess Follow()
+    private SynclogProcess Follow(params string[] candidates)
     {
         var config = Path.Combine(_root, "follower.conf");
         Directory.CreateDirectory(_root);
         File.WriteAllText(config, "synclog.follower.backoff-max = 1s\n");
-        return Start("follow", "--data-dir", FollowerDir, "--config", config, "--host-device", "laptop", "--device-id", "phone",
-            "--library", _library.ToString(), "--leader", Gateway, "--json");
+        // One leader as before; with several candidates it acks as the NAS, since the standby it may follow is the phone.
+        string[] leaders = candidates.Length == 0 ? ["--leader", Gateway] : [.. candidates.SelectMany(c => (string[])["--leader", c])];
+        return Start(["follow", "--data-dir", FollowerDir, "--config", config, "--host-device", "laptop", "--device-id", candidates.Length == 0 ? "phone" : "nas",
+            "--library", _library.ToString(), .. leaders, "--json"]);
     }
 
     private SynclogProcess Start(params string[] args)

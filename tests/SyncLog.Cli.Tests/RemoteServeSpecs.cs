@@ -94,6 +94,42 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         Assert.Equal(before, Rows(library));
     }
 
+    [Theory]
+    [InlineData("Append")]
+    [InlineData("LeadershipChanged")]
+    [InlineData("VacuumOldEntries")]
+    public async Task An_app_that_appends_locally_while_serving_takes_no_writes_from_peers(string kind)
+    {
+        // The embedded leader: it writes itself (refuse-writes off) and serves followers without serve.allow-writes.
+        var library = Guid.NewGuid();
+        Seed(library, 2);
+        var (host, address) = Serve(refuseWrites: false);
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+        var probe = CreateTestProbe();
+        gateway.Tell(new GetLeadership(library), probe.Ref);
+        probe.ExpectMsg<Leadership>(Patience);
+        var hostAddress = ((ExtendedActorSystem)host.System).Provider.DefaultAddress + "/user/" + SyncLogHost.DefaultSupervisorName;
+        var supervisor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(hostAddress);
+        var libraryActor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(hostAddress + "/" + SyncLogSupervisor.ChildName(library));
+
+        foreach (var target in new[] { gateway, supervisor, libraryActor })
+        {
+            target.Tell(Write(kind, library), probe.Ref);
+            Assert.Equal(kind, probe.ExpectMsg<RequestNotServed>(Patience).Request);
+            // Without a sender the write cannot be told apart from a peer's: refused too (its refusal goes to dead letters).
+            target.Tell(Write(kind, library), ActorRefs.NoSender);
+        }
+
+        // The host's own app still writes, after every write above was handled (one mailbox per library, in order).
+        var sequence = await host.Client.AppendAsync(library, Entry(3));
+        Assert.Equal(3, sequence);
+        var leadership = await host.Client.GetLeadershipAsync(library);
+        Assert.Equal(("leader", 1L), (leadership.LeaderDeviceId, leadership.Term));
+        await host.DisposeAsync();
+        _hosts.Remove(host);
+        Assert.Equal([1L, 2L, 3L], Rows(library).Select(r => r.Sequence));
+    }
+
     [Fact]
     public async Task With_tls_only_a_peer_with_an_allowed_certificate_gets_an_answer()
     {
@@ -188,6 +224,32 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
     }
 
     [Fact]
+    public async Task A_peer_cannot_teach_a_host_followers_even_where_the_host_itself_takes_writes()
+    {
+        var library = Guid.NewGuid();
+        Seed(library, 3);
+        // A follower's host is reachable over Akka.Remote and replicates, so it cannot refuse writes altogether.
+        var config = ConfigurationFactory.ParseString("synclog.refuse-writes = off")
+            .WithFallback(Remoting.Server("127.0.0.1", 0, null, tls: false, allowWrites: false)).WithFallback(HostConfig());
+        var host = SyncLogHost.Start(config, Remoting.SystemName);
+        _hosts.Add(host);
+        var probe = CreateTestProbe();
+        Assert.IsType<Leadership>(await host.AskAsync(new GetLeadership(library)));
+        var libraryActor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(((ExtendedActorSystem)host.System).Provider.DefaultAddress
+            + "/user/" + SyncLogHost.DefaultSupervisorName + "/" + SyncLogSupervisor.ChildName(library));
+        var report = new LearnFollowers(library, "device-x", [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]);
+
+        libraryActor.Tell(report, probe.Ref);
+
+        Assert.Equal(nameof(LearnFollowers), probe.ExpectMsg<RequestNotServed>(Patience).Request);
+        Assert.Empty(Assert.IsType<Stats>(await host.AskAsync(new GetStats(library))).Value.LearnedFollowers!);
+        // The host's own follower, in its own process, is heard.
+        Assert.Equal(1, Assert.IsType<FollowersLearned>(await host.AskAsync(report)).Count);
+        libraryActor.Tell(new GetFollowers(library), probe.Ref);
+        Assert.Equal("phone", Assert.Single(probe.ExpectMsg<FollowersFound>(Patience).Followers).DeviceId);
+    }
+
+    [Fact]
     public async Task Stats_served_to_a_peer_show_followers_acks_but_not_their_log_ids()
     {
         var library = Guid.NewGuid();
@@ -236,9 +298,11 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
     }
 
     private (SyncLogHost Host, string Gateway) Serve(X509Certificate2? certificate = null, string[]? allowedPeers = null,
-        bool allowWrites = false)
+        bool allowWrites = false, bool refuseWrites = true)
     {
         var config = Remoting.Server("127.0.0.1", 0, null, certificate is not null, allowWrites).WithFallback(HostConfig());
+        if (!refuseWrites)
+            config = ConfigurationFactory.ParseString("synclog.refuse-writes = off").WithFallback(config);
         var host = SyncLogHost.Start(config, Remoting.SystemName, Remoting.Setups(certificate, allowedPeers ?? []));
         _hosts.Add(host);
         host.StartGateway();

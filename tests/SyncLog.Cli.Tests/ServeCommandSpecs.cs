@@ -20,6 +20,7 @@ public sealed class ServeCommandSpecs : IDisposable
     [InlineData("--port must be a whole number, got 'http'", "serve", "--port", "http")]
     [InlineData("--bind-host must be a host name or IP address, got 'not a host'", "serve", "--bind-host", "not a host")]
     [InlineData("--bind-host 0.0.0.0 listens on every address; add --public-host", "serve", "--bind-host", "0.0.0.0")]
+    [InlineData("--public-host must be a host name or IP address, got 'a b'", "serve", "--public-host", "a b")]
     [InlineData("--tls-certificate '/no/such/cert.pfx' does not exist", "serve", "--tls-certificate", "/no/such/cert.pfx")]
     [InlineData("--tls-password and --tls-allow-peer only apply with --tls-certificate", "serve", "--tls-password", "x")]
     [InlineData("--tls-allow-peer must be a certificate's SHA-1 thumbprint (40 hex digits), got 'abc'", "serve", "--tls-certificate", "/no/such/cert.pfx", "--tls-allow-peer", "abc")]

@@ -4,19 +4,9 @@ using System.Text.Json;
 namespace SyncLog.Cli.Tests;
 
 /// <summary><c>synclog verify</c>: a whole file's checksum chain, and two data dirs' copies of a library compared.</summary>
-public sealed class VerifySpecs : IDisposable
+public sealed class VerifySpecs : LeaderFollowerCliSpec
 {
-    private readonly Synclog _leader = new();
-    private readonly Synclog _follower = new();
-    private readonly string _library = Guid.NewGuid().ToString();
-
-    public void Dispose()
-    {
-        _leader.Dispose();
-        _follower.Dispose();
-    }
-
-    private string FileOf(Synclog cli) => Path.Combine(cli.DataDir, "libraries", _library, "sync.db");
+    private string FileOf(Synclog cli) => Path.Combine(cli.DataDir, "libraries", Library, "sync.db");
 
     private static void Sqlite3(string db, string sql)
     {
@@ -29,22 +19,16 @@ public sealed class VerifySpecs : IDisposable
         Assert.True(process.ExitCode == 0, error);
     }
 
-    private void Lead(Synclog cli, int term = 1)
-    {
-        var run = cli.Run("lead", "--library", _library, "--term", term.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(run.ExitCode == 0, run.Stderr);
-    }
-
     [Fact]
     public void A_good_file_verifies_and_a_row_edited_with_sqlite3_is_reported_with_exit_1()
     {
-        Lead(_leader);
-        ImportSpecs.Append(_leader, _library, 6);
+        Leader.Lead(Library);
+        ImportSpecs.Append(Leader, Library, 6);
 
-        var good = _leader.Run("verify", "--library", _library);
-        Sqlite3(FileOf(_leader), """UPDATE sync_log SET data = '{"n":999}' WHERE sequence = 4""");
-        var tampered = _leader.Run("verify", "--library", _library);
-        var json = _leader.Run("verify", "--library", _library, "--json");
+        var good = Leader.Run("verify", "--library", Library);
+        Sqlite3(FileOf(Leader), """UPDATE sync_log SET data = '{"n":999}' WHERE sequence = 4""");
+        var tampered = Leader.Run("verify", "--library", Library);
+        var json = Leader.Run("verify", "--library", Library, "--json");
 
         Assert.True(good.ExitCode == 0, good.Stderr);
         Assert.StartsWith("chain intact: 6 entries checked, latest sequence 6, head checksum ", good.Stdout, StringComparison.Ordinal);
@@ -59,20 +43,20 @@ public sealed class VerifySpecs : IDisposable
     [Fact]
     public void Two_data_dirs_compare_as_equal_then_prefix_then_diverged()
     {
-        Lead(_leader);
-        ImportSpecs.Append(_leader, _library, 4);
-        var mirrored = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir);
+        Leader.Lead(Library);
+        ImportSpecs.Append(Leader, Library, 4);
+        var mirrored = Follower.Run("replicate", "--library", Library, "--from-data-dir", Leader.DataDir);
         Assert.True(mirrored.ExitCode == 0, mirrored.Stderr);
 
-        var equal = _follower.Run("verify", "--library", _library, "--against", _leader.DataDir);
-        ImportSpecs.Append(_leader, _library, 2);
-        var behind = _follower.Run("verify", "--library", _library, "--against", _leader.DataDir);
-        var ahead = _leader.Run("verify", "--library", _library, "--against", _follower.DataDir, "--json");
+        var equal = Follower.Run("verify", "--library", Library, "--against", Leader.DataDir);
+        ImportSpecs.Append(Leader, Library, 2);
+        var behind = Follower.Run("verify", "--library", Library, "--against", Leader.DataDir);
+        var ahead = Leader.Run("verify", "--library", Library, "--against", Follower.DataDir, "--json");
         // Split brain: the follower leads for a while and logs its own entry 5.
-        Lead(_follower, term: 2);
-        ImportSpecs.Append(_follower, _library, 1);
-        var diverged = _follower.Run("verify", "--library", _library, "--against", _leader.DataDir);
-        var replicate = _follower.Run("replicate", "--library", _library, "--from-data-dir", _leader.DataDir);
+        Follower.Lead(Library, term: 2);
+        ImportSpecs.Append(Follower, Library, 1);
+        var diverged = Follower.Run("verify", "--library", Library, "--against", Leader.DataDir);
+        var replicate = Follower.Run("replicate", "--library", Library, "--from-data-dir", Leader.DataDir);
 
         Assert.True(equal.ExitCode == 0, equal.Stderr);
         Assert.StartsWith("equal: both end at sequence 4 with checksum ", equal.Stdout, StringComparison.Ordinal);
@@ -87,5 +71,28 @@ public sealed class VerifySpecs : IDisposable
         Assert.Equal(1, diverged.ExitCode);
         Assert.Equal("diverged at or before sequence 5", diverged.Stdout.Trim());
         Assert.NotEqual(0, replicate.ExitCode);
+    }
+
+    [Fact]
+    public void Verify_failures_put_one_line_on_stderr_and_verify_against_its_own_data_dir_is_refused()
+    {
+        Leader.Lead(Library);
+        ImportSpecs.Append(Leader, Library, 3);
+        Sqlite3(FileOf(Leader), """UPDATE sync_log SET data = '{"n":999}' WHERE sequence = 2""");
+
+        var text = Leader.Run("verify", "--library", Library);
+        var json = Leader.Run("verify", "--library", Library, "--json");
+        var itself = Leader.Run("verify", "--library", Library, "--against", Leader.DataDir);
+
+        Assert.Equal(1, text.ExitCode);
+        Assert.StartsWith("chain broken at sequence 2", text.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("synclog: chain broken at sequence 2", text.Stderr, StringComparison.Ordinal);
+        Assert.Single(text.Stderr.TrimEnd().Split('\n'));
+        Assert.Equal(1, json.ExitCode);
+        var error = JsonDocument.Parse(json.Stderr).RootElement;
+        Assert.StartsWith("chain broken at sequence 2", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, error.GetProperty("exit_code").GetInt32());
+        Assert.Equal(2, itself.ExitCode);
+        Assert.Contains("--against is the data dir itself", itself.Stderr, StringComparison.Ordinal);
     }
 }

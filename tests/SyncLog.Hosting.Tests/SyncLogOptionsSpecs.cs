@@ -65,6 +65,60 @@ public sealed class SyncLogOptionsSpecs
     }
 
     [Fact]
+    public void Every_follower_option_reaches_the_follower_setting_it_mirrors()
+    {
+        var options = new SyncLogOptions
+        {
+            DataDir = _dataDir,
+            DataDirEnvironmentVariable = "",
+            Follower =
+            {
+                PageSize = 250,
+                PrefetchPages = 4,
+                AskTimeout = TimeSpan.FromSeconds(3),
+                BackoffMin = TimeSpan.FromMilliseconds(50),
+                BackoffMax = TimeSpan.FromSeconds(2),
+                BackoffRandomFactor = 0.35,
+                HeartbeatInterval = TimeSpan.Zero,
+                AckInterval = TimeSpan.FromMilliseconds(250),
+            },
+        };
+
+        var follower = SettingsOf(options).Follower;
+
+        Assert.Equal((250, 4, 0.35), (follower.PageSize, follower.PrefetchPages, follower.BackoffRandomFactor));
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.Zero, TimeSpan.FromMilliseconds(250)),
+            (follower.AskTimeout, follower.BackoffMin, follower.BackoffMax, follower.HeartbeatInterval, follower.AckInterval));
+        // Unset, every follower option keeps the synclog.hocon default.
+        Assert.Equal(new FollowerSettings(), SettingsOf(new SyncLogOptions { DataDir = _dataDir, DataDirEnvironmentVariable = "" }).Follower);
+    }
+
+    [Theory]
+    [InlineData("follower.page-size")]
+    [InlineData("follower.prefetch-pages")]
+    [InlineData("follower.ask-timeout")]
+    [InlineData("follower.backoff-max")]
+    [InlineData("follower.backoff-random-factor")]
+    [InlineData("follower.ack-interval")]
+    public void An_out_of_range_follower_option_is_refused_naming_its_hocon_key(string key)
+    {
+        var options = new SyncLogOptions { DataDir = _dataDir, DataDirEnvironmentVariable = "" };
+        switch (key)
+        {
+            case "follower.page-size": options.Follower.PageSize = 10_001; break;
+            case "follower.prefetch-pages": options.Follower.PrefetchPages = 0; break;
+            case "follower.ask-timeout": options.Follower.AskTimeout = TimeSpan.Zero; break;
+            case "follower.backoff-max": options.Follower.BackoffMax = TimeSpan.FromMilliseconds(100); break;
+            case "follower.backoff-random-factor": options.Follower.BackoffRandomFactor = double.NaN; break;
+            default: options.Follower.AckInterval = TimeSpan.FromSeconds(-1); break;
+        }
+
+        var e = Assert.Throws<ConfigurationException>(() => NewBuilder().WithSyncLog(options));
+
+        Assert.Contains($"synclog.{key}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_override_synclog_hocon_added_before_them_and_that_hocon_fills_in_the_rest()
     {
         var builder = NewBuilder();

@@ -33,6 +33,12 @@ public sealed record FollowerSettings
     /// </summary>
     public TimeSpan AckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a following follower learns the leader's followers (<see cref="GetFollowers"/>, then
+    /// <see cref="LearnFollowers"/> to its own host), besides on every connect; <see cref="TimeSpan.Zero"/>: only on connect.
+    /// </summary>
+    public TimeSpan LearnFollowersInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The demand the follower keeps open on its subscription.</summary>
     public long Window => (long)PageSize * PrefetchPages;
 
@@ -63,6 +69,7 @@ public sealed record FollowerSettings
             BackoffRandomFactor = synclog.GetDouble("follower.backoff-random-factor"),
             HeartbeatInterval = synclog.GetTimeSpan("follower.heartbeat-interval"),
             AckInterval = synclog.GetTimeSpan("follower.ack-interval"),
+            LearnFollowersInterval = synclog.GetTimeSpan("follower.learn-followers-interval"),
         };
         settings.Validate();
         return settings;
@@ -82,6 +89,8 @@ public sealed record FollowerSettings
             $"synclog.follower.backoff-random-factor must be between 0 and 1, got {BackoffRandomFactor}");
         Require(AckInterval >= TimeSpan.Zero, $"synclog.follower.ack-interval must be 0 (every page) or positive, got {AckInterval}");
         Require(HeartbeatInterval >= TimeSpan.Zero, $"synclog.follower.heartbeat-interval must be 0 (off) or positive, got {HeartbeatInterval}");
+        Require(LearnFollowersInterval >= TimeSpan.Zero,
+            $"synclog.follower.learn-followers-interval must be 0 (only on connect) or positive, got {LearnFollowersInterval}");
     }
 
     private static void Require(bool condition, string message)

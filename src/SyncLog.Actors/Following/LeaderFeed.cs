@@ -34,5 +34,8 @@ internal sealed class LeaderFeed : ReceiveActor
     protected override void PostStop() => _leader.Tell(new Unsubscribe(_libraryId, Self), ActorRefs.NoSender);
 }
 
-/// <summary>A message the leader sent to the feed of connection attempt <paramref name="Epoch"/>.</summary>
-internal sealed record FeedMessage(long Epoch, object Message);
+/// <summary>
+/// A message the leader sent to the feed of connection attempt <paramref name="Epoch"/>, handed to the follower in the
+/// same process (the message itself was checked when it reached the feed).
+/// </summary>
+internal sealed record FeedMessage(long Epoch, object Message) : INoSerializationVerificationNeeded;

@@ -22,6 +22,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private const string HeartbeatTimer = "heartbeat";
     private const string SubscribeTimer = "subscribe-timeout";
     private const string AckTimer = "ack";
+    private const string LearnTimer = "learn-followers";
 
     private readonly IActorRef _local;
     private readonly Guid _libraryId;
@@ -57,6 +58,9 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private long _acked;
     private bool _ackThrottled;
     private bool _ackPending;
+    // Handover: the leader's device (from its Leadership), and whether a GetFollowers to it is unanswered.
+    private string? _leaderDeviceId;
+    private bool _learnInFlight;
 
     /// <summary>Creates the follower; use <see cref="Props"/>.</summary>
     public LibraryFollower(IActorRef localSupervisor, IActorRef leader, Guid libraryId, string deviceId, FollowerSettings settings)
@@ -90,6 +94,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         Receive<SubscribeTimedOut>(_ => { });
         Receive<Heartbeat>(_ => OnHeartbeat());
         Receive<AckTick>(_ => OnAckTick());
+        Receive<LearnTick>(_ => LearnFollowers());
         // Always handled: an unhandled Terminated of a watched leader would kill the follower (DeathPactException).
         Receive<Terminated>(terminated =>
         {
@@ -151,6 +156,12 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
             return;
         }
 
+        if (answer.Step == Step.Learned)
+        {
+            OnLearned(answer.Reply);
+            return;
+        }
+
         if (answer.Epoch != _epoch)
             return;
         switch (answer.Step)
@@ -175,6 +186,9 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
                 break;
             case Step.Resync:
                 OnResynced(answer.Reply);
+                break;
+            case Step.LeaderFollowers:
+                OnLeaderFollowers(answer.Reply);
                 break;
         }
     }
@@ -245,6 +259,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
                 break;
             case Leadership leadership:
                 _leaderTerm = leadership.Term;
+                _leaderDeviceId = leadership.LeaderDeviceId;
                 Context.Watch(_leader);
                 Subscribe();
                 break;
@@ -282,6 +297,10 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
 
                 // A leader new to this follower (a handover) learns at once how far it is.
                 RequestAck();
+                // And this host learns at once whom that leader waits for, in case it is the next leader.
+                LearnFollowers();
+                if (_settings.LearnFollowersInterval > TimeSpan.Zero)
+                    Timers.StartPeriodicTimer(LearnTimer, LearnTick.Instance, _settings.LearnFollowersInterval);
                 break;
             case SubscriptionEntries page when _state == FollowerState.Following:
                 OnPage(page.Entries);
@@ -477,6 +496,41 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         }
     }
 
+    // ---- Handover: learning whom the leader waits for, so this host waits for them too once it leads ----
+
+    private void LearnFollowers()
+    {
+        if (_state != FollowerState.Following || _learnInFlight || _leaderDeviceId is null)
+            return;
+        _learnInFlight = true;
+        AskLeader(new GetFollowers(_libraryId), Step.LeaderFollowers);
+    }
+
+    private void OnLeaderFollowers(object reply)
+    {
+        _learnInFlight = false;
+        if (reply is not FollowersFound found || _leaderDeviceId is not { } leader)
+        {
+            // Not a reason to leave the leader (an older leader may not serve GetFollowers): the next tick asks again.
+            _log.Debug("Follower of {0}: the leader's followers not learned: {1}", _libraryId, Describe(reply));
+            return;
+        }
+
+        // The leader itself had at least what this host replicated from it: after a fail-over it is a follower to wait for.
+        var followers = found.Followers
+            .Where(f => !string.Equals(f.DeviceId, _deviceId, StringComparison.Ordinal)
+                        && !string.Equals(f.DeviceId, leader, StringComparison.Ordinal))
+            .Append(new KnownFollower(leader, _localLatest, DateTimeOffset.UtcNow))
+            .ToList();
+        AskLocal(new LearnFollowers(_libraryId, leader, followers), Step.Learned);
+    }
+
+    private void OnLearned(object reply)
+    {
+        if (reply is not FollowersLearned)
+            _log.Warning("Follower of {0}: the local host did not keep the leader's followers: {1}", _libraryId, Describe(reply));
+    }
+
     // ---- Leaving the leader: loss (backoff), divergence, halt, resync ----
 
     // Ends whatever the current attempt was doing; everything it still receives is ignored from now on.
@@ -491,6 +545,8 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         Timers.Cancel(SubscribeTimer);
         Timers.Cancel(ReconnectTimer);
         Timers.Cancel(AckTimer);
+        Timers.Cancel(LearnTimer);
+        _learnInFlight = false;
         _ackThrottled = false;
         _ackPending = false;
         _ackSent = 0;
@@ -656,21 +712,29 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         ChecksumAt,
         Resync,
         Ack,
+        LeaderFollowers,
+        Learned,
     }
 
-    private sealed record Answer(long Epoch, Step Step, object Reply);
+    // The follower's own messages, never serialized: an Answer may carry a Status.Failure with a live exception.
+    private sealed record Answer(long Epoch, Step Step, object Reply) : INoSerializationVerificationNeeded;
 
-    private sealed record Reconnect(long Epoch);
+    private sealed record Reconnect(long Epoch) : INoSerializationVerificationNeeded;
 
-    private sealed record SubscribeTimedOut(long Epoch);
+    private sealed record SubscribeTimedOut(long Epoch) : INoSerializationVerificationNeeded;
 
-    private sealed class Heartbeat
+    private sealed class Heartbeat : INoSerializationVerificationNeeded
     {
         public static readonly Heartbeat Instance = new();
     }
 
-    private sealed class AckTick
+    private sealed class AckTick : INoSerializationVerificationNeeded
     {
         public static readonly AckTick Instance = new();
+    }
+
+    private sealed class LearnTick : INoSerializationVerificationNeeded
+    {
+        public static readonly LearnTick Instance = new();
     }
 }

@@ -89,10 +89,10 @@ public sealed record VacuumOldEntries(Guid LibraryId, DateTimeOffset Before, boo
 /// How many entries the vacuum removed (or would, for a dry run) through <paramref name="ThroughSequence"/>, and which
 /// expired entries it kept for followers that have not acknowledged them (<paramref name="HeldBack"/>, null when none),
 /// and which followers it stopped waiting for because their last ack is older than <c>synclog.max-retention</c>
-/// (<paramref name="Lost"/>, null when none).
+/// (<paramref name="Lost"/>, and <paramref name="LostLearned"/> for followers learned from another leader; null when none).
 /// </summary>
 public sealed record Vacuumed(Guid LibraryId, int Removed, long? ThroughSequence = null, VacuumHold? HeldBack = null,
-    bool DryRun = false, IReadOnlyList<FollowerAck>? Lost = null) : ILibraryReply;
+    bool DryRun = false, IReadOnlyList<FollowerAck>? Lost = null, IReadOnlyList<LearnedFollower>? LostLearned = null) : ILibraryReply;
 
 // ---- Log identity and follower acknowledgements (retention that waits for followers) ----
 
@@ -150,8 +150,29 @@ public enum AcknowledgementRefusalReason
 /// </summary>
 public sealed record ForgetFollower(Guid LibraryId, string FollowerDeviceId) : ILibraryRequest;
 
-/// <summary>The follower is forgotten; <paramref name="WasKnown"/> says whether this host had a record of it.</summary>
+/// <summary>The follower is forgotten; <paramref name="WasKnown"/> says whether this host had a record or a learned row of it.</summary>
 public sealed record FollowerForgotten(Guid LibraryId, string FollowerDeviceId, bool WasKnown) : ILibraryReply;
+
+// ---- Handover: a follower learns its leader's followers, so that as the next leader it vacuums nothing they need ----
+
+/// <summary>
+/// Ask which followers this host waits for: its followers' acks and what it learned from a former leader, without log
+/// ids. A <see cref="LibraryFollower"/> asks its leader and hands the answer to its own host (<see cref="LearnFollowers"/>).
+/// </summary>
+public sealed record GetFollowers(Guid LibraryId) : ILibraryRequest;
+
+/// <summary>The answer to <see cref="GetFollowers"/> (<see cref="SyncLogDb.VouchedFollowersAsync"/>), lost followers included.</summary>
+public sealed record FollowersFound(Guid LibraryId, IReadOnlyList<KnownFollower> Followers) : ILibraryReply;
+
+/// <summary>
+/// Local only: leader <paramref name="LeaderDeviceId"/> reported <paramref name="Followers"/>; they replace what this host
+/// learned before and hold back its vacuum until each device acks this host (<see cref="SyncLogDb.ReplaceLearnedFollowersAsync"/>).
+/// Refused with <see cref="RequestNotServed"/> from a remote peer (unless writes are served) and where writes are refused.
+/// </summary>
+public sealed record LearnFollowers(Guid LibraryId, string LeaderDeviceId, IReadOnlyList<KnownFollower> Followers) : ILibraryRequest;
+
+/// <summary>The learned followers are stored: <paramref name="Count"/> rows (a row of this host's own device never is).</summary>
+public sealed record FollowersLearned(Guid LibraryId, string LeaderDeviceId, int Count) : ILibraryReply;
 
 // ---- Leadership (from leader election) ----
 

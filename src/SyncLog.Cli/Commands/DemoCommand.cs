@@ -11,7 +11,7 @@ internal static class DemoCommand
     public static Command Create(CliHost cli)
     {
         var temp = new Option<bool>("--temp") { Description = "Run in a fresh temp dir, removed afterwards" };
-        var command = new Command("demo", "Sync one library between three devices with a leader handover, then verify") { temp };
+        var command = new Command("demo", "Sync one library between devices, and to a follower process over the network, through a fail-over; then verify") { temp };
         command.SetAction(async (parse, ct) =>
         {
             var tempDir = parse.GetValue(temp)

@@ -10,18 +10,27 @@ namespace SyncLog.Cli.Commands;
 /// <summary>
 /// <c>synclog follow</c>: keeps one library of a data dir current from a leader served with <c>synclog serve</c>,
 /// through a <see cref="LibraryFollower"/>, printing progress until Ctrl-C (exit 0) or until it cannot go on without
-/// a person (divergence, halt, a resync nobody approved: exit 1).
+/// a person (divergence, halt, a resync nobody approved: exit 1). Given several candidate leaders, it follows the one
+/// that says it leads at the highest term, and looks again whenever it loses the leader (fail-over).
 /// </summary>
 internal static class FollowCommand
 {
     public static Command Create(CliHost cli)
     {
         var library = CommonOptions.Library();
-        var leader = new Option<string>("--leader")
+        var leader = new Option<string[]>("--leader")
         {
-            Description = "The leader's gateway, as synclog serve prints it (akka.tcp://synclog@host:port/user/synclog-gateway)",
+            Description = "The leader's gateway, as synclog serve prints it (akka.tcp://synclog@host:port/user/synclog-gateway); " +
+                          "repeat it for every candidate of a fail-over: follow follows the one that leads at the highest term",
             Required = true,
+            Arity = ArgumentArity.OneOrMore,
         };
+        var bindHost = new Option<string>("--bind-host")
+        {
+            Description = "Address to listen on for the leader's replies and pushes (default 127.0.0.1: a leader on this machine only)",
+            DefaultValueFactory = _ => Remoting.Loopback,
+        };
+        var publicHost = new Option<string?>("--public-host") { Description = "Host name the leader reaches this follower at (needed with a wildcard --bind-host such as 0.0.0.0)" };
         var deviceId = new Option<string?>("--device-id") { Description = "This follower's device id in the leader's acknowledgements (default: --host-device, else the host's)" };
         var approveResync = new Option<bool>("--approve-resync")
         {
@@ -30,7 +39,7 @@ internal static class FollowCommand
         var tlsOptions = TlsOptions.ForPeer("follow");
         var command = new Command("follow", "Keep a library of this data dir current from a served leader until Ctrl-C")
         {
-            library, leader, deviceId, approveResync,
+            library, leader, deviceId, approveResync, bindHost, publicHost,
         };
         tlsOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -41,17 +50,27 @@ internal static class FollowCommand
                 throw new CliUsageException($"data dir '{Path.GetFullPath(dataDir)}' is a file; follow needs a directory");
             var libraryId = parse.GetValue(library);
             using var tls = tlsOptions.Load(parse);
-            var address = LeaderAddress(parse.GetValue(leader), tls: tls is not null);
+            var addresses = LeaderAddresses(parse.GetValue(leader) ?? [], tls: tls is not null);
+            var (listenHost, advertised) = Remoting.Hosts(parse.GetValue(bindHost), parse.GetValue(publicHost), parse.GetResult(publicHost) is not null);
             var device = parse.GetResult(deviceId) is null ? null : parse.GetValue(deviceId)?.Trim();
             if (device is { Length: 0 })
                 throw new CliUsageException("--device-id must not be empty (leave it out to use the host's device id)");
             var top = device is null ? "" : $"synclog.device-id = {SyncLogConfig.Quote(device)}";
-            var remoting = ConfigurationFactory.ParseString(top).WithFallback(Remoting.Peer(tls is not null));
+            var remoting = ConfigurationFactory.ParseString(top).WithFallback(Remoting.Peer(tls is not null, listenHost, advertised));
             var setups = tls?.Setups() ?? [];
             return await cli.ServeAsync(parse, remoting, setups, host =>
-                new FollowRun(host, libraryId, address, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(ct));
+                new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(ct));
         });
         return command;
+    }
+
+    /// <summary>Checks every <c>--leader</c> (<see cref="LeaderAddress"/>); naming one twice is a mistake, not a preference.</summary>
+    internal static IReadOnlyList<string> LeaderAddresses(IReadOnlyList<string> texts, bool tls)
+    {
+        var addresses = texts.Select(t => LeaderAddress(t, tls)).ToList();
+        if (addresses.GroupBy(a => a, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new CliUsageException($"--leader {twice.Key} is given twice; name each candidate leader once");
+        return addresses;
     }
 
     /// <summary>
@@ -75,8 +94,8 @@ internal static class FollowCommand
         return value;
     }
 
-    /// <summary>One run of the command: resolve the leader, start the follower, print its events until it must stop.</summary>
-    private sealed class FollowRun(SyncLogHost host, Guid library, string address, bool approveResync, bool json)
+    /// <summary>One run of the command: find the leader, start the follower, print its events until it must stop.</summary>
+    private sealed class FollowRun(SyncLogHost host, Guid library, IReadOnlyList<string> candidates, bool approveResync, bool json)
     {
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
         private readonly FollowerSettings _settings = host.Settings.Follower;
@@ -89,11 +108,13 @@ internal static class FollowCommand
             host.System.EventStream.Subscribe(relay, typeof(IFollowerEvent));
             try
             {
-                var gateway = await ResolveUntilReachable(ct);
-                var follower = host.StartFollower(library, gateway);
-                if (!json)
-                    Console.WriteLine($"following library {library} from {address} into {host.Settings.DataDir} as device {host.Settings.DeviceId}; press Ctrl-C to stop");
-                return await Loop(follower, gateway, ct);
+                var found = await FindUntilFound(ct);
+                var follower = host.StartFollower(library, found.Gateway!);
+                if (json)
+                    PrintLeader(found);
+                else
+                    Console.WriteLine($"following library {library} from {found.Address} into {host.Settings.DataDir} as device {host.Settings.DeviceId}; press Ctrl-C to stop");
+                return await Loop(follower, found.Gateway!, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -101,20 +122,59 @@ internal static class FollowCommand
             }
         }
 
-        private async Task<IActorRef> ResolveUntilReachable(CancellationToken ct)
+        private async Task<Candidate> FindUntilFound(CancellationToken ct)
         {
             for (var attempt = 1; ; attempt++)
             {
-                var gateway = await TryResolve();
-                if (gateway is not null)
-                    return gateway;
+                var found = await Find();
+                if (found.Gateway is not null)
+                    return found;
                 var delay = _settings.Backoff(attempt);
-                Print(new FollowerReconnecting(library, attempt, delay, $"the leader at {address} is not reachable"));
+                Print(new FollowerReconnecting(library, attempt, delay, found.Problem));
                 await Task.Delay(delay, ct);
             }
         }
 
-        private async Task<IActorRef?> TryResolve()
+        // One candidate is followed as soon as it answers (the follower itself checks that it leads), as before there
+        // were several. Of several, only one that says it leads can be followed; the highest term wins a split brain.
+        private async Task<Candidate> Find()
+        {
+            if (candidates.Count == 1)
+            {
+                var gateway = await TryResolve(candidates[0]);
+                return new Candidate(candidates[0], gateway, 0, gateway is null ? $"the leader at {candidates[0]} is not reachable" : "");
+            }
+
+            var answers = await Task.WhenAll(candidates.Select(Probe));
+            return answers.Where(a => a.Gateway is not null).MaxBy(a => a.Term)
+                   ?? new Candidate("", null, 0, $"no candidate leads library {library}: {string.Join("; ", answers.Select(a => a.Problem))}");
+        }
+
+        private async Task<Candidate> Probe(string address)
+        {
+            var gateway = await TryResolve(address);
+            if (gateway is null)
+                return new Candidate(address, null, 0, $"{address} is not reachable");
+            object reply;
+            try
+            {
+                reply = await gateway.Ask<object>(new GetLeadership(library), _settings.AskTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return new Candidate(address, null, 0, $"{address} did not answer within {DurationText.Format(_settings.AskTimeout)}");
+            }
+
+            return reply switch
+            {
+                Leadership { IsThisDevice: true } mine => new Candidate(address, gateway, mine.Term, ""),
+                Leadership other => new Candidate(address, null, other.Term,
+                    $"{address} does not lead ({other.LeaderDeviceId ?? "nobody"} leads at term {other.Term})"),
+                _ => new Candidate(address, null, 0, $"{address} answered {reply.GetType().Name}"),
+            };
+        }
+
+        private async Task<IActorRef?> TryResolve(string address)
         {
             try
             {
@@ -129,21 +189,25 @@ internal static class FollowCommand
         private async Task<int> Loop(IActorRef follower, IActorRef gateway, CancellationToken ct)
         {
             var next = _events.Reader.ReadAsync(ct).AsTask();
-            Task<IActorRef?>? resolving = null;
+            Task<Candidate>? finding = null;
+            // Lost and not connected since: with several candidates, look for the new leader every tick until found.
+            var lost = false;
             while (true)
             {
                 var tick = Task.Delay(ProgressInterval, ct);
-                var done = await Task.WhenAny(resolving is null ? [next, tick] : [next, tick, resolving]);
+                var done = await Task.WhenAny(finding is null ? [next, tick] : [next, tick, finding]);
                 ct.ThrowIfCancellationRequested();
-                if (done == resolving)
+                if (done == finding)
                 {
-                    // A leader restarted at the same address is a new actor: point the follower at it.
-                    var found = await resolving;
-                    resolving = null;
-                    if (found is not null && !found.Equals(gateway))
+                    // A leader restarted at the same address is a new actor, and a fail-over makes another candidate
+                    // the leader: either way, point the follower at it.
+                    var found = await finding;
+                    finding = null;
+                    if (found.Gateway is not null && !found.Gateway.Equals(gateway))
                     {
-                        gateway = found;
-                        await follower.Ask<FollowingLeader>(new FollowLeader(library, found), _settings.AskTimeout, ct);
+                        gateway = found.Gateway;
+                        await follower.Ask<FollowingLeader>(new FollowLeader(library, gateway), _settings.AskTimeout, ct);
+                        PrintLeader(found);
                     }
 
                     continue;
@@ -151,8 +215,9 @@ internal static class FollowCommand
 
                 if (done == tick)
                 {
-                    if (!json)
-                        await Progress(follower, ct);
+                    if (lost && candidates.Count > 1)
+                        finding ??= Find();
+                    await Progress(follower, ct);
                     continue;
                 }
 
@@ -162,7 +227,11 @@ internal static class FollowCommand
                 switch (e)
                 {
                     case FollowerReconnecting:
-                        resolving ??= TryResolve();
+                        lost = true;
+                        finding ??= Find();
+                        break;
+                    case FollowerConnected:
+                        lost = false;
                         break;
                     case ResyncRequired resync when !approveResync:
                         throw new CliRefusedException(string.Create(CultureInfo.InvariantCulture,
@@ -201,12 +270,38 @@ internal static class FollowCommand
         private async Task Progress(IActorRef follower, CancellationToken ct)
         {
             var status = await follower.Ask<FollowerStatus>(new GetFollowerStatus(library), _settings.AskTimeout, ct);
+            var state = status.State.ToString().ToLowerInvariant();
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"local latest {status.LocalLatestSequence:N0}, leader latest {(status.LeaderLatestSequence is { } l ? l.ToString("N0", CultureInfo.InvariantCulture) : "unknown")}, {status.State.ToString().ToLowerInvariant()}");
+                $"local latest {status.LocalLatestSequence:N0}, leader latest {(status.LeaderLatestSequence is { } l ? l.ToString("N0", CultureInfo.InvariantCulture) : "unknown")}, {state}");
             if (line == _lastProgress)
                 return;
             _lastProgress = line;
-            Console.WriteLine(line);
+            if (json)
+            {
+                Output.WriteJsonLine(new
+                {
+                    @event = "progress",
+                    library_id = library,
+                    local_latest_sequence = status.LocalLatestSequence,
+                    leader_latest_sequence = status.LeaderLatestSequence,
+                    state,
+                });
+            }
+            else
+            {
+                Console.WriteLine(line);
+            }
+        }
+
+        // Which candidate is followed, said when there is a choice (several --leader) at the start and on every switch.
+        private void PrintLeader(Candidate found)
+        {
+            if (candidates.Count == 1)
+                return;
+            if (json)
+                Output.WriteJsonLine(new { @event = "following-leader", library_id = library, leader = found.Address, leader_term = found.Term });
+            else
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"following {found.Address}: it leads at term {found.Term}"));
         }
 
         private void Print(IFollowerEvent e)
@@ -246,5 +341,8 @@ internal static class FollowCommand
             FollowerHalted h => new { @event = "halted", library_id = h.LibraryId, reason = h.Reason },
             _ => (object)new { @event = e.GetType().Name, library_id = e.LibraryId },
         };
+
+        /// <summary>A candidate leader as last asked: its gateway when it can be followed, else why not.</summary>
+        private sealed record Candidate(string Address, IActorRef? Gateway, long Term, string Problem);
     }
 }

@@ -19,7 +19,7 @@ internal static class ServeCommand
         var bindHost = new Option<string>("--bind-host")
         {
             Description = "Address to listen on (default 127.0.0.1: this machine only)",
-            DefaultValueFactory = _ => "127.0.0.1",
+            DefaultValueFactory = _ => Remoting.Loopback,
         };
         var publicHost = new Option<string?>("--public-host") { Description = "Host name peers use to reach it (needed with a wildcard --bind-host such as 0.0.0.0)" };
         var allowWrites = new Option<bool>("--allow-writes") { Description = "Also serve writes and admin requests (append, leadership, replicate, vacuum) to remote peers" };
@@ -38,10 +38,7 @@ internal static class ServeCommand
             var listenPort = parse.GetValue(port);
             if (listenPort is < 0 or > 65535)
                 throw new CliUsageException($"--port must be between 0 and 65535, got {listenPort}");
-            var host = Host(parse.GetValue(bindHost), "--bind-host");
-            var advertised = parse.GetResult(publicHost) is null ? null : Host(parse.GetValue(publicHost), "--public-host");
-            if (advertised is null && host is "0.0.0.0" or "::")
-                throw new CliUsageException($"--bind-host {host} listens on every address; add --public-host with the name peers reach this machine at");
+            var (host, advertised) = Remoting.Hosts(parse.GetValue(bindHost), parse.GetValue(publicHost), parse.GetResult(publicHost) is not null);
             using var tls = tlsOptions.Load(parse);
             var writes = parse.GetValue(allowWrites);
             var remoting = Remoting.Server(host, listenPort, advertised, tls is not null, writes);
@@ -105,13 +102,5 @@ internal static class ServeCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    private static string Host(string? text, string option)
-    {
-        var host = text?.Trim() ?? "";
-        return host.Length > 0 && Uri.CheckHostName(host) != UriHostNameType.Unknown
-            ? host
-            : throw new CliUsageException($"{option} must be a host name or IP address, got '{text}'");
     }
 }

@@ -34,6 +34,7 @@ internal static class StatsCommand
                     file_size_bytes = stats.FileSizeBytes,
                     per_model = stats.CountsByModel.ToDictionary(p => p.Key, p => p.Value),
                     followers = stats.Followers.Select(f => FollowerText.Json(f, stats.LatestSequence)).ToList(),
+                    learned_followers = (stats.LearnedFollowers ?? []).Select(l => FollowerText.Json(l, stats.LatestSequence)).ToList(),
                 });
                 return ExitCodes.Ok;
             }
@@ -52,6 +53,12 @@ internal static class StatsCommand
                 table.AddRow($"  {Markup.Escape(model)}", Number(count));
             table.AddRow("followers", stats.Followers.Count == 0 ? "none" : Number(stats.Followers.Count));
             foreach (var follower in stats.Followers)
+                table.AddRow($"  {Markup.Escape(follower.DeviceId)}", Markup.Escape(FollowerText.Describe(follower, stats.LatestSequence)));
+            // Held for on another leader's word (a handover) until each device acks this host.
+            var learned = stats.LearnedFollowers ?? [];
+            if (learned.Count > 0)
+                table.AddRow("learned followers", Number(learned.Count));
+            foreach (var follower in learned)
                 table.AddRow($"  {Markup.Escape(follower.DeviceId)}", Markup.Escape(FollowerText.Describe(follower, stats.LatestSequence)));
             AnsiConsole.Write(table);
             return ExitCodes.Ok;

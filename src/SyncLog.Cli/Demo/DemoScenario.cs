@@ -1,15 +1,21 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
 using Akka.Configuration;
+using Akka.Remote;
+using Spectre.Console;
 using SyncLog.Actors;
 using SyncLog.Storage;
 
 namespace SyncLog.Cli.Demo;
 
 /// <summary>
-/// The README's main job: one library synced between three devices. The laptop leads, several producers append a
-/// realistic mix of changes, the phone and desktop follow with FetchSince/Replicate, leadership hands over to the phone
-/// mid-run and it continues the sequence, a retention vacuum runs, a tablet joins after it (resyncing past the vacuumed
-/// entries), and at the end everything is verified.
+/// The README's main job: one library synced between devices. The laptop leads, several producers append a realistic
+/// mix of changes, the phone and desktop follow with FetchSince/Replicate, and a NAS, a separate <c>synclog follow</c>
+/// process, mirrors the library over Akka.Remote from the served laptop and phone. The laptop crashes, the phone is
+/// elected and continues the sequence, the NAS finds it; a retention vacuum runs, a tablet joins after it (resyncing
+/// past the vacuumed entries), and at the end everything, the NAS's file included, is verified.
 /// </summary>
 internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<string> say)
 {
@@ -17,79 +23,206 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     private const int ProducersBeforeHandover = 4, AppendsPerProducerBefore = 250;
     private const int ProducersAfterHandover = 3, AppendsPerProducerAfter = 200;
     private const int InFlightPerProducer = 16;
+    private const string Nas = "nas";
+
+    // Generous: the NAS is another process on a machine that may be busy; a deadline missed is a failed check, not a hang.
+    private static readonly TimeSpan NasPatience = TimeSpan.FromSeconds(90);
 
     private readonly Guid _library = Guid.NewGuid();
     private readonly Dictionary<long, NewSyncLogEntry> _acknowledged = [];
     private readonly List<DemoCheck> _checks = [];
+    private readonly Lock _saying = new();
 
     /// <summary>Runs the scenario; returns the checks, all of which pass when the log behaved.</summary>
     public async Task<IReadOnlyList<DemoCheck>> RunAsync()
     {
         var clock = Stopwatch.StartNew();
-        await using var laptop = StartDevice("laptop", dataDir);
-        say($"library [bold]{_library}[/] in {dataDir}");
-        await using var phone = StartDevice("phone", Path.Combine(dataDir, "demo-devices", "phone"));
-        await using var desktop = StartDevice("desktop", Path.Combine(dataDir, "demo-devices", "desktop"));
-        SyncLogHost[] everyone = [laptop, phone, desktop];
-
-        await ElectAsync(everyone, "laptop", term: 1);
-        var history = Enumerable.Range(0, ImportedHistory).Select(i => new DemoPayloads(i).Entry("laptop",
-            DateTimeOffset.UtcNow.AddDays(-45).AddMinutes(i), Guid.NewGuid().ToString(), ChangeType.Insert)).ToList();
-        history[0] = DemoPayloads.BulkImport("laptop", DateTimeOffset.UtcNow.AddDays(-45), Guid.NewGuid().ToString(), ImportedHistory - 1);
-        Record(Replies.Expect<BatchAppended>(await laptop.AskAsync(new AppendBatch(_library, history))).Sequences, history);
-        say($"laptop imported {ImportedHistory} entries of 45-day-old history as one batch");
-
-        await ProduceWhileFollowingAsync(laptop, ["laptop", "phone", "desktop", "tablet"], ProducersBeforeHandover,
-            AppendsPerProducerBefore, [phone, desktop]);
-        var latestBeforeHandover = await LatestAsync(laptop);
-        say($"{ProducersBeforeHandover} producers appended {ProducersBeforeHandover * AppendsPerProducerBefore} changes to the laptop; phone and desktop caught up to {latestBeforeHandover}");
-
-        await ElectAsync(everyone, "phone", term: 2);
-        var refused = await laptop.AskAsync(new Append(_library, new DemoPayloads(1).Next("laptop", DateTimeOffset.UtcNow)));
-        Check("the deposed laptop refuses appends", refused is NotLeader { LeaderDeviceId: "phone", Term: 2 }, Replies.Describe(refused));
-
-        var firstOnPhone = _acknowledged.Count;
-        await ProduceWhileFollowingAsync(phone, ["phone", "desktop", "laptop"], ProducersAfterHandover, AppendsPerProducerAfter,
-            [laptop, desktop]);
-        var continued = _acknowledged.Keys.Where(s => s > latestBeforeHandover).DefaultIfEmpty(0).Min();
-        Check("the new leader continues the sequence", continued == latestBeforeHandover + 1 && _acknowledged.Count > firstOnPhone,
-            $"first sequence on the phone {continued}, laptop's last {latestBeforeHandover}");
-        say($"{ProducersAfterHandover} producers appended {ProducersAfterHandover * AppendsPerProducerAfter} changes to the phone; laptop and desktop followed");
-
-        var cutoff = DateTimeOffset.UtcNow - SyncLogDbOptions.DefaultRetention;
-        foreach (var host in everyone)
+        // The laptop and the phone are served over Akka.Remote on loopback, so the NAS process can follow them.
+        var laptop = StartDevice("laptop", dataDir, served: true);
+        var crashed = false;
+        try
         {
-            var removed = Replies.Expect<Vacuumed>(await host.AskAsync(new VacuumOldEntries(_library, cutoff))).Removed;
-            Check($"{host.Settings.DeviceId}: vacuum removed the expired history prefix", removed == ImportedHistory, $"removed {removed}");
+            Say($"library [bold]{_library}[/] in {dataDir}");
+            await using var phone = StartDevice("phone", Path.Combine(dataDir, "demo-devices", "phone"), served: true);
+            await using var desktop = StartDevice("desktop", Path.Combine(dataDir, "demo-devices", "desktop"));
+            var laptopGateway = Remoting.GatewayAddress(laptop.System);
+            var phoneGateway = Remoting.GatewayAddress(phone.System);
+
+            await ElectAsync([laptop, phone, desktop], "laptop", term: 1);
+            using var nas = StartNas(laptopGateway, phoneGateway);
+            var history = Enumerable.Range(0, ImportedHistory).Select(i => new DemoPayloads(i).Entry("laptop",
+                DateTimeOffset.UtcNow.AddDays(-45).AddMinutes(i), Guid.NewGuid().ToString(), ChangeType.Insert)).ToList();
+            history[0] = DemoPayloads.BulkImport("laptop", DateTimeOffset.UtcNow.AddDays(-45), Guid.NewGuid().ToString(), ImportedHistory - 1);
+            Record(Replies.Expect<BatchAppended>(await laptop.AskAsync(new AppendBatch(_library, history))).Sequences, history);
+            Say($"laptop imported {ImportedHistory} entries of 45-day-old history as one batch");
+            var nasOnLaptop = await nas.WaitForAsync(e => Is(e, "connected") && Text(e, "leader") == laptopGateway, NasPatience);
+            Check("nas (separate process) connected to the laptop over the network", nasOnLaptop,
+                nasOnLaptop ? laptopGateway : $"no 'connected' event from the nas within {NasPatience.TotalSeconds:N0} s; {nas.Stderr}");
+
+            await ProduceWhileFollowingAsync(laptop, ["laptop", "phone", "desktop", "tablet"], ProducersBeforeHandover,
+                AppendsPerProducerBefore, [phone, desktop]);
+            var latestBeforeHandover = await LatestAsync(laptop);
+            Say($"{ProducersBeforeHandover} producers appended {ProducersBeforeHandover * AppendsPerProducerBefore} changes to the laptop; phone and desktop caught up to {latestBeforeHandover}");
+
+            // Fail-over: the laptop's host and remoting stop with no handover, once the phone and desktop hold everything it
+            // acknowledged (replication is asynchronous: what they lacked would be lost with it); the NAS loses its leader.
+            crashed = true;
+            await CrashAsync(laptop);
+            Say("[bold]the laptop crashes[/]: its network goes first, then its host, without a handover");
+            await ElectAsync([phone, desktop], "phone", term: 2);
+            laptop = StartDevice("laptop", dataDir);
+            crashed = false;
+            Replies.Expect<LeadershipAck>(await laptop.AskAsync(new LeadershipChanged(_library, "phone", 2)));
+            Say("the laptop comes back (no longer served) and learns that the phone leads at term 2");
+            var refused = await laptop.AskAsync(new Append(_library, new DemoPayloads(1).Next("laptop", DateTimeOffset.UtcNow)));
+            Check("the deposed laptop refuses appends", refused is NotLeader { LeaderDeviceId: "phone", Term: 2 }, Replies.Describe(refused));
+
+            var firstOnPhone = _acknowledged.Count;
+            await ProduceWhileFollowingAsync(phone, ["phone", "desktop", "laptop"], ProducersAfterHandover, AppendsPerProducerAfter,
+                [laptop, desktop]);
+            var continued = _acknowledged.Keys.Where(s => s > latestBeforeHandover).DefaultIfEmpty(0).Min();
+            Check("the new leader continues the sequence", continued == latestBeforeHandover + 1 && _acknowledged.Count > firstOnPhone,
+                $"first sequence on the phone {continued}, laptop's last {latestBeforeHandover}");
+            Say($"{ProducersAfterHandover} producers appended {ProducersAfterHandover * AppendsPerProducerAfter} changes to the phone; laptop and desktop followed");
+            await FinishNasAsync(nas, phone, laptopGateway, phoneGateway);
+
+            SyncLogHost[] everyone = [laptop, phone, desktop];
+            var cutoff = DateTimeOffset.UtcNow - SyncLogDbOptions.DefaultRetention;
+            foreach (var host in everyone)
+            {
+                var removed = Replies.Expect<Vacuumed>(await host.AskAsync(new VacuumOldEntries(_library, cutoff))).Removed;
+                Check($"{host.Settings.DeviceId}: vacuum removed the expired history prefix", removed == ImportedHistory, $"removed {removed}");
+            }
+
+            var behind = Replies.Expect<Fetched>(await desktop.AskAsync(new FetchSince(_library, 0, 100))).Result;
+            Check("a follower asking for vacuumed entries is told to resync", behind.IsTruncated && behind.Entries.Count == 0,
+                $"truncated={behind.IsTruncated}, vacuumed through {behind.VacuumedThroughSequence}");
+
+            // A new device joins after the vacuum: the phone's log no longer starts at 1, so the tablet resyncs first.
+            await using var tablet = StartDevice("tablet", Path.Combine(dataDir, "demo-devices", "tablet"));
+            Replies.Expect<LeadershipAck>(await tablet.AskAsync(new LeadershipChanged(_library, "phone", 2)));
+            await CatchUpAsync(phone, tablet);
+            Say($"tablet joined after the vacuum: resynced from sequence {behind.VacuumedThroughSequence} and caught up to {await LatestAsync(tablet)}");
+
+            var phoneLog = await VerifyAsync([.. everyone, tablet]);
+            await VerifyNasAsync(phoneLog);
+            Say($"finished in {clock.Elapsed.TotalSeconds:N1} s");
+            return _checks;
         }
-
-        var behind = Replies.Expect<Fetched>(await desktop.AskAsync(new FetchSince(_library, 0, 100))).Result;
-        Check("a follower asking for vacuumed entries is told to resync", behind.IsTruncated && behind.Entries.Count == 0,
-            $"truncated={behind.IsTruncated}, vacuumed through {behind.VacuumedThroughSequence}");
-
-        // A new device joins after the vacuum: the phone's log no longer starts at 1, so the tablet resyncs first.
-        await using var tablet = StartDevice("tablet", Path.Combine(dataDir, "demo-devices", "tablet"));
-        Replies.Expect<LeadershipAck>(await tablet.AskAsync(new LeadershipChanged(_library, "phone", 2)));
-        await CatchUpAsync(phone, tablet);
-        say($"tablet joined after the vacuum: resynced from sequence {behind.VacuumedThroughSequence} and caught up to {await LatestAsync(tablet)}");
-
-        await VerifyAsync([.. everyone, tablet]);
-        say($"finished in {clock.Elapsed.TotalSeconds:N1} s");
-        return _checks;
+        finally
+        {
+            if (!crashed)
+                await laptop.DisposeAsync();
+        }
     }
 
-    private SyncLogHost StartDevice(string device, string dir) =>
-        SyncLogHost.Start(ConfigurationFactory.ParseString($"""
-            synclog.data-dir = {SyncLogConfig.Quote(dir)}
-            synclog.data-dir-env = ""
-            synclog.device-id = {device}
-            """).WithFallback(baseOverrides), device);
+    // As close to a crash as one process allows: remoting shuts down first, so the NAS hears nothing more from the
+    // laptop (no SubscriptionEnded as the library stops), then the host stops and releases its data dir to come back.
+    private static async Task CrashAsync(SyncLogHost host)
+    {
+        await ((RemoteActorRefProvider)((ExtendedActorSystem)host.System).Provider).Transport.Shutdown();
+        await host.DisposeAsync();
+    }
+
+    // The NAS: 'synclog follow' in its own process and data dir, with both served hosts as candidate leaders. A crashed
+    // leader says nothing, so the heartbeat notices it: every second, and the backoff capped at 1 s, so that the NAS
+    // finds the new leader within seconds of the crash.
+    private FollowerProcess StartNas(string laptopGateway, string phoneGateway)
+    {
+        var devices = Path.Combine(dataDir, "demo-devices");
+        Directory.CreateDirectory(devices);
+        var config = Path.Combine(devices, "nas-follow.conf");
+        File.WriteAllText(config, """
+            # Written by synclog demo for its nas follower process.
+            synclog.follower.backoff-max = 1s
+            synclog.follower.ask-timeout = 3s
+            synclog.follower.heartbeat-interval = 1s
+            """);
+        var nas = FollowerProcess.Start(
+            ["follow", "--data-dir", NasDir, "--host-device", Nas, "--config", config, "--library", _library.ToString(),
+                "--leader", laptopGateway, "--leader", phoneGateway, "--json"],
+            e => Say($"[grey]nas process: {Markup.Escape(Describe(e))}[/]"));
+        Say($"nas: a separate [bold]synclog follow[/] process mirrors the library into {Markup.Escape(NasDir)} over Akka.Remote, with the laptop and the phone as candidate leaders");
+        return nas;
+    }
+
+    private string NasDir => Path.Combine(dataDir, "demo-devices", Nas);
+
+    // After the fail-over: the NAS found the phone at term 2 and caught up to its latest; then it is stopped as a user
+    // would (Ctrl-C), and its file is checked once nothing writes it.
+    private async Task FinishNasAsync(FollowerProcess nas, SyncLogHost phone, string laptopGateway, string phoneGateway)
+    {
+        var latest = await LatestAsync(phone);
+        var caughtUp = await nas.WaitForAsync(e =>
+            (Is(e, "progress") && Number(e, "local_latest_sequence") >= latest && Text(e, "state") == "following")
+            || (Is(e, "caught-up") && Number(e, "sequence") >= latest), NasPatience);
+        var events = nas.Events;
+        var onLaptop = events.ToList().FindIndex(e => Is(e, "connected") && Text(e, "leader") == laptopGateway && Number(e, "leader_term") == 1);
+        var onPhone = events.ToList().FindLastIndex(e => Is(e, "connected") && Text(e, "leader") == phoneGateway && Number(e, "leader_term") == 2);
+        var reconnects = events.Count(e => Is(e, "reconnecting"));
+        Check("nas followed the new leader after fail-over", onLaptop >= 0 && onPhone > onLaptop,
+            onPhone > onLaptop && onLaptop >= 0
+                ? $"connected to the laptop at term 1, lost it ({reconnects} reconnect attempt{(reconnects == 1 ? "" : "s")}), then to the phone at term 2"
+                : $"connected to the laptop at term 1: {onLaptop >= 0}, to the phone at term 2 after it: {onPhone > onLaptop}; {nas.Stderr}");
+        Check($"nas caught up to the phone's latest sequence {latest} over the network", caughtUp,
+            caughtUp ? "reported by the nas process" : $"not within {NasPatience.TotalSeconds:N0} s; {nas.Stderr}");
+        var exit = await nas.StopAsync();
+        Say(exit is { } code
+            ? $"nas process stopped with Ctrl-C, exit code {code}"
+            : "nas process killed (it did not stop on Ctrl-C); what it replicated is durable");
+    }
+
+    // The NAS's file, read once its process is gone: all of 1..N (it never vacuumed), each entry the acknowledged one,
+    // and after the phone's vacuum floor entry by entry the phone's.
+    private async Task VerifyNasAsync(List<SyncLogEntry> phoneLog)
+    {
+        await using var reader = SyncLogHost.Start(ConfigurationFactory.ParseString("synclog.read-only = on")
+            .WithFallback(DeviceConfig(Nas, NasDir)), Nas);
+        var (floor, latest, entries) = await ReadAllAsync(reader);
+        var total = _acknowledged.Count;
+        const string Label = "nas (separate process, over the network)";
+        Check($"{Label}: latest sequence is {total}", latest == total, $"latest {latest}");
+        Check($"{Label}: entries {floor + 1}..{latest} are all there, once, in order",
+            entries.Select(e => e.Sequence).SequenceEqual(Enumerable.Range((int)floor + 1, (int)(latest - floor)).Select(i => (long)i)),
+            $"{entries.Count} entries after vacuum floor {floor}");
+        Check($"{Label}: every entry is the one that was acknowledged at its sequence",
+            entries.Count > 0 && entries.All(e => _acknowledged.TryGetValue(e.Sequence, out var sent) && Matches(e, sent)),
+            "payload, device, model, record, change and version compared");
+        var phoneFloor = phoneLog.Count == 0 ? 0 : phoneLog[0].Sequence - 1;
+        Check($"{Label}: identical to the phone's log",
+            entries.Where(e => e.Sequence > phoneFloor).Select(e => e with { Id = 0 }).SequenceEqual(phoneLog.Select(e => e with { Id = 0 })),
+            $"entry by entry after the phone's vacuum floor {phoneFloor}, checksums included; the nas keeps 1..{phoneFloor} too");
+    }
+
+    // A served device listens on a free loopback port with its gateway, serving no writes to peers; in this process
+    // it appends as any leader does (serve's refuse-writes is for the host of 'synclog serve', not for this one).
+    private SyncLogHost StartDevice(string device, string dir, bool served = false)
+    {
+        var config = DeviceConfig(device, dir);
+        if (served)
+        {
+            config = ConfigurationFactory.ParseString("synclog.refuse-writes = off")
+                .WithFallback(Remoting.Server(Remoting.Loopback, port: 0, publicHost: null, tls: false, allowWrites: false))
+                .WithFallback(config);
+        }
+
+        var host = SyncLogHost.Start(config, device);
+        if (served)
+            host.StartGateway();
+        return host;
+    }
+
+    private Config DeviceConfig(string device, string dir) => ConfigurationFactory.ParseString($"""
+        synclog.data-dir = {SyncLogConfig.Quote(dir)}
+        synclog.data-dir-env = ""
+        synclog.device-id = {device}
+        """).WithFallback(baseOverrides);
 
     private async Task ElectAsync(SyncLogHost[] hosts, string leader, long term)
     {
         foreach (var host in hosts)
             Replies.Expect<LeadershipAck>(await host.AskAsync(new LeadershipChanged(_library, leader, term)));
-        say($"election: [bold]{leader}[/] leads from term {term}");
+        Say($"election: [bold]{leader}[/] leads from term {term}");
     }
 
     private async Task ProduceWhileFollowingAsync(SyncLogHost leader, string[] devices, int producers, int perProducer,
@@ -166,7 +299,8 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         }
     }
 
-    private async Task VerifyAsync(SyncLogHost[] hosts)
+    // Returns the phone's log, the leader's, for the NAS's comparison.
+    private async Task<List<SyncLogEntry>> VerifyAsync(SyncLogHost[] hosts)
     {
         var total = _acknowledged.Count;
         Check("every acknowledged sequence is unique and they are exactly 1..N",
@@ -174,6 +308,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
             $"{total} acknowledged appends");
 
         List<SyncLogEntry>? reference = null;
+        var phone = new List<SyncLogEntry>();
         foreach (var host in hosts)
         {
             var device = host.Settings.DeviceId;
@@ -184,12 +319,16 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
                 $"{entries.Count} entries after vacuum floor {floor}");
             Check($"{device}: every entry is the one that was acknowledged at its sequence",
                 entries.All(e => Matches(e, _acknowledged[e.Sequence])), "payload, device, model, record, change and version compared");
+            if (device == "phone")
+                phone = entries;
             if (reference is null)
                 reference = entries;
             else
                 Check($"{device}: identical to the laptop's log", entries.Select(e => e with { Id = 0 }).SequenceEqual(reference.Select(e => e with { Id = 0 })),
                     "entry by entry");
         }
+
+        return phone;
     }
 
     private async Task<(long Floor, long Latest, List<SyncLogEntry> Entries)> ReadAllAsync(SyncLogHost host)
@@ -226,6 +365,33 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         && stored.Timestamp.UtcTicks == sent.Timestamp.UtcTicks;
 
     private void Check(string what, bool passed, string detail) => _checks.Add(new DemoCheck(what, passed, detail));
+
+    // The NAS's events arrive on another thread: one line at a time.
+    private void Say(string line)
+    {
+        lock (_saying)
+            say(line);
+    }
+
+    private static bool Is(JsonElement e, string name) => Text(e, "event") == name;
+
+    private static string? Text(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long? Number(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+
+    // One NAS event as a line of the demo's output.
+    private static string Describe(JsonElement e) => Text(e, "event") switch
+    {
+        "following-leader" => $"follows {Text(e, "leader")}, which leads at term {Number(e, "leader_term")}",
+        "connected" => $"connected to {Text(e, "leader")} at term {Number(e, "leader_term")}, following after {Number(e, "after_sequence")} (leader latest {Number(e, "leader_latest_sequence")})",
+        "progress" => $"local latest {Number(e, "local_latest_sequence")}, leader latest {Number(e, "leader_latest_sequence")?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, {Text(e, "state")}",
+        "caught-up" => $"caught up at {Number(e, "sequence")}",
+        "lagging" => $"lagging: local latest {Number(e, "local_latest_sequence")}, leader latest {Number(e, "leader_latest_sequence")}",
+        "reconnecting" => $"reconnecting (attempt {Number(e, "attempt")}) in {Number(e, "delay_ms")} ms: {Text(e, "reason")}",
+        _ => e.GetRawText(),
+    };
 }
 
 /// <summary>One verified claim of the demo, with what was observed.</summary>

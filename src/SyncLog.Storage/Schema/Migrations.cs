@@ -144,8 +144,25 @@ internal static class Migrations
         """,
     ]);
 
+    // Handover: what this host learned from another leader about that leader's followers, so that after a fail-over it
+    // vacuums nothing they still need before they ack it. Holds, not acks: no log ids (a served leader does not give
+    // them out), and the whole set is replaced by each report, so a device the leader forgot goes too.
+    public static readonly Migration V8LearnedFollowers = new(8, "sync_log_learned_followers: followers learned from another leader",
+    [
+        """
+        CREATE TABLE sync_log_learned_followers (
+            device_id TEXT PRIMARY KEY,
+            acked_sequence INTEGER NOT NULL,
+            last_ack_at TEXT NOT NULL,
+            learned_from TEXT NOT NULL,
+            learned_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+    ]);
+
     public static readonly IReadOnlyList<Migration> All =
-        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain, V6LogIdentity, V7Followers];
+        [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain, V6LogIdentity, V7Followers,
+            V8LearnedFollowers];
 
     public static int LatestVersion => All[^1].Version;
 }

@@ -1,0 +1,103 @@
+using Akka.Actor;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors.Tests;
+
+/// <summary>
+/// Retention across a fail-over, between real hosts: a follower learns whom its leader waits for, so once elected it
+/// vacuums nothing those devices have not acked, until they ack it.
+/// </summary>
+public sealed class HandoverSpecs : FollowerSpec
+{
+    private static readonly DateTimeOffset Old = DateTimeOffset.UtcNow.AddDays(-40);
+
+    private Stats StatsOf(Node node)
+    {
+        var probe = CreateTestProbe();
+        node.Host.Supervisor.Tell(new GetStats(Library), probe.Ref);
+        return probe.ExpectMsg<Stats>(Patience);
+    }
+
+    private Vacuumed VacuumOn(Node node)
+    {
+        var probe = CreateTestProbe();
+        node.Host.Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
+        return probe.ExpectMsg<Vacuumed>(Patience);
+    }
+
+    private static LearnedFollower? Learned(Stats stats, string device) =>
+        stats.Value.LearnedFollowers?.SingleOrDefault(l => l.DeviceId == device);
+
+    [Fact]
+    public async Task An_elected_follower_keeps_what_a_device_acked_only_to_the_old_leader_needs_until_that_device_acks_it()
+    {
+        var a = StartNode("device-a");
+        var b = StartNode("device-b");
+        var c = StartNode("device-c");
+        foreach (var node in new[] { a, b, c })
+            Lead(node, "device-a", 1);
+        AppendMany(a, 10, at: Old);
+        // C replicates and acks 1..10 to A, then goes offline; A writes on (entries old enough to vacuum by age alone).
+        var cFirst = StartFollower(c, a.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
+        AwaitCondition(() => StatusOf(cFirst).AcknowledgedSequence == 10, Patience);
+        Watch(cFirst);
+        c.Host.System.Stop(cFirst);
+        ExpectTerminated(cFirst, Patience);
+        AppendMany(a, 10, at: Old);
+
+        // B follows A and learns A's table: C at 10, and A itself at what B holds.
+        var learning = Settings with { LearnFollowersInterval = TimeSpan.FromMilliseconds(200) };
+        var bFollower = StartFollower(b, a.Host.Supervisor, learning);
+        AwaitLocal(bFollower, 20);
+        AwaitCondition(() => Learned(StatsOf(b), "device-a")?.AckedSequence == 20, Patience);
+        var learnedC = Learned(StatsOf(b), "device-c");
+        Assert.Equal((10L, "device-a"), (learnedC!.AckedSequence, learnedC.LearnedFrom));
+        Assert.Null(Learned(StatsOf(b), "device-b"));
+
+        // A dies; B is elected. Vacuum on B keeps 11..20, which C has not acked anyone: no resync for C.
+        await StopNode(a);
+        Lead(b, "device-b", 2);
+        Lead(c, "device-b", 2);
+        var kept = VacuumOn(b);
+
+        Assert.Equal((10, 10L), (kept.Removed, kept.ThroughSequence!.Value));
+        Assert.Equal((11L, 10L), (kept.HeldBack!.FromSequence, kept.HeldBack.Entries));
+        Assert.Equal("device-c", Assert.Single(kept.HeldBack.LearnedFollowers!).DeviceId);
+        Assert.Empty(kept.HeldBack.Followers);
+
+        // C comes back and follows B from where it was; its ack to B supersedes what B learned of it.
+        var cEvents = EventsOf(c);
+        var cFollower = StartFollower(c, b.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
+        Assert.Equal(10, cEvents.FishForMessage<FollowerConnected>(_ => true, Patience).AfterSequence);
+        AwaitCondition(() => StatusOf(cFollower).AcknowledgedSequence == 20, Patience);
+        AssertSameLog(b, c, after: 10);
+
+        var done = VacuumOn(b);
+        Assert.Equal((10, 20L, null), (done.Removed, done.ThroughSequence!.Value, done.HeldBack));
+        Assert.Null(Learned(StatsOf(b), "device-c"));
+        Assert.Equal("device-c", Assert.Single(StatsOf(b).Value.Followers).DeviceId);
+    }
+
+    [Fact]
+    public void A_device_the_leader_forgets_is_dropped_from_what_its_followers_learned()
+    {
+        var a = StartNode("device-a");
+        var b = StartNode("device-b");
+        Lead(a, "device-a", 1);
+        Lead(b, "device-a", 1);
+        AppendMany(a, 10, at: Old);
+        var probe = CreateTestProbe();
+        a.Host.Supervisor.Tell(new AcknowledgeReplicated(Library, "device-c", Guid.NewGuid(), 4), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+        var bFollower = StartFollower(b, a.Host.Supervisor, Settings with { LearnFollowersInterval = TimeSpan.FromMilliseconds(200) });
+        AwaitLocal(bFollower, 10);
+        AwaitCondition(() => Learned(StatsOf(b), "device-c")?.AckedSequence == 4, Patience);
+
+        a.Host.Supervisor.Tell(new ForgetFollower(Library, "device-c"), probe.Ref);
+        Assert.True(probe.ExpectMsg<FollowerForgotten>(Patience).WasKnown);
+
+        // The next report replaces the learned set: only the leader itself is left.
+        AwaitCondition(() => Learned(StatsOf(b), "device-c") is null, Patience);
+        Assert.Equal("device-a", Assert.Single(StatsOf(b).Value.LearnedFollowers!).DeviceId);
+    }
+}

@@ -1,0 +1,149 @@
+using Akka.Configuration;
+using SyncLog.Storage;
+
+namespace SyncLog.Actors.Tests;
+
+// Handover through the library actor: LearnFollowers keeps another leader's followers, which hold back vacuum until
+// they ack this host. Entries 1..4 are 40 days old (past the 30-day retention), entry 5 a day old; max-retention 60d.
+public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention = 60d")
+{
+    private readonly Guid _library = Guid.NewGuid();
+    private readonly DateTimeOffset _old = DateTimeOffset.UtcNow.AddDays(-40);
+
+    private void FiveEntries()
+    {
+        Lead(_library);
+        var probe = CreateTestProbe();
+        for (var i = 0; i < 4; i++)
+            AppendOne(_library, Entry(i, at: _old.AddMinutes(i)), probe);
+        AppendOne(_library, Entry(4, at: DateTimeOffset.UtcNow.AddDays(-1)), probe);
+    }
+
+    private object Ask(ILibraryRequest request)
+    {
+        var probe = CreateTestProbe();
+        Supervisor.Tell(request, probe.Ref);
+        return probe.ReceiveOne(Patience)!;
+    }
+
+    private Vacuumed Vacuum(bool dryRun = false) =>
+        Assert.IsType<Vacuumed>(Ask(new VacuumOldEntries(_library, DateTimeOffset.UtcNow.AddDays(-30), dryRun)));
+
+    private static KnownFollower Known(string device, long acked, DateTimeOffset? lastAck = null) =>
+        new(device, acked, lastAck ?? DateTimeOffset.UtcNow.AddMinutes(-1));
+
+    [Fact]
+    public void Learned_followers_hold_back_vacuum_until_they_ack_this_host()
+    {
+        FiveEntries();
+
+        // The leader (device-b) reported the phone, and this host's own device, which is never kept.
+        var learned = Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2), Known(ThisDevice, 0)])));
+
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 1), learned);
+        var plan = Vacuum(dryRun: true);
+        var held = Vacuum();
+        Assert.Equal((2, 2L), (held.Removed, held.ThroughSequence!.Value));
+        Assert.Equal((3L, 2L), (held.HeldBack!.FromSequence, held.HeldBack.Entries));
+        Assert.Empty(held.HeldBack.Followers);
+        var phone = Assert.Single(held.HeldBack.LearnedFollowers!);
+        Assert.Equal(("phone", 2L, OtherDevice), (phone.DeviceId, phone.AckedSequence, phone.LearnedFrom));
+        Assert.Equal((2, "phone"), (plan.Removed, Assert.Single(plan.HeldBack!.LearnedFollowers!).DeviceId));
+        var stats = Assert.IsType<Stats>(Ask(new GetStats(_library))).Value;
+        Assert.Equal("phone", Assert.Single(stats.LearnedFollowers!).DeviceId);
+        Assert.Empty(stats.Followers);
+        // What this host tells a follower of its own, should it lead: it waits for the phone too.
+        Assert.Equal([new KnownFollower("phone", 2, phone.LastAckAt)],
+            Assert.IsType<FollowersFound>(Ask(new GetFollowers(_library))).Followers);
+
+        // The phone acks this host (newer than what was learned): its own ack is the truth now.
+        Assert.IsType<ReplicationAcknowledged>(Ask(new AcknowledgeReplicated(_library, "phone", Guid.NewGuid(), 5)));
+
+        Assert.Equal(new Vacuumed(_library, 2, 4), Vacuum());
+        Assert.Empty(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!);
+    }
+
+    [Fact]
+    public void A_new_report_replaces_what_was_learned_and_ForgetFollower_drops_a_learned_follower()
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 0), Known("laptop", 1)])));
+        Assert.Equal(0, Vacuum(dryRun: true).Removed);
+
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("laptop", 1)])));
+        Assert.Equal(1, Vacuum(dryRun: true).Removed);
+
+        Assert.Equal(new FollowerForgotten(_library, "laptop", true), Ask(new ForgetFollower(_library, "laptop")));
+        Assert.Equal(new Vacuumed(_library, 4, 4), Vacuum());
+    }
+
+    [Fact]
+    public void A_learned_follower_silent_longer_than_max_retention_is_reported_lost_and_holds_nothing()
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 0, DateTimeOffset.UtcNow.AddDays(-61))])));
+
+        var done = Vacuum();
+
+        Assert.Equal((4, null), (done.Removed, done.HeldBack));
+        Assert.Equal(("phone", 0L), (Assert.Single(done.LostLearned!).DeviceId, done.LostLearned![0].AckedSequence));
+        Assert.Null(done.Lost);
+    }
+
+    [Theory]
+    [InlineData(ThisDevice, "phone", "leader device id 'device-a' is this host's own device")]
+    [InlineData("", "phone", "leader device id must not be empty")]
+    [InlineData(OtherDevice, "", "follower device id must not be empty")]
+    public void A_report_naming_this_host_as_its_leader_or_a_malformed_one_is_refused_and_keeps_what_was_learned(
+        string leader, string device, string reason)
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("laptop", 1)])));
+
+        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, leader, [Known(device, 0)])));
+
+        Assert.StartsWith(reason, refused.Reason, StringComparison.Ordinal);
+        Assert.Equal("laptop", Assert.Single(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!).DeviceId);
+    }
+
+    [Fact]
+    public void Learning_followers_of_a_library_without_a_file_is_LibraryNotFound_and_creates_nothing()
+    {
+        Assert.IsType<LibraryNotFound>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 0)])));
+        Assert.IsType<LibraryNotFound>(Ask(new GetFollowers(_library)));
+
+        Assert.False(File.Exists(LibraryFile(_library)));
+    }
+
+    [Fact]
+    public void GetFollowers_is_served_through_the_gateway_and_LearnFollowers_is_not()
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2)])));
+        var gateway = Host.StartGateway();
+        var probe = CreateTestProbe();
+
+        gateway.Tell(new GetFollowers(_library), probe.Ref);
+        Assert.Equal("phone", Assert.Single(probe.ExpectMsg<FollowersFound>(Patience).Followers).DeviceId);
+        gateway.Tell(new LearnFollowers(_library, "intruder", []), probe.Ref);
+
+        Assert.Equal(nameof(LearnFollowers), probe.ExpectMsg<RequestNotServed>(Patience).Request);
+        Assert.Equal("phone", Assert.Single(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!).DeviceId);
+    }
+
+    [Fact]
+    public async Task A_read_only_host_reports_learned_followers_but_refuses_to_learn()
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2)])));
+        await using var reader = SyncLogHost.Start(ConfigurationFactory.ParseString("synclog.read-only = on")
+            .WithFallback(ConfigFor(DataDir, "inspector")), "reader");
+
+        Assert.IsType<InvalidRequest>(await reader.AskAsync(new LearnFollowers(_library, OtherDevice, [])));
+
+        var found = Assert.IsType<FollowersFound>(await reader.AskAsync(new GetFollowers(_library)));
+        Assert.Equal("phone", Assert.Single(found.Followers).DeviceId);
+        var plan = Assert.IsType<Vacuumed>(await reader.AskAsync(new VacuumOldEntries(_library, DateTimeOffset.UtcNow.AddDays(-30), DryRun: true)));
+        Assert.Equal(2, plan.Removed);
+    }
+}
