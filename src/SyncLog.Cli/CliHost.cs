@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.RegularExpressions;
+using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
@@ -155,6 +156,24 @@ internal sealed partial class CliHost(GlobalOptions options)
 
         await using (host)
             return await body(host);
+    }
+
+    /// <summary>
+    /// Starts an actor system that is only a peer of served hosts (<c>tail --follow</c> through <c>synclog serve</c>): no
+    /// host and no data dir, Akka.Remote on a free loopback port, over TLS with <paramref name="tls"/>. Terminate it.
+    /// </summary>
+    public ActorSystem StartPeer(ParseResult parse, TlsIdentity? tls)
+    {
+        var config = SyncLogRemoting.Peer(tls is not null).WithFallback(Overrides(parse)).WithFallback(SyncLogConfig.Defaults);
+        var setup = ActorSystemSetup.Create(tls?.Setups() ?? []).And(BootstrapSetup.Create().WithConfig(config));
+        try
+        {
+            return ActorSystem.Create("synclog-tail", setup);
+        }
+        catch (Exception e)
+        {
+            throw new CliRefusedException($"cannot reach served hosts: remoting did not start: {ErrorReport.OneLine(Innermost(e).Message)}");
+        }
     }
 
     /// <summary>The data dir given on the command line with <c>--data-dir</c>, or null when none was.</summary>

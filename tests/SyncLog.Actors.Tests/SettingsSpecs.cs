@@ -133,4 +133,20 @@ public sealed class SettingsSpecs
             (overridden.PageSize, overridden.Window, overridden.BackoffMax, overridden.HeartbeatInterval));
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.Zero), (defaults.LearnFollowersInterval, overridden.LearnFollowersInterval));
     }
+
+    [Fact]
+    public void The_follower_backoff_doubles_from_backoff_min_adds_its_jitter_and_never_exceeds_backoff_max()
+    {
+        var exact = new FollowerSettings { BackoffMin = TimeSpan.FromMilliseconds(100), BackoffMax = TimeSpan.FromSeconds(1), BackoffRandomFactor = 0 };
+        var jittered = exact with { BackoffRandomFactor = 0.5 };
+        int[] attempts = [0, 1, 2, 3, 4, 5, 1000];
+
+        Assert.Equal([100.0, 100, 200, 400, 800, 1000, 1000], [.. attempts.Select(a => exact.Backoff(a).TotalMilliseconds)]);
+        for (var attempt = 1; attempt <= 40; attempt++)
+        {
+            var floor = exact.Backoff(attempt);
+            var delay = jittered.Backoff(attempt);
+            Assert.InRange(delay, floor, TimeSpan.FromTicks(Math.Min(jittered.BackoffMax.Ticks, (long)(floor.Ticks * 1.5))));
+        }
+    }
 }

@@ -35,13 +35,21 @@ public sealed class SynclogProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, as a <c>serve.json</c> names it.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Waits until a line of stdout contains <paramref name="text"/>; fails with everything printed if it never does.</summary>
-    public async Task<string> WaitForLine(string text, TimeSpan patience)
+    public Task<string> WaitForLine(string text, TimeSpan patience) => WaitFor(_stdout, text, patience);
+
+    /// <summary>Waits until a line of stderr contains <paramref name="text"/>; fails with everything printed if it never does.</summary>
+    public Task<string> WaitForErrorLine(string text, TimeSpan patience) => WaitFor(_stderr, text, patience);
+
+    private async Task<string> WaitFor(ConcurrentQueue<string> lines, string text, TimeSpan patience)
     {
         var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
         {
-            if (_stdout.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            if (lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
                 return line;
             if (_process.HasExited)
                 break;

@@ -42,6 +42,18 @@ public sealed record FollowerSettings
     /// <summary>The demand the follower keeps open on its subscription.</summary>
     public long Window => (long)PageSize * PrefetchPages;
 
+    /// <summary>
+    /// The delay before reconnect attempt <paramref name="attempt"/> (1 for the first): <see cref="BackoffMin"/> doubled per
+    /// earlier attempt, plus up to <see cref="BackoffRandomFactor"/> of it at random, never more than <see cref="BackoffMax"/>.
+    /// </summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var exponent = Math.Clamp(attempt - 1, 0, 30);
+        var ticks = Math.Min(BackoffMax.Ticks, BackoffMin.Ticks * Math.Pow(2, exponent));
+        var jitter = 1 + (Random.Shared.NextDouble() * BackoffRandomFactor);
+        return TimeSpan.FromTicks((long)Math.Min(BackoffMax.Ticks, ticks * jitter));
+    }
+
     /// <summary>Reads <c>synclog.follower</c> from the <c>synclog</c> section.</summary>
     /// <exception cref="ConfigurationException">A setting is out of range.</exception>
     public static FollowerSettings FromConfig(Config synclog)

@@ -562,7 +562,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         LeaveState(FollowerState.Reconnecting);
         _attempt++;
         _lastProblem = reason;
-        var delay = Backoff(_attempt);
+        var delay = _settings.Backoff(_attempt);
         _log.Warning("Follower of {0}: {1}; reconnecting in {2} (attempt {3})", _libraryId, reason, delay, _attempt);
         Publish(new FollowerReconnecting(_libraryId, _attempt, delay, reason));
         Timers.StartSingleTimer(ReconnectTimer, new Reconnect(_epoch), delay);
@@ -574,14 +574,6 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         _lastProblem = reason;
         _log.Warning("Follower of {0} halted: {1}", _libraryId, reason);
         Publish(new FollowerHalted(_libraryId, reason));
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponent = Math.Min(attempt - 1, 30);
-        var ticks = Math.Min(_settings.BackoffMax.Ticks, _settings.BackoffMin.Ticks * Math.Pow(2, exponent));
-        var jitter = 1 + (Random.Shared.NextDouble() * _settings.BackoffRandomFactor);
-        return TimeSpan.FromTicks((long)Math.Min(_settings.BackoffMax.Ticks, ticks * jitter));
     }
 
     private void OnFollowLeader(FollowLeader follow)

@@ -36,16 +36,12 @@ internal static class FollowCommand
         {
             Description = "When the leader vacuumed entries this follower still needs, restart the local log at the leader's floor and go on (default: stop with exit 1)",
         };
-        var certificate = new Option<string?>("--tls-certificate") { Description = "PKCS#12 (.pfx) certificate with its key, for a leader served with mutual TLS" };
-        var password = new Option<string?>("--tls-password") { Description = "Password of the --tls-certificate file" };
-        var allowPeers = new Option<string[]>("--tls-allow-peer")
-        {
-            Description = "SHA-1 thumbprint of the leader's certificate (repeatable; this follower's own is always allowed)",
-        };
+        var tlsOptions = TlsOptions.ForPeer("follow");
         var command = new Command("follow", "Keep a library of this data dir current from a served leader until Ctrl-C")
         {
-            library, leader, deviceId, approveResync, bindHost, publicHost, certificate, password, allowPeers,
+            library, leader, deviceId, approveResync, bindHost, publicHost,
         };
+        tlsOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var dataDir = cli.ExplicitDataDir(parse)
@@ -53,21 +49,15 @@ internal static class FollowCommand
             if (File.Exists(dataDir))
                 throw new CliUsageException($"data dir '{Path.GetFullPath(dataDir)}' is a file; follow needs a directory");
             var libraryId = parse.GetValue(library);
-            var peers = (parse.GetValue(allowPeers) ?? []).Select(Remoting.Thumbprint).ToList();
-            var certificatePath = parse.GetValue(certificate);
-            if (certificatePath is null && (parse.GetResult(password) is not null || peers.Count > 0))
-                throw new CliUsageException("--tls-password and --tls-allow-peer only apply with --tls-certificate");
-            if (certificatePath is not null && string.IsNullOrWhiteSpace(certificatePath))
-                throw new CliUsageException("--tls-certificate must not be empty (leave it out to follow without TLS)");
-            var addresses = LeaderAddresses(parse.GetValue(leader) ?? [], tls: certificatePath is not null);
+            using var tls = tlsOptions.Load(parse);
+            var addresses = LeaderAddresses(parse.GetValue(leader) ?? [], tls: tls is not null);
             var (listenHost, advertised) = Remoting.Hosts(parse.GetValue(bindHost), parse.GetValue(publicHost), parse.GetResult(publicHost) is not null);
             var device = parse.GetResult(deviceId) is null ? null : parse.GetValue(deviceId)?.Trim();
             if (device is { Length: 0 })
                 throw new CliUsageException("--device-id must not be empty (leave it out to use the host's device id)");
-            using var tls = certificatePath is null ? null : Remoting.LoadCertificate(Path.GetFullPath(certificatePath), parse.GetValue(password));
             var top = device is null ? "" : $"synclog.device-id = {SyncLogConfig.Quote(device)}";
             var remoting = ConfigurationFactory.ParseString(top).WithFallback(SyncLogRemoting.Peer(tls is not null, listenHost, advertised));
-            var setups = Remoting.Setups(tls, tls is null ? [] : [tls.Thumbprint, .. peers]);
+            var setups = tls?.Setups() ?? [];
             return await cli.ServeAsync(parse, remoting, setups, host =>
                 new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(ct));
         });
@@ -139,7 +129,7 @@ internal static class FollowCommand
                 var found = await Find();
                 if (found.Gateway is not null)
                     return found;
-                var delay = Delay(attempt);
+                var delay = _settings.Backoff(attempt);
                 Print(new FollowerReconnecting(library, attempt, delay, found.Problem));
                 await Task.Delay(delay, ct);
             }
@@ -194,13 +184,6 @@ internal static class FollowCommand
             {
                 return null;
             }
-        }
-
-        private TimeSpan Delay(int attempt)
-        {
-            var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
-            var delay = TimeSpan.FromTicks((long)Math.Min(_settings.BackoffMin.Ticks * factor, _settings.BackoffMax.Ticks));
-            return delay * (1 + (Random.Shared.NextDouble() * _settings.BackoffRandomFactor));
         }
 
         private async Task<int> Loop(IActorRef follower, IActorRef gateway, CancellationToken ct)

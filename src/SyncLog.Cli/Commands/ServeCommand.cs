@@ -23,16 +23,12 @@ internal static class ServeCommand
         };
         var publicHost = new Option<string?>("--public-host") { Description = "Host name peers use to reach it (needed with a wildcard --bind-host such as 0.0.0.0)" };
         var allowWrites = new Option<bool>("--allow-writes") { Description = "Also serve writes and admin requests (append, leadership, replicate, vacuum) to remote peers" };
-        var certificate = new Option<string?>("--tls-certificate") { Description = "PKCS#12 (.pfx) certificate with its key: turns on mutual TLS" };
-        var password = new Option<string?>("--tls-password") { Description = "Password of the --tls-certificate file" };
-        var allowPeers = new Option<string[]>("--tls-allow-peer")
-        {
-            Description = "SHA-1 thumbprint of another certificate peers may present (repeatable; the host's own is always allowed)",
-        };
+        var tlsOptions = TlsOptions.ForServer();
         var command = new Command("serve", "Serve a data dir to other processes over Akka.Remote until Ctrl-C")
         {
-            port, bindHost, publicHost, allowWrites, certificate, password, allowPeers,
+            port, bindHost, publicHost, allowWrites,
         };
+        tlsOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var dataDir = cli.ExplicitDataDir(parse)
@@ -43,56 +39,68 @@ internal static class ServeCommand
             if (listenPort is < 0 or > 65535)
                 throw new CliUsageException($"--port must be between 0 and 65535, got {listenPort}");
             var (host, advertised) = Remoting.Hosts(parse.GetValue(bindHost), parse.GetValue(publicHost), parse.GetResult(publicHost) is not null);
-            var peers = (parse.GetValue(allowPeers) ?? []).Select(Remoting.Thumbprint).ToList();
-            var certificatePath = parse.GetValue(certificate);
-            if (certificatePath is null && (parse.GetResult(password) is not null || peers.Count > 0))
-                throw new CliUsageException("--tls-password and --tls-allow-peer only apply with --tls-certificate");
-            if (certificatePath is not null && string.IsNullOrWhiteSpace(certificatePath))
-                throw new CliUsageException("--tls-certificate must not be empty (leave it out to serve without TLS)");
-            using var tls = certificatePath is null ? null : Remoting.LoadCertificate(Path.GetFullPath(certificatePath), parse.GetValue(password));
+            using var tls = tlsOptions.Load(parse);
             var writes = parse.GetValue(allowWrites);
             var remoting = SyncLogRemoting.Server(host, listenPort, advertised, tls is not null, writes);
-            var setups = Remoting.Setups(tls, tls is null ? [] : [tls.Thumbprint, .. peers]);
+            var setups = tls?.Setups() ?? [];
             return await cli.ServeAsync(parse, remoting, setups, async served =>
             {
                 served.StartGateway();
                 var gateway = SyncLogRemoting.GatewayAddress(served.System);
-                if (cli.Json(parse))
-                {
-                    Output.WriteJson(new
-                    {
-                        gateway,
-                        data_dir = served.Settings.DataDir,
-                        allow_writes = writes,
-                        tls = tls is not null,
-                        tls_allowed_peers = tls is null ? [] : (string[])[tls.Thumbprint, .. peers],
-                    });
-                }
-                else
-                {
-                    Console.WriteLine($"serving {served.Settings.DataDir} at {gateway}");
-                    Console.WriteLine(writes
-                        ? "remote peers may read, follow and write (--allow-writes)"
-                        : "remote peers may read and follow; writes are refused");
-                    Console.WriteLine(tls is null
-                        ? "no TLS: anyone who can reach this address can read"
-                        : $"mutual TLS: peers must present certificate {string.Join(" or ", [tls.Thumbprint, .. peers])}");
-                    Console.WriteLine("press Ctrl-C to stop");
-                }
-
-                await Console.Out.FlushAsync(ct);
+                var dataDir = served.Settings.DataDir;
+                // tail --follow on this data dir finds the gateway here and is pushed entries instead of polling.
+                new ServeFile(gateway, Environment.ProcessId, tls is not null).WriteTo(dataDir);
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, ct);
+                    return await ServeUntilInterruptedAsync(served, gateway, cli.Json(parse), writes, tls, ct);
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                finally
                 {
-                    // Ctrl-C: the host stops and releases the data dir on the way out.
+                    // Before the host stops: a tail that starts now polls instead of reaching a host on its way out.
+                    ServeFile.RemoveOwn(dataDir);
                 }
-
-                return ExitCodes.Ok;
             });
         });
         return command;
+    }
+
+    // Prints where the host is served and how, then serves until Ctrl-C.
+    private static async Task<int> ServeUntilInterruptedAsync(SyncLogHost served, string gateway, bool json, bool writes, TlsIdentity? tls,
+        CancellationToken ct)
+    {
+        if (json)
+        {
+            Output.WriteJson(new
+            {
+                gateway,
+                data_dir = served.Settings.DataDir,
+                allow_writes = writes,
+                tls = tls is not null,
+                tls_allowed_peers = tls?.Allowed ?? [],
+            });
+        }
+        else
+        {
+            Console.WriteLine($"serving {served.Settings.DataDir} at {gateway}");
+            Console.WriteLine(writes
+                ? "remote peers may read, follow and write (--allow-writes)"
+                : "remote peers may read and follow; writes are refused");
+            Console.WriteLine(tls is null
+                ? "no TLS: anyone who can reach this address can read"
+                : $"mutual TLS: peers must present certificate {string.Join(" or ", tls.Allowed)}");
+            Console.WriteLine("press Ctrl-C to stop");
+        }
+
+        await Console.Out.FlushAsync(ct);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl-C: the host stops and releases the data dir on the way out.
+        }
+
+        return ExitCodes.Ok;
     }
 }

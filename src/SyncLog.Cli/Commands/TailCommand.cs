@@ -4,7 +4,11 @@ using SyncLog.Storage;
 
 namespace SyncLog.Cli.Commands;
 
-/// <summary><c>synclog tail</c>: the last entries of a library; with <c>--follow</c>, new ones as they are committed.</summary>
+/// <summary>
+/// <c>synclog tail</c>: the last entries of a library; with <c>--follow</c>, new ones as they are committed: pushed by a
+/// served host (<c>--leader</c>, or the <c>synclog serve</c> running on the data dir, found through its
+/// <see cref="ServeFile"/>), else polled from the data dir every <c>--interval</c>.
+/// </summary>
 internal static class TailCommand
 {
     /// <summary>The shortest <c>--follow</c> poll: shorter ones only burn a core re-reading an unchanged log.</summary>
@@ -17,10 +21,16 @@ internal static class TailCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new entries until interrupted" };
         var interval = new Option<string>("--interval")
         {
-            Description = "How often --follow polls (1s to 1d, e.g. 5s)",
+            Description = "How often --follow polls the data dir when no synclog serve runs on it (1s to 1d, e.g. 5s)",
             DefaultValueFactory = _ => "1s",
         };
-        var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval };
+        var leader = new Option<string?>("--leader")
+        {
+            Description = "Follow through a served host's gateway, as synclog serve prints it (akka.tcp://synclog@host:port/user/synclog-gateway), instead of a data dir",
+        };
+        var tlsOptions = TlsOptions.ForPeer("tail");
+        var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval, leader };
+        tlsOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(count);
@@ -28,31 +38,30 @@ internal static class TailCommand
             if (n is < 1 or > SyncLogDb.MaxFetchLimit)
                 throw new CliUsageException($"--lines must be between 1 and {SyncLogDb.MaxFetchLimit}, got {n}");
             var period = DurationText.Parse(parse.GetValue(interval)!, "--interval", ShortestInterval, TimeSpan.FromDays(1));
-            if (!parse.GetValue(follow) && parse.GetResult(interval) is { Implicit: false })
-                throw new CliUsageException("--interval only applies with --follow; add --follow or leave it out");
             var following = parse.GetValue(follow);
-            var reading = cli.ReadAsync(parse, async host =>
+            var intervalGiven = parse.GetResult(interval) is { Implicit: false };
+            if (!following && intervalGiven)
+                throw new CliUsageException("--interval only applies with --follow; add --follow or leave it out");
+            var served = parse.GetResult(leader) is not null;
+            if (!following && (served || tlsOptions.Given(parse)))
+                throw new CliUsageException($"{(served ? "--leader" : "--tls-certificate")} only applies with --follow; add --follow or leave it out");
+            if (served && intervalGiven)
+                throw new CliUsageException("--interval does not apply with --leader: the served host pushes entries, nothing is polled");
+            if (served && cli.ExplicitDataDir(parse) is not null)
             {
-                var id = parse.GetValue(library);
-                CliHost.RequireLibrary(host, id);
-                var json = cli.Json(parse);
-                var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(id), ct: ct)).Sequence;
-                if (!json)
-                    Console.WriteLine(Output.EntryLineHeader);
-                var since = await PrintFromAsync(host, id, Math.Max(0, latest - n), json, ct);
-                if (!following)
-                    return ExitCodes.Ok;
-                while (true)
-                {
-                    await Task.Delay(period, ct);
-                    since = await PrintFromAsync(host, id, since, json, ct);
-                }
-            });
+                throw new CliUsageException(
+                    "--data-dir does not apply with --leader: tail reads the served host, not a data dir (tail --follow --data-dir uses the synclog serve running on that data dir by itself)");
+            }
+
+            using var tls = tlsOptions.Load(parse);
+            var tail = new Tail(cli, parse, parse.GetValue(library), n, period, parse.GetValue(interval)!, tls);
             if (!following)
-                return await reading;
+                return await cli.ReadAsync(parse, tail.PrintLastAsync);
             try
             {
-                return await reading;
+                return served
+                    ? await tail.FollowLeaderAsync(FollowCommand.LeaderAddress(parse.GetValue(leader), tls is not null), ct)
+                    : await tail.FollowDataDirAsync(ct);
             }
             catch (Exception) when (ct.IsCancellationRequested)
             {
@@ -63,27 +72,162 @@ internal static class TailCommand
         return command;
     }
 
-    // Prints one line per entry, in both modes, so --follow appends lines instead of reprinting tables.
-    private static async Task<long> PrintFromAsync(SyncLogHost host, Guid library, long since, bool json, CancellationToken ct)
+    /// <summary>One run of the command, with its checked options.</summary>
+    private sealed class Tail(CliHost cli, ParseResult parse, Guid library, int lines, TimeSpan period, string periodText, TlsIdentity? tls)
     {
-        while (true)
-        {
-            var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(library, since, 1000), ct: ct)).Result;
-            if (page.IsTruncated)
-            {
-                // The tail fell behind a vacuum: say so, and continue from what still exists.
-                await Console.Error.WriteLineAsync($"synclog: entries {since + 1}..{page.VacuumedThroughSequence} were vacuumed; continuing after them");
-                since = page.VacuumedThroughSequence;
-                continue;
-            }
+        private readonly bool _verbose = cli.Verbose(parse);
+        private readonly TailPrinter _printer = new(cli.Json(parse));
 
-            if (page.Entries.Count == 0)
-                return since;
-            foreach (var entry in page.Entries)
-                Console.WriteLine(json ? EntryJson.ToLine(entry) : Output.EntryLine(entry));
-            since = page.Entries[^1].Sequence;
-            if (!page.HasMore)
-                return since;
+        public async Task<int> PrintLastAsync(SyncLogHost host)
+        {
+            CliHost.RequireLibrary(host, library);
+            await StartAsync(host, CancellationToken.None);
+            return ExitCodes.Ok;
         }
+
+        /// <summary>
+        /// <c>--leader</c>: everything through the served host, which pushes each commit. When the host goes away the tail
+        /// says so once and reconnects with the follower's backoff (<c>synclog.follower.backoff-*</c>), going on after the
+        /// last entry it printed.
+        /// </summary>
+        public async Task<int> FollowLeaderAsync(string address, CancellationToken ct)
+        {
+            var settings = cli.Settings(parse).Follower;
+            var system = cli.StartPeer(parse, tls);
+            try
+            {
+                var remote = new RemoteTail(system, address, library, settings, _printer);
+                var started = false;
+                // One line per outage: a host shutting down can be reached again for a moment and lost once more.
+                long? reportedAt = null;
+                for (var attempt = 1; ; attempt++)
+                {
+                    var gateway = await remote.TryResolveAsync();
+                    var latest = gateway is null ? null : await remote.TryLatestAsync(gateway, ct);
+                    if (gateway is null || latest is null)
+                    {
+                        if (!started && attempt == 1)
+                            Say($"the served host at {address} does not answer; retrying until it does");
+                        else if (_verbose)
+                            Say($"the served host at {address} does not answer (attempt {attempt}); retrying");
+                        await Task.Delay(settings.Backoff(attempt), ct);
+                        continue;
+                    }
+
+                    if (!started)
+                    {
+                        _printer.Start(Math.Max(0, latest.Value - lines));
+                        started = true;
+                    }
+                    else if (_verbose)
+                    {
+                        Say($"reconnected to {address}; going on after sequence {_printer.Since}");
+                    }
+
+                    if (await remote.FollowAsync(gateway, ct) is not { } lost)
+                        return ExitCodes.Ok;
+                    if (reportedAt != _printer.Since || _verbose)
+                        Say($"lost the served host at {address} ({lost}); reconnecting");
+                    reportedAt = _printer.Since;
+                    attempt = 0;
+                }
+            }
+            finally
+            {
+                await system.Terminate();
+            }
+        }
+
+        /// <summary>
+        /// Without <c>--leader</c>: pushed by the <c>synclog serve</c> running on the data dir when its <c>serve.json</c>
+        /// names one that answers (over TLS when it serves with TLS and <c>--tls-certificate</c> is given), else polled
+        /// from the data dir. A tail that loses its served host goes on polling from where it was, for the rest of the run.
+        /// </summary>
+        public async Task<int> FollowDataDirAsync(CancellationToken ct)
+        {
+            var dataDir = cli.Settings(parse, readOnly: true).DataDir;
+            DataDirCheck.RequireReadable(dataDir);
+            DataDirCheck.RequireLibrary(dataDir, library);
+            var (started, reason) = await TryPushedAsync(dataDir, ct);
+            if (ct.IsCancellationRequested)
+                return ExitCodes.Ok;
+            if (!started && _verbose)
+                Say($"polling the data dir every {periodText} ({reason})");
+            return await cli.ReadAsync(parse, async host =>
+            {
+                // After a lost served host, at once: what it committed last may not have been pushed yet.
+                if (started)
+                    await PrintNewAsync(host, ct);
+                else
+                    await StartAsync(host, ct);
+                while (true)
+                {
+                    await Task.Delay(period, ct);
+                    await PrintNewAsync(host, ct);
+                }
+            });
+        }
+
+        // Follows the served host serve.json names, if it can; true once anything was printed (the tail then goes on
+        // polling after a loss), else false and why it could not.
+        private async Task<(bool Started, string Reason)> TryPushedAsync(string dataDir, CancellationToken ct)
+        {
+            var lookup = ServeFile.Find(dataDir);
+            if (lookup.Broken)
+                Say($"{lookup.Note}; ignoring it");
+            if (lookup.Found is not { } served)
+                return (false, lookup.Note);
+            if (served.Tls && tls is null)
+                return (false, $"{lookup.Note}, served with TLS: add --tls-certificate to be pushed its entries");
+            if (!served.Tls && tls is not null)
+                return (false, $"{lookup.Note}, served without TLS, but --tls-certificate was given");
+            var system = cli.StartPeer(parse, tls);
+            try
+            {
+                var remote = new RemoteTail(system, served.Gateway, library, cli.Settings(parse).Follower, _printer);
+                var gateway = await remote.TryResolveAsync();
+                var latest = gateway is null ? null : await remote.TryLatestAsync(gateway, ct);
+                if (gateway is null || latest is null)
+                    return (false, $"{lookup.Note}, which does not answer");
+                if (_verbose)
+                    Say($"entries pushed by the served host at {served.Gateway} ({ServeFile.PathIn(dataDir)})");
+                _printer.Start(Math.Max(0, latest.Value - lines));
+                if (await remote.FollowAsync(gateway, ct) is { } lost)
+                    Say($"lost the served host at {served.Gateway} ({lost}); polling the data dir every {periodText}");
+                return (true, "");
+            }
+            finally
+            {
+                await system.Terminate();
+            }
+        }
+
+        // The header and the last lines, from the data dir.
+        private async Task StartAsync(SyncLogHost host, CancellationToken ct)
+        {
+            var latest = Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(library), ct: ct)).Sequence;
+            _printer.Start(Math.Max(0, latest - lines));
+            await PrintNewAsync(host, ct);
+        }
+
+        private async Task PrintNewAsync(SyncLogHost host, CancellationToken ct)
+        {
+            while (true)
+            {
+                var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(library, _printer.Since, 1000), ct: ct)).Result;
+                if (page.IsTruncated)
+                {
+                    _printer.Vacuumed(page.VacuumedThroughSequence);
+                    continue;
+                }
+
+                foreach (var entry in page.Entries)
+                    _printer.Print(entry);
+                if (page.Entries.Count == 0 || !page.HasMore)
+                    return;
+            }
+        }
+
+        private static void Say(string line) => Console.Error.WriteLine($"synclog: {line}");
     }
 }

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Akka.Actor;
+
+namespace SyncLog.Cli;
+
+/// <summary>
+/// <c>{data_dir}/serve.json</c>: where the <c>synclog serve</c> that owns a data dir can be reached, so that
+/// <c>tail --follow</c> on that data dir is pushed entries instead of polling. Written atomically once the gateway listens
+/// and removed when serve ends; a file left by a serve that was killed names a process that is gone, and is ignored.
+/// </summary>
+internal sealed record ServeFile(string Gateway, int Pid, bool Tls)
+{
+    /// <summary>The file's name in the data dir.</summary>
+    public const string FileName = "serve.json";
+
+    /// <summary>The file's path in <paramref name="dataDir"/>.</summary>
+    public static string PathIn(string dataDir) => Path.Combine(dataDir, FileName);
+
+    /// <summary>
+    /// Writes the file into <paramref name="dataDir"/> under a temporary name and renames it, so a reader sees the whole
+    /// file or none (a file left by an earlier serve that was killed is replaced).
+    /// </summary>
+    public void WriteTo(string dataDir)
+    {
+        var path = PathIn(dataDir);
+        var temporary = $"{path}.tmp-{Environment.ProcessId}";
+        try
+        {
+            File.WriteAllText(temporary, JsonSerializer.Serialize(new { gateway = Gateway, pid = Pid, tls = Tls }));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new CliRefusedException($"cannot serve: cannot write '{path}': {ErrorReport.OneLine(e.Message)}");
+        }
+    }
+
+    /// <summary>Removes the file from <paramref name="dataDir"/> if it is this process's; says so on stderr if it cannot.</summary>
+    public static void RemoveOwn(string dataDir)
+    {
+        var path = PathIn(dataDir);
+        try
+        {
+            // The data dir's lock keeps a second serve out while this one runs, but check: never remove another's file.
+            if (Read(path) is { Found.Pid: var pid } && pid == Environment.ProcessId)
+                File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"synclog: could not remove '{path}': {ErrorReport.OneLine(e.Message)}; tail --follow ignores it once this process is gone");
+        }
+    }
+
+    /// <summary>
+    /// The serve running on <paramref name="dataDir"/> as its <c>serve.json</c> names it, or why there is none to use:
+    /// no file, a file whose process is gone (a serve that was killed), or a file synclog did not write
+    /// (<see cref="Lookup.Broken"/>).
+    /// </summary>
+    public static Lookup Find(string dataDir)
+    {
+        var path = PathIn(dataDir);
+        var lookup = Read(path);
+        if (lookup.Found is not { } found)
+            return lookup;
+        try
+        {
+            using var process = Process.GetProcessById(found.Pid);
+        }
+        catch (ArgumentException)
+        {
+            return new Lookup(null, $"{path} is stale: its serve (process {found.Pid}) is gone", Broken: false);
+        }
+
+        return lookup;
+    }
+
+    private static Lookup Read(string path)
+    {
+        string text;
+        try
+        {
+            if (!File.Exists(path))
+                return new Lookup(null, $"no {FileName} in the data dir: no synclog serve runs on it", Broken: false);
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Lookup(null, $"{path} cannot be read: {ErrorReport.OneLine(e.Message)}", Broken: true);
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            var root = json.RootElement;
+            var gateway = root.GetProperty("gateway").GetString();
+            var pid = root.GetProperty("pid").GetInt32();
+            var tls = root.GetProperty("tls").GetBoolean();
+            if (!ActorPath.TryParse(gateway, out var address) || address.Address.Port is null || pid < 1)
+                throw new FormatException($"it names '{gateway}' in process {pid}");
+            return new Lookup(new ServeFile(gateway!, pid, tls), $"{path} names {gateway}", Broken: false);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return new Lookup(null, $"{path} is not a serve.json synclog serve wrote ({ErrorReport.OneLine(e.Message)})", Broken: true);
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="Find"/> found: the live serve, or null and why not; <paramref name="Broken"/> when a file is there but
+    /// could not be read as one (worth a warning: someone else wrote it, or the disk is failing).
+    /// </summary>
+    internal sealed record Lookup(ServeFile? Found, string Note, bool Broken);
+}
