@@ -160,11 +160,12 @@ internal sealed partial class CliHost(GlobalOptions options)
 
     /// <summary>
     /// Starts an actor system that is only a peer of served hosts (<c>tail --follow</c> through <c>synclog serve</c>): no
-    /// host and no data dir, Akka.Remote on a free loopback port, over TLS with <paramref name="tls"/>. Terminate it.
+    /// host and no data dir, Akka.Remote on a free port of <paramref name="bindHost"/> (reached as
+    /// <paramref name="publicHost"/> when given), over TLS with <paramref name="tls"/>. Terminate it.
     /// </summary>
-    public ActorSystem StartPeer(ParseResult parse, TlsIdentity? tls)
+    public ActorSystem StartPeer(ParseResult parse, TlsIdentity? tls, string bindHost = SyncLogRemoting.Loopback, string? publicHost = null)
     {
-        var config = SyncLogRemoting.Peer(tls is not null).WithFallback(Overrides(parse)).WithFallback(SyncLogConfig.Defaults);
+        var config = SyncLogRemoting.Peer(tls is not null, bindHost, publicHost).WithFallback(Overrides(parse)).WithFallback(SyncLogConfig.Defaults);
         var setup = ActorSystemSetup.Create(tls?.Setups() ?? []).And(BootstrapSetup.Create().WithConfig(config));
         try
         {

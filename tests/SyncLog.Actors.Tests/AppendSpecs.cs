@@ -185,20 +185,13 @@ public sealed class AppendSpecs : SyncLogSpec
     }
 
     /// <summary>Says when a transaction has started, then writes through the real writer.</summary>
-    private sealed class SignallingWriter(ILogWriter inner, ManualResetEventSlim writing) : ILogWriter
+    private sealed class SignallingWriter(ILogWriter inner, ManualResetEventSlim writing) : DelegatingLogWriter(inner)
     {
-        public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
+        public override Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
             Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries)
         {
             writing.Set();
-            return inner.AppendAsync(entries, joinLate, maxEntries);
+            return base.AppendAsync(entries, joinLate, maxEntries);
         }
-
-        public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
-
-        public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
-            inner.ResyncFromAsync(sequence, checksum);
-
-        public Task<long> LatestSequenceAsync() => inner.LatestSequenceAsync();
     }
 }

@@ -259,6 +259,9 @@ public sealed class TailFollowSpecs : IAsyncLifetime
     [InlineData("--tls-certificate only applies with --follow", "--tls-certificate", "/no/such/cert.pfx")]
     [InlineData("--tls-password and --tls-allow-peer only apply with --tls-certificate", "--follow", "--tls-password", "x")]
     [InlineData("--tls-certificate '/no/such/cert.pfx' does not exist", "--follow", "--leader", "akka.ssl.tcp://synclog@127.0.0.1:4053/user/synclog-gateway", "--tls-certificate", "/no/such/cert.pfx")]
+    [InlineData("--bind-host and --public-host only apply with --leader", "--follow", "--bind-host", "0.0.0.0")]
+    [InlineData("--bind-host 0.0.0.0 listens on every address; add --public-host", "--follow", "--leader", "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gateway", "--bind-host", "0.0.0.0")]
+    [InlineData("--public-host must be a host name or IP address", "--follow", "--leader", "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gateway", "--public-host", "no host")]
     public void Bad_tail_follow_arguments_exit_2_with_one_line(string expected, params string[] args)
     {
         var run = Synclog.RunExactly(["tail", "--library", _library.ToString(), .. args]);

@@ -69,6 +69,10 @@ internal sealed class WritePipeline
         if (write is PendingAppend append)
         {
             var pending = _queue.PendingAppendEntries + (InFlight is AppendJob job ? job.Late.WaitingEntries : 0);
+            // With no job running, the next one starts after the actor's mailbox turn and takes the head of the queue:
+            // that head is what would already be in flight, so it is not waiting, and a burst meets the same bound.
+            if (InFlight is null && !_changingLeadership)
+                pending -= _queue.HeadAppendEntries;
             if (pending >= _maxPendingAppends)
                 write = new PendingReply(append.Request, append.ReplyTo, new Overloaded(_libraryId, pending));
             // With nothing queued ahead, an append allowed now may join the transaction in flight (judged under the

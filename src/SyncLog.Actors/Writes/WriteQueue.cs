@@ -14,6 +14,9 @@ internal sealed class WriteQueue
 
     public int Count => _waiting.Count;
 
+    /// <summary>Entries of the append at the head of the queue (0 when the head is not an append or nothing waits).</summary>
+    public int HeadAppendEntries => _waiting.First?.Value is PendingAppend append ? append.Entries.Count : 0;
+
     public void Enqueue(PendingWrite write)
     {
         _waiting.AddLast(write);

@@ -28,8 +28,14 @@ internal static class TailCommand
         {
             Description = "Follow through a served host's gateway, as synclog serve prints it (akka.tcp://synclog@host:port/user/synclog-gateway), instead of a data dir",
         };
+        var bindHost = new Option<string>("--bind-host")
+        {
+            Description = "With --leader: address to listen on for the served host's pushes (default 127.0.0.1: a host on this machine only)",
+            DefaultValueFactory = _ => Remoting.Loopback,
+        };
+        var publicHost = new Option<string?>("--public-host") { Description = "With --leader: host name the served host reaches this tail at (needed with a wildcard --bind-host such as 0.0.0.0)" };
         var tlsOptions = TlsOptions.ForPeer("tail");
-        var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval, leader };
+        var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval, leader, bindHost, publicHost };
         tlsOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -53,8 +59,12 @@ internal static class TailCommand
                     "--data-dir does not apply with --leader: tail reads the served host, not a data dir (tail --follow --data-dir uses the synclog serve running on that data dir by itself)");
             }
 
+            var hostsGiven = parse.GetResult(bindHost) is { Implicit: false } || parse.GetResult(publicHost) is not null;
+            if (hostsGiven && !served)
+                throw new CliUsageException("--bind-host and --public-host only apply with --leader (a served data dir is followed on this machine)");
+            var (listenHost, advertised) = Remoting.Hosts(parse.GetValue(bindHost), parse.GetValue(publicHost), parse.GetResult(publicHost) is not null);
             using var tls = tlsOptions.Load(parse);
-            var tail = new Tail(cli, parse, parse.GetValue(library), n, period, parse.GetValue(interval)!, tls);
+            var tail = new Tail(cli, parse, parse.GetValue(library), n, period, parse.GetValue(interval)!, tls, listenHost, advertised);
             if (!following)
                 return await cli.ReadAsync(parse, tail.PrintLastAsync);
             try
@@ -73,7 +83,8 @@ internal static class TailCommand
     }
 
     /// <summary>One run of the command, with its checked options.</summary>
-    private sealed class Tail(CliHost cli, ParseResult parse, Guid library, int lines, TimeSpan period, string periodText, TlsIdentity? tls)
+    private sealed class Tail(CliHost cli, ParseResult parse, Guid library, int lines, TimeSpan period, string periodText, TlsIdentity? tls,
+        string listenHost, string? advertised)
     {
         private readonly bool _verbose = cli.Verbose(parse);
         private readonly TailPrinter _printer = new(cli.Json(parse));
@@ -93,7 +104,7 @@ internal static class TailCommand
         public async Task<int> FollowLeaderAsync(string address, CancellationToken ct)
         {
             var settings = cli.Settings(parse).Follower;
-            var system = cli.StartPeer(parse, tls);
+            var system = cli.StartPeer(parse, tls, listenHost, advertised);
             try
             {
                 var remote = new RemoteTail(system, address, library, settings, _printer);
@@ -181,7 +192,7 @@ internal static class TailCommand
                 return (false, $"{lookup.Note}, served with TLS: add --tls-certificate to be pushed its entries");
             if (!served.Tls && tls is not null)
                 return (false, $"{lookup.Note}, served without TLS, but --tls-certificate was given");
-            var system = cli.StartPeer(parse, tls);
+            var system = cli.StartPeer(parse, tls, listenHost, advertised);
             try
             {
                 var remote = new RemoteTail(system, served.Gateway, library, cli.Settings(parse).Follower, _printer);
