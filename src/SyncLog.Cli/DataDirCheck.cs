@@ -78,7 +78,8 @@ internal static class DataDirCheck
         }
     }
 
-    private static void RequireNotAFile(string path)
+    /// <summary>Refuses (exit 1, like every command) a data dir or folder path that is a file.</summary>
+    public static void RequireNotAFile(string path)
     {
         if (File.Exists(path))
             throw new CliRefusedException($"'{path}' is a file, not a directory");

@@ -89,6 +89,16 @@ public sealed class ExitCodeSpecs : IDisposable
     }
 
     [Fact]
+    public void The_demo_refuses_temp_with_an_explicit_data_dir_and_writes_nowhere()
+    {
+        var run = _cli.Run("demo", "--temp");
+
+        BadInputSpecs.AssertOneLine(run, 2, "--temp does not apply with --data-dir");
+        Assert.Equal("", run.Stdout);
+        Assert.False(Directory.Exists(_cli.DataDir) && Directory.EnumerateFileSystemEntries(_cli.DataDir).Any());
+    }
+
+    [Fact]
     public void The_demo_keeps_a_follower_process_current_over_the_network_through_the_fail_over()
     {
         var run = _cli.Run("demo", "--json");

@@ -47,6 +47,19 @@ public sealed class ServeCommandSpecs : IDisposable
     }
 
     [Fact]
+    public void Serve_of_a_data_dir_that_is_a_file_exits_1_saying_so()
+    {
+        Directory.CreateDirectory(_cli.DataDir);
+        var file = Path.Combine(_cli.DataDir, "a-file");
+        File.WriteAllText(file, "x");
+
+        var run = Synclog.RunIn(file, "serve", "--port", "0");
+
+        BadInputSpecs.AssertOneLine(run, 1, $"'{file}' is a file, not a directory");
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void A_certificate_that_cannot_be_loaded_exits_2()
     {
         using var certificate = TestCertificates.Create("synclog-cli");

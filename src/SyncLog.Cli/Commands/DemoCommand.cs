@@ -14,6 +14,9 @@ internal static class DemoCommand
         var command = new Command("demo", "Sync one library between devices, and to a follower process over the network, through a fail-over; then verify") { temp };
         command.SetAction(async (parse, ct) =>
         {
+            // Both name where the demo writes: taking one silently would write where the user did not ask.
+            if (parse.GetValue(temp) && cli.ExplicitDataDir(parse) is not null)
+                throw new CliUsageException("--temp does not apply with --data-dir: --temp runs in a fresh temp dir; leave out one of them");
             var tempDir = parse.GetValue(temp)
                 ? Path.Combine(Path.GetTempPath(), "synclog-demo-" + Guid.NewGuid().ToString("N"))
                 : null;

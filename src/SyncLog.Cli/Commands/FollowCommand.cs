@@ -46,8 +46,7 @@ internal static class FollowCommand
         {
             var dataDir = cli.ExplicitDataDir(parse)
                           ?? throw new CliUsageException("follow needs --data-dir: the follower's data dir (it is created if missing, and locked while follow runs)");
-            if (File.Exists(dataDir))
-                throw new CliUsageException($"data dir '{Path.GetFullPath(dataDir)}' is a file; follow needs a directory");
+            DataDirCheck.RequireNotAFile(Path.GetFullPath(dataDir));
             var libraryId = parse.GetValue(library);
             using var tls = tlsOptions.Load(parse);
             var addresses = LeaderAddresses(parse.GetValue(leader) ?? [], tls: tls is not null);

@@ -33,6 +33,7 @@ internal static class ServeCommand
         {
             var dataDir = cli.ExplicitDataDir(parse)
                           ?? throw new CliUsageException("serve needs --data-dir: the data dir it serves (and locks while it runs)");
+            DataDirCheck.RequireNotAFile(Path.GetFullPath(dataDir));
             if (!Directory.Exists(dataDir))
                 throw new CliUsageException($"data dir '{Path.GetFullPath(dataDir)}' does not exist; serve an existing data dir");
             var listenPort = parse.GetValue(port);

@@ -100,6 +100,9 @@ internal sealed class FollowerProcess : IDisposable
     /// </summary>
     public async Task<int?> StopAsync()
     {
+        // Already gone (the terminal's Ctrl-C reaches the whole process group, the NAS included): it was not killed.
+        if (_process.HasExited)
+            return _process.ExitCode;
         if (!OperatingSystem.IsWindows() && !_process.HasExited)
         {
             try
