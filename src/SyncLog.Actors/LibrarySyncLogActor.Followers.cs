@@ -49,6 +49,12 @@ public sealed partial class LibrarySyncLogActor
             else if (string.Equals(learn.LeaderDeviceId, _settings.DeviceId, StringComparison.Ordinal))
                 Reply(new InvalidRequest(_libraryId,
                     $"leader device id '{learn.LeaderDeviceId}' is this host's own device; a host learns followers only from another leader"));
+            else if (_pipeline!.Leadership.IsLedBy(_settings.DeviceId))
+                // Elected while its follower still follows the deposed leader: that leader's view (and a row for the
+                // deposed leader, fresh on every report) must not replace what this host learned before it led.
+                Reply(new InvalidRequest(_libraryId,
+                    $"this device leads the library at term {_pipeline.Leadership.Term}; a leader learns no followers from another " +
+                    "leader (its followers ack it)"));
             else
                 Read(db => db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.Followers, _settings.DeviceId),
                     count => new FollowersLearned(_libraryId, learn.LeaderDeviceId, count));

@@ -21,7 +21,7 @@ public sealed class SyncLogFollowerOptions
     /// <summary><c>synclog.follower.backoff-random-factor</c>: up to this fraction (0 to 1) added to a delay at random.</summary>
     public double? BackoffRandomFactor { get; set; }
 
-    /// <summary><c>synclog.follower.heartbeat-interval</c>: how often the leader's latest sequence is asked; zero turns it off.</summary>
+    /// <summary><c>synclog.follower.heartbeat-interval</c>: how often the leader's leadership and latest sequence are asked; zero turns it off.</summary>
     public TimeSpan? HeartbeatInterval { get; set; }
 
     /// <summary><c>synclog.follower.ack-interval</c>: at most one acknowledgement to the leader per interval; zero acks every page.</summary>

@@ -36,7 +36,8 @@ internal static class LearnedFollowerTable
 
     /// <summary>
     /// Replaces every learned row with <paramref name="followers"/> as <paramref name="leaderDeviceId"/> reported them,
-    /// but <paramref name="ownDeviceId"/>'s (a host never waits for itself); returns how many rows it stored.
+    /// but <paramref name="ownDeviceId"/>'s (a host never waits for itself), a last ack after <paramref name="now"/> stored
+    /// as <paramref name="now"/>; returns how many rows it stored.
     /// </summary>
     public static int Replace(SqliteConnection connection, SqliteTransaction transaction, string leaderDeviceId,
         IReadOnlyList<KnownFollower> followers, string? ownDeviceId, DateTimeOffset now)
@@ -56,7 +57,9 @@ internal static class LearnedFollowerTable
                 continue;
             device.Value = follower.DeviceId;
             acked.Value = follower.AckedSequence;
-            lastAck.Value = UtcTimestamp.ToText(follower.LastAckAt);
+            // The leader's clock: a time ahead of this host's is taken as now, or no ack to this host could supersede
+            // the row and max-retention would not count it lost until this host's clock caught up.
+            lastAck.Value = UtcTimestamp.ToText(follower.LastAckAt > now ? now : follower.LastAckAt);
             insert.ExecuteNonQuery();
             stored++;
         }

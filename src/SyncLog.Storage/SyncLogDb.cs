@@ -388,7 +388,8 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// Replaces, in one transaction, everything this host learned about another leader's followers with
     /// <paramref name="followers"/>, that leader's latest view (a device it no longer reports is dropped). Rows of
     /// <paramref name="ownDeviceId"/> are ignored: a host never waits for itself. A learned row holds back vacuum at its
-    /// acked sequence, like an ack, until this host gets an ack of that device at least as recent as its last ack.
+    /// acked sequence, like an ack, until this host gets an ack of that device at least as recent as its last ack (a last
+    /// ack later than this host's clock is stored as now).
     /// </summary>
     /// <returns>How many rows were stored.</returns>
     /// <exception cref="ArgumentException">An empty device id, a sequence out of range or a device named twice; nothing was written.</exception>

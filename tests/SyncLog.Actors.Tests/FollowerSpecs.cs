@@ -33,6 +33,34 @@ public sealed class FollowerSpecs : FollowerSpec
     }
 
     [Fact]
+    public void A_leader_demoted_while_it_stays_up_is_left_at_the_next_heartbeat_and_its_new_leader_followed()
+    {
+        var oldLeader = StartNode("leader");
+        var next = StartNode("next");
+        var phone = StartNode("phone");
+        foreach (var node in new[] { oldLeader, next, phone })
+            Lead(node, "leader", 1);
+        AppendMany(oldLeader, 5);
+        var events = EventsOf(phone);
+        var follower = StartFollower(phone, oldLeader.Host.Supervisor);
+        AwaitLocal(follower, 5);
+        // A planned handover: the old leader learns it no longer leads, stays up, and keeps the subscription open.
+        var copy = StartFollower(next, oldLeader.Host.Supervisor);
+        AwaitLocal(copy, 5);
+        next.Host.System.Stop(copy);
+        Lead(oldLeader, "next", 2);
+        Lead(next, "next", 2);
+
+        var left = events.FishForMessage<FollowerReconnecting>(_ => true, Patience);
+
+        Assert.Contains("no longer leads at term 1 (next leads at term 2)", left.Reason, StringComparison.Ordinal);
+        follower.Tell(new FollowLeader(Library, next.Host.Supervisor));
+        AppendOne(next, 6);
+        AwaitLocal(follower, 6);
+        AssertSameLog(next, phone);
+    }
+
+    [Fact]
     public void A_follower_follows_through_a_served_hosts_gateway_which_serves_only_reads_and_following()
     {
         var leader = StartNode("leader");

@@ -17,6 +17,8 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
         for (var i = 0; i < 4; i++)
             AppendOne(_library, Entry(i, at: _old.AddMinutes(i)), probe);
         AppendOne(_library, Entry(4, at: DateTimeOffset.UtcNow.AddDays(-1)), probe);
+        // Then another device leads and this host follows it: only a follower learns its leader's followers.
+        Lead(_library, OtherDevice, term: 2, probe);
     }
 
     private object Ask(ILibraryRequest request)
@@ -88,6 +90,23 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
         Assert.Equal((4, null), (done.Removed, done.HeldBack));
         Assert.Equal(("phone", 0L), (Assert.Single(done.LostLearned!).DeviceId, done.LostLearned![0].AckedSequence));
         Assert.Null(done.Lost);
+    }
+
+    [Fact]
+    public void A_host_that_leads_refuses_to_learn_and_keeps_what_it_learned_as_a_follower()
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2)])));
+        // Elected while its follower still follows the deposed leader, whose next report would drop the phone.
+        Lead(_library, ThisDevice, term: 3);
+
+        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, OtherDevice, [Known(OtherDevice, 5)])));
+
+        Assert.StartsWith("this device leads the library at term 3", refused.Reason, StringComparison.Ordinal);
+        var learned = Assert.Single(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!);
+        Assert.Equal(("phone", 2L), (learned.DeviceId, learned.AckedSequence));
+        var held = Vacuum();
+        Assert.Equal((2, 3L), (held.Removed, held.HeldBack!.FromSequence));
     }
 
     [Theory]

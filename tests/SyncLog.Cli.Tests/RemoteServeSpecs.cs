@@ -234,7 +234,8 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         var host = SyncLogHost.Start(config, SyncLogRemoting.SystemName);
         _hosts.Add(host);
         var probe = CreateTestProbe();
-        Assert.IsType<Leadership>(await host.AskAsync(new GetLeadership(library)));
+        // The host follows device-x: only a follower learns its leader's followers.
+        Assert.IsType<LeadershipAck>(await host.AskAsync(new LeadershipChanged(library, "device-x", 2)));
         var libraryActor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(((ExtendedActorSystem)host.System).Provider.DefaultAddress
             + "/user/" + SyncLogHost.DefaultSupervisorName + "/" + SyncLogSupervisor.ChildName(library));
         var report = new LearnFollowers(library, "device-x", [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]);

@@ -116,6 +116,23 @@ public sealed class LearnedFollowerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_last_ack_ahead_of_this_hosts_clock_is_kept_as_the_time_it_was_learned_so_an_ack_still_supersedes_it()
+    {
+        await using var db = await OpenWithTen();
+        // The leader's clock runs years ahead: taken as is, no ack to this host would supersede the row, and max-retention
+        // would not count it lost for years past that either.
+        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 2, DateTimeOffset.UtcNow.AddYears(10))]);
+        Assert.True(Assert.Single((await db.StatsAsync()).LearnedFollowers!).LastAckAt <= DateTimeOffset.UtcNow);
+
+        await db.AcknowledgeAsync("phone", _phoneLog, 9);
+
+        var report = await db.VacuumAsync(Policy);
+        Assert.Equal((9, 9L), (report.Removed, report.ThroughSequence!.Value));
+        Assert.Null(report.HeldBack!.LearnedFollowers);
+        Assert.Empty((await db.StatsAsync()).LearnedFollowers!);
+    }
+
+    [Fact]
     public async Task ForgetFollower_drops_the_learned_row_and_says_the_device_was_known()
     {
         await using var db = await OpenWithTen();

@@ -24,7 +24,7 @@ public sealed record FollowerSettings
     /// <summary>Up to this fraction is added to each delay at random, so followers of one leader do not reconnect in step.</summary>
     public double BackoffRandomFactor { get; init; } = 0.2;
 
-    /// <summary>How often a following follower asks the leader's latest sequence (lag, and a leader that went silent); zero turns it off.</summary>
+    /// <summary>How often a following follower asks whether the leader still leads, then its latest sequence (a demoted leader, lag, a leader that went silent); zero turns it off.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

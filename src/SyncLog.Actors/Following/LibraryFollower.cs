@@ -178,6 +178,9 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
             case Step.LeaderLeadership:
                 OnLeaderLeadership(answer.Reply);
                 break;
+            case Step.HeartbeatLeadership:
+                OnHeartbeatLeadership(answer.Reply);
+                break;
             case Step.Heartbeat:
                 OnHeartbeatAnswer(answer.Reply);
                 break;
@@ -421,7 +424,27 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         if (_state != FollowerState.Following || _heartbeatInFlight)
             return;
         _heartbeatInFlight = true;
-        AskLeader(new GetLatestSequence(_libraryId), Step.Heartbeat);
+        AskLeader(new GetLeadership(_libraryId), Step.HeartbeatLeadership);
+    }
+
+    // A leader demoted while it stays up keeps the subscription open and pushes nothing more: without asking, this
+    // follower would sit on it forever, caught up with a log that no longer grows.
+    private void OnHeartbeatLeadership(object reply)
+    {
+        switch (reply)
+        {
+            case Leadership { IsThisDevice: true } leadership when leadership.Term == _leaderTerm:
+                AskLeader(new GetLatestSequence(_libraryId), Step.Heartbeat);
+                break;
+            case Leadership leadership:
+                _heartbeatInFlight = false;
+                Lost($"{_leader.Path} no longer leads at term {_leaderTerm} ({leadership.LeaderDeviceId ?? "nobody"} leads at term {leadership.Term})");
+                break;
+            default:
+                _heartbeatInFlight = false;
+                Lost($"the leader did not answer the heartbeat: {Describe(reply)}");
+                break;
+        }
     }
 
     private void OnHeartbeatAnswer(object reply)
@@ -708,6 +731,7 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         LocalLogId,
         LeaderLeadership,
         Replicate,
+        HeartbeatLeadership,
         Heartbeat,
         ChecksumAt,
         Resync,

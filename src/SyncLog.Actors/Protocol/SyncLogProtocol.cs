@@ -167,7 +167,8 @@ public sealed record FollowersFound(Guid LibraryId, IReadOnlyList<KnownFollower>
 /// <summary>
 /// Local only: leader <paramref name="LeaderDeviceId"/> reported <paramref name="Followers"/>; they replace what this host
 /// learned before and hold back its vacuum until each device acks this host (<see cref="SyncLogDb.ReplaceLearnedFollowersAsync"/>).
-/// Refused with <see cref="RequestNotServed"/> from a remote peer (unless writes are served) and where writes are refused.
+/// Refused with <see cref="RequestNotServed"/> from a remote peer (unless writes are served) and where writes are refused,
+/// and with <see cref="InvalidRequest"/> where this host leads (only a follower learns).
 /// </summary>
 public sealed record LearnFollowers(Guid LibraryId, string LeaderDeviceId, IReadOnlyList<KnownFollower> Followers) : ILibraryRequest;
 
