@@ -47,6 +47,14 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
     signal.Cancel = true;
     interrupted.Cancel();
 });
+
+// SIGTERM (systemd, docker stop) stops the same way: serve removes its serve.json, follow and tail --follow exit 0,
+// instead of the runtime's exit 143 that skips all of it.
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    interrupted.Cancel();
+});
 try
 {
     // Our own handlers below turn errors into one line and an exit code, instead of a stack trace.

@@ -60,9 +60,14 @@ public sealed class SynclogProcess : IDisposable
     }
 
     /// <summary>Ctrl-C, then waits for the exit code.</summary>
-    public async Task<int> Interrupt(TimeSpan patience)
+    public Task<int> Interrupt(TimeSpan patience) => Signal("-INT", patience);
+
+    /// <summary>SIGTERM, as a service manager (systemd, docker stop) stops a process, then waits for the exit code.</summary>
+    public Task<int> Terminate(TimeSpan patience) => Signal("-TERM", patience);
+
+    private async Task<int> Signal(string signal, TimeSpan patience)
     {
-        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         return await Exit(patience);
     }

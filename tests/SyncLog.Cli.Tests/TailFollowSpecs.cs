@@ -163,6 +163,18 @@ public sealed class TailFollowSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Serve_stopped_with_sigterm_ends_like_ctrl_c_exit_0_and_removes_serve_json()
+    {
+        Lead();
+        var serve = await Serve();
+        Assert.True(File.Exists(ServeJson));
+
+        Assert.Equal(0, await serve.Terminate(Patience));
+        Assert.Empty(Directory.EnumerateFiles(DataDir, "serve.json*"));
+        Assert.Equal("", serve.Stderr);
+    }
+
+    [Fact]
     public async Task Tail_follow_ignores_the_serve_json_a_killed_serve_left_and_polls()
     {
         Lead();
