@@ -240,8 +240,13 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         {
             var latency = await run();
             var note = $"{load}; their acks p50 {latency.AckP50:N3} ms";
-            _results.Add(new("10 subscribe", $"append to subscriber, {name}: p50", latency.P50, "ms", Note: target.Length > 0 ? $"{target}; {note}" : note));
+            _results.Add(new("10 subscribe", $"append to subscriber, {name}: p50", latency.P50, "ms", Note: note));
             _results.Add(new("10 subscribe", $"append to subscriber, {name}: p99", latency.P99, "ms", Note: $"acks p99 {latency.AckP99:N3} ms"));
+            if (latency is { CommitP50: { } commitP50, CommitP99: { } commitP99 })
+            {
+                _results.Add(new("10 subscribe", $"commit to subscriber, {name}: p50", commitP50, "ms", Note: $"{target} (issue 10: commit to subscriber); from the transaction's commit"));
+                _results.Add(new("10 subscribe", $"commit to subscriber, {name}: p99", commitP99, "ms", Note: "from the transaction's commit"));
+            }
         }
 
         var idle = TimeSpan.FromSeconds(options.IdleSeconds);

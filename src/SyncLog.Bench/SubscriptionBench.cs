@@ -10,6 +10,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using SyncLog.Actors;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Bench;
@@ -18,21 +19,26 @@ namespace SyncLog.Bench;
 /// Section 8: how fast a committed entry reaches a live subscriber, ours (pushed on commit) against Akka.Persistence.Sql's
 /// polling <c>EventsByPersistenceId</c> at its defaults and tuned to 10 ms; and what 100 idle subscribers cost in CPU.
 /// Latency is measured per entry from the moment its producer sends it to the moment the subscriber has it, so it
-/// includes the commit (an fsync); the acknowledgement latency of the same appends is reported beside it. Both
-/// subscribers are warmed up (one entry delivered) before the load starts.
+/// includes the commit (an fsync); the acknowledgement latency of the same appends is reported beside it. Ours is also
+/// measured from the moment its transaction committed (the "commit to subscriber"), through the writer seam;
+/// the peer's commit is not observable the same way. Both subscribers are warmed up (one entry delivered) before the
+/// load starts.
 /// </summary>
 internal static class SubscriptionBench
 {
     public const int Producers = 4;
     public const int IdleSubscribers = 100;
 
-    /// <summary>Send-to-subscriber and send-to-acknowledgement percentiles (ms).</summary>
-    public sealed record Latency(double P50, double P99, double AckP50, double AckP99, int Samples);
+    /// <summary>Send-to-subscriber, send-to-acknowledgement and (ours only) commit-to-subscriber percentiles (ms).</summary>
+    public sealed record Latency(double P50, double P99, double AckP50, double AckP99, int Samples, double? CommitP50 = null,
+        double? CommitP99 = null);
 
     /// <summary>Ours: <see cref="Producers"/> producers awaiting each append, one subscriber through <see cref="SyncLogSource"/>.</summary>
     public static async Task<Latency> OursAsync(string dataDir, NewSyncLogEntry[] rows)
     {
         await using var host = StartHost(dataDir);
+        var committed = new ConcurrentDictionary<long, long>();
+        LogWriterSeam.Get(host.System).Wrap = (_, writer) => new CommitClock(writer, committed);
         var library = await LeadAsync(host);
         var delivered = new ConcurrentDictionary<long, long>();
         var warm = new TaskCompletionSource();
@@ -53,7 +59,10 @@ internal static class SubscriptionBench
         await warm.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var (sent, acked) = await LoadAsync(rows, Append);
         await done.WaitAsync(TimeSpan.FromSeconds(60));
-        return Measure(sent, acked, delivered);
+        var fromCommit = sent.Keys.Select(sequence => committed.TryGetValue(sequence, out var at)
+            ? (delivered[sequence] - at) * 1000.0 / Stopwatch.Frequency
+            : throw new InvalidOperationException($"sequence {sequence} was delivered but its commit was not timed")).ToList();
+        return Measure(sent, acked, delivered) with { CommitP50 = Percentile(fromCommit, 50), CommitP99 = Percentile(fromCommit, 99) };
     }
 
     /// <summary>The peer: events persisted with <c>PersistAsync</c>, read live by <c>EventsByPersistenceId</c>.</summary>
