@@ -36,7 +36,12 @@ public sealed partial class LibrarySyncLogActor
                     result => Acknowledged(ack, result));
             }
         });
-        Receive<GetFollowers>(_ => Read(db => db.VouchedFollowersAsync(), followers => new FollowersFound(_libraryId, followers)));
+        Receive<GetFollowers>(_ =>
+        {
+            // The term as this request is judged: what the follower learns is fenced by it, as its pages are.
+            var term = _pipeline!.Leadership.Term;
+            Read(db => db.VouchedFollowersAsync(), followers => new FollowersFound(_libraryId, followers, term));
+        });
         Receive<LearnFollowers>(learn =>
         {
             // What holds back this host's vacuum is an admin matter: only this process (a follower it runs) teaches it.
@@ -44,7 +49,7 @@ public sealed partial class LibrarySyncLogActor
                 Reply(new RequestNotServed(_libraryId, nameof(LearnFollowers),
                     "followers are learned only from this host's own follower; a remote peer cannot teach them " +
                     "(unless synclog.serve.allow-writes is on)"));
-            else if (Invalid(() => SyncLogDb.ValidateLearned(learn.LeaderDeviceId, learn.Followers)) is { } invalid)
+            else if (Invalid(() => SyncLogDb.ValidateLearned(learn.LeaderDeviceId, learn.LeaderTerm, learn.Followers)) is { } invalid)
                 Reply(invalid);
             else if (string.Equals(learn.LeaderDeviceId, _settings.DeviceId, StringComparison.Ordinal))
                 Reply(new InvalidRequest(_libraryId,
@@ -55,9 +60,19 @@ public sealed partial class LibrarySyncLogActor
                 Reply(new InvalidRequest(_libraryId,
                     $"this device leads the library at term {_pipeline.Leadership.Term}; a leader learns no followers from another " +
                     "leader (its followers ack it)"));
+            else if (learn.LeaderTerm < _pipeline.KnownTerm)
+                // A deposed leader still running (or an old report landing late): the same fence as its pages meet.
+                Reply(new StaleTerm(_libraryId, learn.LeaderTerm, _pipeline.KnownTerm, _pipeline.Leadership.LeaderDeviceId));
             else
-                Read(db => db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.Followers, _settings.DeviceId),
-                    count => new FollowersLearned(_libraryId, learn.LeaderDeviceId, count));
+            {
+                // Checked again in the file against the term learned last: two reports in flight at once (they run
+                // concurrently, like reads) cannot land an older one over a newer one.
+                var leader = _pipeline.Leadership.LeaderDeviceId;
+                Read(db => db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.LeaderTerm, learn.Followers, _settings.DeviceId),
+                    result => result.IsStale
+                        ? new StaleTerm(_libraryId, learn.LeaderTerm, result.LearnedTerm, leader)
+                        : new FollowersLearned(_libraryId, learn.LeaderDeviceId, result.Stored));
+            }
         });
         Receive<ForgetFollower>(forget =>
         {

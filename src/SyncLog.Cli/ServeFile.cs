@@ -92,19 +92,60 @@ internal sealed record ServeFile(string Gateway, int Pid, bool Tls)
 
         try
         {
-            using var json = JsonDocument.Parse(text);
-            var root = json.RootElement;
-            var gateway = root.GetProperty("gateway").GetString();
-            var pid = root.GetProperty("pid").GetInt32();
-            var tls = root.GetProperty("tls").GetBoolean();
-            if (!ActorPath.TryParse(gateway, out var address) || address.Address.Port is null || pid < 1)
-                throw new FormatException($"it names '{gateway}' in process {pid}");
-            return new Lookup(new ServeFile(gateway!, pid, tls), $"{path} names {gateway}", Broken: false);
+            var found = Parse(text);
+            return new Lookup(found, $"{path} names {found.Gateway}", Broken: false);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (FormatException e)
         {
-            return new Lookup(null, $"{path} is not a serve.json synclog serve wrote ({ErrorReport.OneLine(e.Message)})", Broken: true);
+            return new Lookup(null, $"{path} is not a serve.json synclog serve wrote ({e.Message})", Broken: true);
         }
+    }
+
+    // What is wrong and where, in one line: the JSON error with its line and byte (System.Text.Json counts from 0), or
+    // the member that is missing or of the wrong kind with what it holds.
+    private static ServeFile Parse(string text)
+    {
+        JsonElement root;
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            root = json.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line && e.BytePositionInLine is { } position
+                ? $"line {line + 1}, byte {position + 1}: "
+                : "";
+            throw new FormatException($"not JSON at {where}{ErrorReport.OneLine(ErrorReport.WithoutJsonPosition(e.Message))}", e);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new FormatException($"it holds {Shown(root)}, not an object with \"gateway\", \"pid\" and \"tls\"");
+        var gateway = Member(root, "gateway", JsonValueKind.String, "a string").GetString()!;
+        var pidValue = Member(root, "pid", JsonValueKind.Number, "a process id");
+        if (!pidValue.TryGetInt32(out var pid) || pid < 1)
+            throw new FormatException($"\"pid\" must be a process id (1 or more), got {Shown(pidValue)}");
+        var tlsValue = Member(root, "tls", JsonValueKind.True, "true or false");
+        if (!ActorPath.TryParse(gateway, out var address) || address.Address.Port is null)
+            throw new FormatException($"\"gateway\" must be a served gateway's address with a port, got {Shown(root.GetProperty("gateway"))}");
+        return new ServeFile(gateway, pid, tlsValue.GetBoolean());
+    }
+
+    private static JsonElement Member(JsonElement root, string name, JsonValueKind kind, string what)
+    {
+        if (!root.TryGetProperty(name, out var value))
+            throw new FormatException($"\"{name}\" is missing");
+        var fits = kind == JsonValueKind.True ? value.ValueKind is JsonValueKind.True or JsonValueKind.False : value.ValueKind == kind;
+        if (!fits)
+            throw new FormatException($"\"{name}\" must be {what}, got {Shown(value)}");
+        return value;
+    }
+
+    // A value as it is written in the file, cut short: enough to recognise it on one line.
+    private static string Shown(JsonElement value)
+    {
+        var raw = string.Join(' ', value.GetRawText().Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return raw.Length <= 60 ? raw : $"{raw[..57]}...";
     }
 
     /// <summary>

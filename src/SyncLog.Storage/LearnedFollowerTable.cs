@@ -16,6 +16,10 @@ internal static class LearnedFollowerTable
         VALUES ($device_id, $acked, $last_ack_at, $learned_from, $learned_at)
         """;
 
+    private const string LearnedTermSql = "SELECT learned_term FROM sync_log_state WHERE id = 1";
+
+    private const string SetLearnedTermSql = "UPDATE sync_log_state SET learned_term = $term WHERE id = 1";
+
     private const string DeleteSql = "DELETE FROM sync_log_learned_followers WHERE device_id = $device_id";
 
     // The rows that still count: not this host's own device, and no ack to this host as recent (text order is time order).
@@ -35,13 +39,24 @@ internal static class LearnedFollowerTable
         """;
 
     /// <summary>
-    /// Replaces every learned row with <paramref name="followers"/> as <paramref name="leaderDeviceId"/> reported them,
-    /// but <paramref name="ownDeviceId"/>'s (a host never waits for itself), a last ack after <paramref name="now"/> stored
-    /// as <paramref name="now"/>; returns how many rows it stored.
+    /// Replaces every learned row with <paramref name="followers"/> as <paramref name="leaderDeviceId"/> reported them at
+    /// <paramref name="leaderTerm"/>, but <paramref name="ownDeviceId"/>'s (a host never waits for itself), a last ack
+    /// after <paramref name="now"/> stored as <paramref name="now"/>. A term below the learned one changes nothing.
     /// </summary>
-    public static int Replace(SqliteConnection connection, SqliteTransaction transaction, string leaderDeviceId,
-        IReadOnlyList<KnownFollower> followers, string? ownDeviceId, DateTimeOffset now)
+    public static LearnedFollowersResult Replace(SqliteConnection connection, SqliteTransaction transaction, string leaderDeviceId,
+        long leaderTerm, IReadOnlyList<KnownFollower> followers, string? ownDeviceId, DateTimeOffset now)
     {
+        long learnedTerm;
+        using (var read = Command(connection, transaction, LearnedTermSql))
+            learnedTerm = (long)read.ExecuteScalar()!;
+        if (leaderTerm < learnedTerm)
+            return new LearnedFollowersResult(IsStale: true, Stored: 0, learnedTerm);
+        using (var setTerm = Command(connection, transaction, SetLearnedTermSql))
+        {
+            setTerm.Parameters.AddWithValue("$term", leaderTerm);
+            setTerm.ExecuteNonQuery();
+        }
+
         using (var delete = Command(connection, transaction, DeleteAllSql))
             delete.ExecuteNonQuery();
         using var insert = Command(connection, transaction, InsertSql);
@@ -64,7 +79,7 @@ internal static class LearnedFollowerTable
             stored++;
         }
 
-        return stored;
+        return new LearnedFollowersResult(IsStale: false, stored, leaderTerm);
     }
 
     /// <summary>Drops the device's learned row; false when there was none.</summary>

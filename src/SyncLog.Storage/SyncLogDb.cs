@@ -389,23 +389,27 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// <paramref name="followers"/>, that leader's latest view (a device it no longer reports is dropped). Rows of
     /// <paramref name="ownDeviceId"/> are ignored: a host never waits for itself. A learned row holds back vacuum at its
     /// acked sequence, like an ack, until this host gets an ack of that device at least as recent as its last ack (a last
-    /// ack later than this host's clock is stored as now).
+    /// ack later than this host's clock is stored as now). <paramref name="leaderTerm"/> is the reporting leader's term:
+    /// a report of a term below the one learned last (a deposed leader's, or an older report landing late) changes
+    /// nothing and comes back <see cref="LearnedFollowersResult.IsStale"/>; the same or a higher term replaces.
     /// </summary>
-    /// <returns>How many rows were stored.</returns>
-    /// <exception cref="ArgumentException">An empty device id, a sequence out of range or a device named twice; nothing was written.</exception>
-    public Task<int> ReplaceLearnedFollowersAsync(string leaderDeviceId, IReadOnlyList<KnownFollower> followers,
-        string? ownDeviceId = null, CancellationToken ct = default)
+    /// <returns>How many rows were stored and under which term, or that the report was stale.</returns>
+    /// <exception cref="ArgumentException">An empty device id, a term below 1, a sequence out of range or a device named twice; nothing was written.</exception>
+    public Task<LearnedFollowersResult> ReplaceLearnedFollowersAsync(string leaderDeviceId, long leaderTerm,
+        IReadOnlyList<KnownFollower> followers, string? ownDeviceId = null, CancellationToken ct = default)
     {
-        ValidateLearned(leaderDeviceId, followers);
+        ValidateLearned(leaderDeviceId, leaderTerm, followers);
         ThrowIfDisposed();
-        return Writer.ReplaceLearnedFollowersAsync(leaderDeviceId, followers, ownDeviceId, DateTimeOffset.UtcNow, ct);
+        return Writer.ReplaceLearnedFollowersAsync(leaderDeviceId, leaderTerm, followers, ownDeviceId, DateTimeOffset.UtcNow, ct);
     }
 
     /// <summary>Checks a leader's report of its followers: the arguments of <see cref="ReplaceLearnedFollowersAsync"/>.</summary>
     /// <exception cref="ArgumentException">What is wrong, and what is allowed.</exception>
-    public static void ValidateLearned(string leaderDeviceId, IReadOnlyList<KnownFollower> followers)
+    public static void ValidateLearned(string leaderDeviceId, long leaderTerm, IReadOnlyList<KnownFollower> followers)
     {
         EntryValidator.RequireId(leaderDeviceId, nameof(leaderDeviceId), "leader device id");
+        if (leaderTerm < 1)
+            throw new ArgumentException($"leader term must be at least 1 (a leader has been elected), got {leaderTerm}", nameof(leaderTerm));
         if (followers is null)
             throw new ArgumentException("followers must not be null (an empty list learns that there are none)", nameof(followers));
         if (followers.Count > MaxFetchLimit)

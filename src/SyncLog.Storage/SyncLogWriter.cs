@@ -350,17 +350,19 @@ internal sealed class SyncLogWriter : IDisposable
     }
 
     /// <summary>Replaces what this host learned of another leader's followers; see <see cref="SyncLogDb.ReplaceLearnedFollowersAsync"/>.</summary>
-    public async Task<int> ReplaceLearnedFollowersAsync(string leaderDeviceId, IReadOnlyList<KnownFollower> followers,
-        string? ownDeviceId, DateTimeOffset now, CancellationToken ct)
+    public async Task<LearnedFollowersResult> ReplaceLearnedFollowersAsync(string leaderDeviceId, long leaderTerm,
+        IReadOnlyList<KnownFollower> followers, string? ownDeviceId, DateTimeOffset now, CancellationToken ct)
     {
         await _gate.EnterAsync(ct);
         try
         {
             ThrowIfFileGone();
             using var transaction = _connection.BeginTransaction(deferred: false);
-            var stored = LearnedFollowerTable.Replace(_connection, transaction, leaderDeviceId, followers, ownDeviceId, now);
-            transaction.Commit();
-            return stored;
+            var result = LearnedFollowerTable.Replace(_connection, transaction, leaderDeviceId, leaderTerm, followers, ownDeviceId, now);
+            // A stale report wrote nothing: the rollback (dispose) is all it needs.
+            if (!result.IsStale)
+                transaction.Commit();
+            return result;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
         {

@@ -80,7 +80,7 @@ public sealed class GatewaySpecs : SyncLogSpec
         "VacuumOldEntries" => new VacuumOldEntries(library, DateTimeOffset.UtcNow.AddDays(1)),
         "OpenLibrary" => new OpenLibrary(library),
         "ForgetFollower" => new ForgetFollower(library, OtherDevice),
-        "LearnFollowers" => new LearnFollowers(library, OtherDevice, [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]),
+        "LearnFollowers" => new LearnFollowers(library, OtherDevice, 1, [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

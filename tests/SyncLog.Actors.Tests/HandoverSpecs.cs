@@ -100,4 +100,79 @@ public sealed class HandoverSpecs : FollowerSpec
         AwaitCondition(() => Learned(StatsOf(b), "device-c") is null, Patience);
         Assert.Equal("device-a", Assert.Single(StatsOf(b).Value.LearnedFollowers!).DeviceId);
     }
+
+    [Fact]
+    public void A_followers_report_the_old_leader_answers_after_the_follower_switched_is_not_learned()
+    {
+        var a = StartNode("device-a");
+        var b = StartNode("device-b");
+        var c = StartNode("device-c");
+        foreach (var node in new[] { a, b, c })
+            Lead(node, "device-a", 1);
+        AppendMany(a, 5);
+        var cFollower = StartFollower(c, a.Host.Supervisor);
+        AwaitLocal(cFollower, 5);
+        Watch(cFollower);
+        c.Host.System.Stop(cFollower);
+        ExpectTerminated(cFollower, Patience);
+        Lead(c, "device-c", 2);
+        // B's host has not heard of term 2 yet: only its follower can keep A's late report out.
+        var aAsked = CreateTestProbe();
+        var cAsked = CreateTestProbe();
+        var learnsSent = CreateTestProbe();
+        var aProxy = b.Host.System.ActorOf(Props.Create(() => new HoldingProxy(a.Host.Supervisor, aAsked.Ref)));
+        var cProxy = b.Host.System.ActorOf(Props.Create(() => new HoldingProxy(c.Host.Supervisor, cAsked.Ref)));
+        var local = b.Host.System.ActorOf(Props.Create(() => new HoldingProxy(b.Host.Supervisor, learnsSent.Ref)));
+        var follower = b.Host.System.ActorOf(LibraryFollower.Props(local, aProxy, Library, b.Device,
+            Settings with { LearnFollowersInterval = TimeSpan.Zero }));
+        aAsked.ExpectMsg<GetFollowers>(Patience);
+
+        follower.Tell(new FollowLeader(Library, cProxy), TestActor);
+        ExpectMsg<FollowingLeader>(Patience);
+        cAsked.ExpectMsg<GetFollowers>(Patience);
+        aProxy.Tell(new HoldingProxy.Release(new FollowersFound(Library, [new KnownFollower("ghost", 0, DateTimeOffset.UtcNow)], 1)));
+        cProxy.Tell(new HoldingProxy.Release(null));
+
+        var learned = learnsSent.ExpectMsg<LearnFollowers>(Patience);
+        Assert.Equal(("device-c", 2L), (learned.LeaderDeviceId, learned.LeaderTerm));
+        learnsSent.ExpectNoMsg(TimeSpan.FromSeconds(1));
+        AwaitCondition(() => Learned(StatsOf(b), "device-c") is not null, Patience);
+        Assert.Null(Learned(StatsOf(b), "ghost"));
+    }
+
+    // Forwards everything to its target but GetFollowers (or, in front of a host, LearnFollowers), which it reports to a
+    // probe; a GetFollowers is held until Release answers it (null: let the target answer).
+    private sealed class HoldingProxy : ReceiveActor
+    {
+        private readonly List<(IActorRef Sender, object Request)> _held = [];
+
+        public HoldingProxy(IActorRef target, IActorRef probe)
+        {
+            Receive<Release>(release =>
+            {
+                foreach (var (sender, request) in _held)
+                {
+                    if (release.Reply is null)
+                        target.Tell(request, sender);
+                    else
+                        sender.Tell(release.Reply);
+                }
+
+                _held.Clear();
+            });
+            Receive<GetFollowers>(ask =>
+            {
+                probe.Tell(ask);
+                _held.Add((Sender, ask));
+            });
+            Receive<LearnFollowers>(learn =>
+            {
+                probe.Tell(learn);
+                target.Forward(learn);
+            });
+            ReceiveAny(message => target.Forward(message));
+        }
+
+        public sealed record Release(object? Reply);
+    }
 }

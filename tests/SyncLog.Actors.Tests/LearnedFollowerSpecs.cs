@@ -40,7 +40,7 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
         FiveEntries();
 
         // The leader (device-b) reported the phone, and this host's own device, which is never kept.
-        var learned = Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2), Known(ThisDevice, 0)])));
+        var learned = Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 2), Known(ThisDevice, 0)])));
 
         Assert.Equal(new FollowersLearned(_library, OtherDevice, 1), learned);
         var plan = Vacuum(dryRun: true);
@@ -69,10 +69,10 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     public void A_new_report_replaces_what_was_learned_and_ForgetFollower_drops_a_learned_follower()
     {
         FiveEntries();
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 0), Known("laptop", 1)])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 0), Known("laptop", 1)])));
         Assert.Equal(0, Vacuum(dryRun: true).Removed);
 
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("laptop", 1)])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("laptop", 1)])));
         Assert.Equal(1, Vacuum(dryRun: true).Removed);
 
         Assert.Equal(new FollowerForgotten(_library, "laptop", true), Ask(new ForgetFollower(_library, "laptop")));
@@ -83,7 +83,7 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     public void A_learned_follower_silent_longer_than_max_retention_is_reported_lost_and_holds_nothing()
     {
         FiveEntries();
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 0, DateTimeOffset.UtcNow.AddDays(-61))])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 0, DateTimeOffset.UtcNow.AddDays(-61))])));
 
         var done = Vacuum();
 
@@ -96,17 +96,75 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     public void A_host_that_leads_refuses_to_learn_and_keeps_what_it_learned_as_a_follower()
     {
         FiveEntries();
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2)])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 2)])));
         // Elected while its follower still follows the deposed leader, whose next report would drop the phone.
         Lead(_library, ThisDevice, term: 3);
 
-        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, OtherDevice, [Known(OtherDevice, 5)])));
+        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known(OtherDevice, 5)])));
 
         Assert.StartsWith("this device leads the library at term 3", refused.Reason, StringComparison.Ordinal);
         var learned = Assert.Single(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!);
         Assert.Equal(("phone", 2L), (learned.DeviceId, learned.AckedSequence));
         var held = Vacuum();
         Assert.Equal((2, 3L), (held.Removed, held.HeldBack!.FromSequence));
+    }
+
+    private long LearnedTerm() => Raw.Scalar(LibraryFile(_library), "SELECT learned_term FROM sync_log_state");
+
+    private string LearnedDevices() =>
+        string.Join(",", Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!.Select(l => $"{l.DeviceId}@{l.AckedSequence}"));
+
+    [Fact]
+    public void GetFollowers_answers_with_this_hosts_leadership_term()
+    {
+        FiveEntries();
+
+        Assert.Equal(2, Assert.IsType<FollowersFound>(Ask(new GetFollowers(_library))).LeaderTerm);
+    }
+
+    [Fact]
+    public void A_report_of_a_deposed_leader_is_refused_as_a_stale_term_and_changes_nothing()
+    {
+        FiveEntries();
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("laptop", 1)])));
+        // device-c is elected at term 3; the deposed device-b still runs and this host's follower still asks it.
+        Lead(_library, "device-c", term: 3);
+        var probe = CreateTestProbe();
+
+        Supervisor.Tell(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 0)]), probe.Ref);
+
+        Assert.Equal(new StaleTerm(_library, 2, 3, "device-c"), probe.ExpectMsg<StaleTerm>(Patience));
+        Assert.Equal("laptop@1", LearnedDevices());
+        Assert.Equal(2L, LearnedTerm());
+        Assert.Equal(1, Vacuum(dryRun: true).Removed);
+    }
+
+    [Fact]
+    public void A_report_older_than_the_one_learned_last_is_refused_by_the_file_and_changes_nothing()
+    {
+        FiveEntries();
+        // A report of term 5 was learned (this host has not yet heard of that election); a late one of term 3, still
+        // newer than what this host's leadership says (2), must not replace it: the file's learned term refuses it.
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, "device-c", 5, [Known("laptop", 1)])));
+
+        var refused = Ask(new LearnFollowers(_library, OtherDevice, 3, [Known("phone", 0)]));
+
+        Assert.Equal(new StaleTerm(_library, 3, 5, OtherDevice), refused);
+        Assert.Equal("laptop@1", LearnedDevices());
+        Assert.Equal(5L, LearnedTerm());
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, "device-c", 5, [Known("phone", 3)])));
+        Assert.Equal("phone@3", LearnedDevices());
+    }
+
+    [Fact]
+    public void A_report_with_a_term_below_1_is_an_invalid_request()
+    {
+        FiveEntries();
+
+        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, OtherDevice, 0, [Known("phone", 0)])));
+
+        Assert.StartsWith("leader term must be at least 1", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(0L, LearnedTerm());
     }
 
     [Theory]
@@ -117,9 +175,9 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
         string leader, string device, string reason)
     {
         FiveEntries();
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("laptop", 1)])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("laptop", 1)])));
 
-        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, leader, [Known(device, 0)])));
+        var refused = Assert.IsType<InvalidRequest>(Ask(new LearnFollowers(_library, leader, 2, [Known(device, 0)])));
 
         Assert.StartsWith(reason, refused.Reason, StringComparison.Ordinal);
         Assert.Equal("laptop", Assert.Single(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!).DeviceId);
@@ -128,7 +186,7 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     [Fact]
     public void Learning_followers_of_a_library_without_a_file_is_LibraryNotFound_and_creates_nothing()
     {
-        Assert.IsType<LibraryNotFound>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 0)])));
+        Assert.IsType<LibraryNotFound>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 0)])));
         Assert.IsType<LibraryNotFound>(Ask(new GetFollowers(_library)));
 
         Assert.False(File.Exists(LibraryFile(_library)));
@@ -138,13 +196,13 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     public void GetFollowers_is_served_through_the_gateway_and_LearnFollowers_is_not()
     {
         FiveEntries();
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2)])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 2)])));
         var gateway = Host.StartGateway();
         var probe = CreateTestProbe();
 
         gateway.Tell(new GetFollowers(_library), probe.Ref);
         Assert.Equal("phone", Assert.Single(probe.ExpectMsg<FollowersFound>(Patience).Followers).DeviceId);
-        gateway.Tell(new LearnFollowers(_library, "intruder", []), probe.Ref);
+        gateway.Tell(new LearnFollowers(_library, "intruder", 2, []), probe.Ref);
 
         Assert.Equal(nameof(LearnFollowers), probe.ExpectMsg<RequestNotServed>(Patience).Request);
         Assert.Equal("phone", Assert.Single(Assert.IsType<Stats>(Ask(new GetStats(_library))).Value.LearnedFollowers!).DeviceId);
@@ -154,11 +212,11 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     public async Task A_read_only_host_reports_learned_followers_but_refuses_to_learn()
     {
         FiveEntries();
-        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, [Known("phone", 2)])));
+        Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 2)])));
         await using var reader = SyncLogHost.Start(ConfigurationFactory.ParseString("synclog.read-only = on")
             .WithFallback(ConfigFor(DataDir, "inspector")), "reader");
 
-        Assert.IsType<InvalidRequest>(await reader.AskAsync(new LearnFollowers(_library, OtherDevice, [])));
+        Assert.IsType<InvalidRequest>(await reader.AskAsync(new LearnFollowers(_library, OtherDevice, 2, [])));
 
         var found = Assert.IsType<FollowersFound>(await reader.AskAsync(new GetFollowers(_library)));
         Assert.Equal("phone", Assert.Single(found.Followers).DeviceId);

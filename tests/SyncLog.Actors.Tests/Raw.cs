@@ -26,6 +26,14 @@ public static class Raw
         command.ExecuteNonQuery();
     }
 
+    public static long Scalar(string path, string sql)
+    {
+        using var connection = Open(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
     public static long Count(string path)
     {
         using var connection = Open(path);

@@ -58,6 +58,31 @@ public sealed class FollowCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Follow_with_exit_with_parent_stops_by_itself_with_0_once_that_process_is_gone()
+    {
+        using var parent = System.Diagnostics.Process.Start("sleep", "2");
+        // Nothing serves this port: follow keeps looking for its leader until its parent is gone.
+        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        using var follow = new SynclogProcess("follow", "--data-dir", _cli.DataDir, "--host-device", "nas", "--library", Library,
+            "--leader", nobody, "--exit-with-parent", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var exitCode = await follow.Exit(TimeSpan.FromMinutes(3));
+
+        Assert.True(parent.HasExited);
+        Assert.True(exitCode == 0, $"exit {exitCode}, stderr: {follow.Stderr}");
+        Assert.Contains($"synclog: process {parent.Id}, which started this one, is gone; stopping", follow.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Exit_with_parent_must_be_a_process_id()
+    {
+        var run = _cli.Run("follow", "--library", Library, "--leader", Gateway, "--exit-with-parent", "0");
+
+        BadInputSpecs.AssertOneLine(run, 2, "--exit-with-parent must be a process id (1 or more), got 0");
+        Assert.False(Directory.Exists(_cli.DataDir));
+    }
+
+    [Fact]
     public async Task A_follower_behind_the_leaders_vacuum_floor_stops_with_1_unless_the_resync_is_approved()
     {
         var library = Guid.NewGuid().ToString();

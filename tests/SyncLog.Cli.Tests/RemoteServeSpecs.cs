@@ -238,7 +238,7 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         Assert.IsType<LeadershipAck>(await host.AskAsync(new LeadershipChanged(library, "device-x", 2)));
         var libraryActor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(((ExtendedActorSystem)host.System).Provider.DefaultAddress
             + "/user/" + SyncLogHost.DefaultSupervisorName + "/" + SyncLogSupervisor.ChildName(library));
-        var report = new LearnFollowers(library, "device-x", [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]);
+        var report = new LearnFollowers(library, "device-x", 2, [new KnownFollower("phone", 0, DateTimeOffset.UtcNow)]);
 
         libraryActor.Tell(report, probe.Ref);
 

@@ -1,6 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Configuration;
 using SyncLog.Actors;
 
 namespace SyncLog.Cli.Tests;
@@ -57,6 +61,24 @@ public sealed class ServeCommandSpecs : IDisposable
 
         BadInputSpecs.AssertOneLine(run, 1, $"'{file}' is a file, not a directory");
         Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public async Task Serve_on_a_port_in_use_exits_1_saying_so_and_leaves_the_data_dir_free()
+    {
+        using var held = new TcpListener(IPAddress.Loopback, 0);
+        held.Start();
+        var port = ((IPEndPoint)held.LocalEndpoint).Port;
+
+        var run = _cli.Run("serve", "--port", port.ToString(CultureInfo.InvariantCulture));
+
+        BadInputSpecs.AssertOneLine(run, 1, "cannot serve: remoting did not start: ");
+        Assert.Equal("", run.Stdout);
+        Assert.False(File.Exists(Path.Combine(_cli.DataDir, "serve.json")));
+        // The lock was released on the way out (its file, as after every run, stays: a lock file is never deleted).
+        await using var next = SyncLogHost.Start(ConfigurationFactory.ParseString(
+            $"synclog.data-dir = {SyncLogConfig.Quote(_cli.DataDir)}\nsynclog.data-dir-env = \"\"\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF"));
+        Assert.Equal(Path.GetFullPath(_cli.DataDir), Path.GetFullPath(next.Settings.DataDir));
     }
 
     [Fact]

@@ -41,29 +41,28 @@ public sealed class LearnedFollowerSpecs : IDisposable
         await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
 
         Assert.Equal((long)Migrations.LatestVersion, Raw.Scalar(path, "PRAGMA user_version"));
-        Assert.Equal(8, Migrations.LatestVersion);
         var phone = Assert.Single(await db.FollowersAsync());
         Assert.Equal(("phone", _phoneLog, 0L), (phone.DeviceId, phone.LogId, phone.AckedSequence));
         Assert.Equal(0L, Raw.Scalar(path, "SELECT COUNT(*) FROM sync_log_learned_followers"));
-        Assert.Equal(1, await db.ReplaceLearnedFollowersAsync("device-a", [Known("laptop", 0)]));
+        Assert.Equal(1, (await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("laptop", 0)])).Stored);
     }
 
     [Fact]
     public async Task Each_report_replaces_the_whole_learned_set_and_this_hosts_own_device_is_never_stored()
     {
         await using var db = await OpenWithTen();
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 3), Known("laptop", 5)], ownDeviceId: "device-b");
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 3), Known("laptop", 5)], ownDeviceId: "device-b");
 
         // The leader's latest view: it forgot the phone, and it reports this host (device-b) among its followers.
-        var stored = await db.ReplaceLearnedFollowersAsync("device-a", [Known("laptop", 7), Known("device-b", 10)], ownDeviceId: "device-b");
+        var stored = await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("laptop", 7), Known("device-b", 10)], ownDeviceId: "device-b");
 
-        Assert.Equal(1, stored);
+        Assert.Equal(new LearnedFollowersResult(IsStale: false, 1, 1), stored);
         var laptop = Assert.Single((await db.StatsAsync()).LearnedFollowers!);
         Assert.Equal(("laptop", 7L, "device-a"), (laptop.DeviceId, laptop.AckedSequence, laptop.LearnedFrom));
         Assert.Equal(3, laptop.LagBehind(10));
         Assert.Empty((await db.StatsAsync()).Followers);
         Assert.Equal(1L, Raw.Scalar(db.FilePath, "SELECT COUNT(*) FROM sync_log_learned_followers"));
-        await db.ReplaceLearnedFollowersAsync("device-a", [], ownDeviceId: "device-b");
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [], ownDeviceId: "device-b");
         Assert.Empty((await db.StatsAsync()).LearnedFollowers!);
     }
 
@@ -72,7 +71,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
     {
         await using var db = await OpenWithTen();
         await db.AcknowledgeAsync("tablet", Guid.NewGuid(), 6);
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 3)]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 3)]);
 
         var plan = await db.PlanVacuumAsync(Policy);
         var report = await db.VacuumAsync(Policy);
@@ -96,7 +95,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
         // (a reset phone, or one this host led long ago): the newer word holds.
         var twoHoursAgo = UtcTimestamp.ToText(DateTimeOffset.UtcNow.AddHours(-2));
         Raw.Execute(db.FilePath, $"UPDATE sync_log_followers SET updated_at = '{twoHoursAgo}' WHERE device_id = 'phone'");
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 2, DateTimeOffset.UtcNow.AddHours(-1))]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 2, DateTimeOffset.UtcNow.AddHours(-1))]);
 
         var held = await db.PlanVacuumAsync(Policy);
 
@@ -121,7 +120,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
         await using var db = await OpenWithTen();
         // The leader's clock runs years ahead: taken as is, no ack to this host would supersede the row, and max-retention
         // would not count it lost for years past that either.
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 2, DateTimeOffset.UtcNow.AddYears(10))]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 2, DateTimeOffset.UtcNow.AddYears(10))]);
         Assert.True(Assert.Single((await db.StatsAsync()).LearnedFollowers!).LastAckAt <= DateTimeOffset.UtcNow);
 
         await db.AcknowledgeAsync("phone", _phoneLog, 9);
@@ -136,7 +135,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
     public async Task ForgetFollower_drops_the_learned_row_and_says_the_device_was_known()
     {
         await using var db = await OpenWithTen();
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 1), Known("laptop", 10)]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 1), Known("laptop", 10)]);
 
         Assert.True(await db.ForgetFollowerAsync("phone"));
 
@@ -151,7 +150,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
     public async Task A_learned_follower_silent_longer_than_max_retention_is_lost_and_holds_nothing()
     {
         await using var db = await OpenWithTen();
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 0, DateTimeOffset.UtcNow.AddDays(-100)), Known("laptop", 4)]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 0, DateTimeOffset.UtcNow.AddDays(-100)), Known("laptop", 4)]);
 
         var report = await db.VacuumAsync(Policy);
 
@@ -160,7 +159,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
         Assert.Null(report.Lost);
         Assert.Equal("laptop", Assert.Single(report.HeldBack!.LearnedFollowers!).DeviceId);
         // Without a max-retention nobody is lost: the phone holds everything.
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 4, DateTimeOffset.UtcNow.AddDays(-100))]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 4, DateTimeOffset.UtcNow.AddDays(-100))]);
         Assert.Equal(0, (await db.PlanVacuumAsync(new VacuumPolicy(AfterAll))).Removed);
     }
 
@@ -168,7 +167,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
     public async Task This_hosts_own_device_never_holds_back_vacuum_even_if_stored()
     {
         await using var db = await OpenWithTen();
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("device-b", 0)]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("device-b", 0)]);
 
         Assert.Equal(10, (await db.PlanVacuumAsync(Policy)).Removed);
         Assert.Equal(0, (await db.PlanVacuumAsync(new VacuumPolicy(AfterAll))).Removed);
@@ -180,7 +179,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
         await using var db = await OpenWithTen();
         await db.AcknowledgeAsync("tablet", Guid.NewGuid(), 6);
         var lastAck = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 3, lastAck), Known("tablet", 2, lastAck)]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 3, lastAck), Known("tablet", 2, lastAck)]);
 
         var vouched = await db.VouchedFollowersAsync();
 
@@ -196,20 +195,82 @@ public sealed class LearnedFollowerSpecs : IDisposable
     public async Task A_malformed_report_is_refused_and_keeps_what_was_learned(string leader, string device, long acked, string reason)
     {
         await using var db = await OpenWithTen();
-        await db.ReplaceLearnedFollowersAsync("device-a", [Known("laptop", 4)]);
+        await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("laptop", 4)]);
         IReadOnlyList<KnownFollower> followers = device == "twice" ? [Known(device, 1), Known(device, 2)] : [Known(device, acked)];
 
-        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => db.ReplaceLearnedFollowersAsync(leader, followers));
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => db.ReplaceLearnedFollowersAsync(leader, 1, followers));
 
         Assert.StartsWith(reason, EntryValidator.ReasonOf(error), StringComparison.Ordinal);
         Assert.Equal("laptop", Assert.Single((await db.StatsAsync()).LearnedFollowers!).DeviceId);
     }
 
     [Fact]
+    public async Task A_version_8_file_gets_a_learned_term_of_0_and_keeps_its_learned_rows()
+    {
+        var path = SyncLogDb.PathFor(_library, _dir.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var connection = Raw.Open(path, readOnly: false))
+            Migrator.Migrate(connection, path, targetVersion: 8);
+        Raw.Execute(path, """
+            INSERT INTO sync_log_learned_followers (device_id, acked_sequence, last_ack_at, learned_from, learned_at)
+            VALUES ('phone', 0, '2026-11-27T10:00:00.0000000Z', 'device-a', '2026-11-27T10:00:00.0000000Z')
+            """);
+
+        await using var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
+
+        Assert.Equal(9L, Raw.Scalar(path, "PRAGMA user_version"));
+        Assert.Equal(0L, Raw.Scalar(path, "SELECT learned_term FROM sync_log_state"));
+        Assert.Equal("phone", Assert.Single((await db.StatsAsync()).LearnedFollowers!).DeviceId);
+    }
+
+    [Fact]
+    public async Task A_report_of_an_older_term_is_stale_and_leaves_the_learned_set_and_term_unchanged()
+    {
+        await using var db = await OpenWithTen();
+        Assert.False((await db.ReplaceLearnedFollowersAsync("device-c", 3, [Known("laptop", 4)])).IsStale);
+
+        // The deposed leader of term 2 reports a set that would drop the laptop.
+        var stale = await db.ReplaceLearnedFollowersAsync("device-a", 2, [Known("phone", 1)]);
+
+        Assert.Equal(new LearnedFollowersResult(IsStale: true, 0, 3), stale);
+        var laptop = Assert.Single((await db.StatsAsync()).LearnedFollowers!);
+        Assert.Equal(("laptop", 4L, "device-c"), (laptop.DeviceId, laptop.AckedSequence, laptop.LearnedFrom));
+        Assert.Equal(3L, Raw.Scalar(db.FilePath, "SELECT learned_term FROM sync_log_state"));
+        Assert.Equal(4, (await db.PlanVacuumAsync(Policy)).Removed);
+    }
+
+    [Fact]
+    public async Task A_report_of_the_same_or_a_higher_term_replaces_and_the_term_outlives_an_empty_set_and_a_reopen()
+    {
+        await using (var db = await OpenWithTen())
+        {
+            await db.ReplaceLearnedFollowersAsync("device-a", 2, [Known("phone", 1)]);
+            Assert.Equal(new LearnedFollowersResult(IsStale: false, 1, 2), await db.ReplaceLearnedFollowersAsync("device-a", 2, [Known("laptop", 2)]));
+            Assert.Equal(new LearnedFollowersResult(IsStale: false, 0, 5), await db.ReplaceLearnedFollowersAsync("device-c", 5, []));
+        }
+
+        await using var reopened = await SyncLogDb.OpenAsync(_library, _dir.Path);
+
+        Assert.True((await reopened.ReplaceLearnedFollowersAsync("device-a", 4, [Known("phone", 0)])).IsStale);
+        Assert.Empty((await reopened.StatsAsync()).LearnedFollowers!);
+    }
+
+    [Fact]
+    public async Task A_report_with_a_term_below_1_is_refused()
+    {
+        await using var db = await OpenWithTen();
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => db.ReplaceLearnedFollowersAsync("device-a", 0, [Known("phone", 1)]));
+
+        Assert.StartsWith("leader term must be at least 1", EntryValidator.ReasonOf(error), StringComparison.Ordinal);
+        Assert.Empty((await db.StatsAsync()).LearnedFollowers!);
+    }
+
+    [Fact]
     public async Task Learned_followers_survive_a_reopen_and_are_read_by_a_read_only_open()
     {
         await using (var db = await OpenWithTen())
-            await db.ReplaceLearnedFollowersAsync("device-a", [Known("phone", 3)]);
+            await db.ReplaceLearnedFollowersAsync("device-a", 1, [Known("phone", 3)]);
 
         await using var reader = await SyncLogDb.OpenAsync(_library, _dir.Path, new SyncLogDbOptions { ReadOnly = true });
 

@@ -539,13 +539,22 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
             return;
         }
 
+        // Answers of an earlier connection never get here (epoch), but the leader may have been deposed since this
+        // connection judged its term: its view of the followers is not this follower's to keep (the heartbeat will notice).
+        if (found.LeaderTerm != _leaderTerm)
+        {
+            _log.Debug("Follower of {0}: the leader's followers not learned: it answered at term {1}, followed at term {2}",
+                _libraryId, found.LeaderTerm, _leaderTerm);
+            return;
+        }
+
         // The leader itself had at least what this host replicated from it: after a fail-over it is a follower to wait for.
         var followers = found.Followers
             .Where(f => !string.Equals(f.DeviceId, _deviceId, StringComparison.Ordinal)
                         && !string.Equals(f.DeviceId, leader, StringComparison.Ordinal))
             .Append(new KnownFollower(leader, _localLatest, DateTimeOffset.UtcNow))
             .ToList();
-        AskLocal(new LearnFollowers(_libraryId, leader, followers), Step.Learned);
+        AskLocal(new LearnFollowers(_libraryId, leader, _leaderTerm, followers), Step.Learned);
     }
 
     private void OnLearned(object reply)

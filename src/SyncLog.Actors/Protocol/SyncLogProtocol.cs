@@ -161,16 +161,23 @@ public sealed record FollowerForgotten(Guid LibraryId, string FollowerDeviceId, 
 /// </summary>
 public sealed record GetFollowers(Guid LibraryId) : ILibraryRequest;
 
-/// <summary>The answer to <see cref="GetFollowers"/> (<see cref="SyncLogDb.VouchedFollowersAsync"/>), lost followers included.</summary>
-public sealed record FollowersFound(Guid LibraryId, IReadOnlyList<KnownFollower> Followers) : ILibraryReply;
+/// <summary>
+/// The answer to <see cref="GetFollowers"/> (<see cref="SyncLogDb.VouchedFollowersAsync"/>), lost followers included, with
+/// the answering host's leadership term (<paramref name="LeaderTerm"/>): what a follower learns is fenced by it.
+/// </summary>
+public sealed record FollowersFound(Guid LibraryId, IReadOnlyList<KnownFollower> Followers, long LeaderTerm) : ILibraryReply;
 
 /// <summary>
 /// Local only: leader <paramref name="LeaderDeviceId"/> reported <paramref name="Followers"/>; they replace what this host
 /// learned before and hold back its vacuum until each device acks this host (<see cref="SyncLogDb.ReplaceLearnedFollowersAsync"/>).
+/// <paramref name="LeaderTerm"/> is that leader's term (<see cref="FollowersFound.LeaderTerm"/>): a report of a term below
+/// the highest this host knows (its leadership, the pages it replicated, the report it learned last) is refused with
+/// <see cref="StaleTerm"/> and changes nothing, so a deposed leader still running cannot replace a newer leader's set.
 /// Refused with <see cref="RequestNotServed"/> from a remote peer (unless writes are served) and where writes are refused,
 /// and with <see cref="InvalidRequest"/> where this host leads (only a follower learns).
 /// </summary>
-public sealed record LearnFollowers(Guid LibraryId, string LeaderDeviceId, IReadOnlyList<KnownFollower> Followers) : ILibraryRequest;
+public sealed record LearnFollowers(Guid LibraryId, string LeaderDeviceId, long LeaderTerm, IReadOnlyList<KnownFollower> Followers)
+    : ILibraryRequest;
 
 /// <summary>The learned followers are stored: <paramref name="Count"/> rows (a row of this host's own device never is).</summary>
 public sealed record FollowersLearned(Guid LibraryId, string LeaderDeviceId, int Count) : ILibraryReply;

@@ -60,8 +60,8 @@ internal sealed class WritePipeline
     /// <summary>Nothing in flight, nothing waiting: the owner may close the file.</summary>
     public bool IsIdle => InFlight is null && _queue.Count == 0 && _answerAfterInFlight.Count == 0;
 
-    /// <summary>The highest term any judgement may still refer to: a follower refuses pages of older terms.</summary>
-    private long KnownTerm => Math.Max(Leadership.Term, HighestReplicatedTerm);
+    /// <summary>The highest term any judgement may still refer to: a follower refuses pages (and learned followers) of older terms.</summary>
+    public long KnownTerm => Math.Max(Leadership.Term, HighestReplicatedTerm);
 
     /// <summary>Takes a write in. Input must already be validated (an invalid one comes as a <see cref="PendingReply"/>).</summary>
     public void Submit(PendingWrite write)

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Configuration;
 using SyncLog.Actors;
+using Candidate = SyncLog.Cli.LeaderSearch.Candidate;
 
 namespace SyncLog.Cli.Commands;
 
@@ -36,10 +37,16 @@ internal static class FollowCommand
         {
             Description = "When the leader vacuumed entries this follower still needs, restart the local log at the leader's floor and go on (default: stop with exit 1)",
         };
+        // Hidden: for a program that runs follow as its child (the demo), so the child ends with it even when it is killed.
+        var exitWithParent = new Option<int?>("--exit-with-parent")
+        {
+            Description = "Stop (exit 0) once the process with this id is gone",
+            Hidden = true,
+        };
         var tlsOptions = TlsOptions.ForPeer("follow");
         var command = new Command("follow", "Keep a library of this data dir current from a served leader until Ctrl-C")
         {
-            library, leader, deviceId, approveResync, bindHost, publicHost,
+            library, leader, deviceId, approveResync, bindHost, publicHost, exitWithParent,
         };
         tlsOptions.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -57,8 +64,13 @@ internal static class FollowCommand
             var top = device is null ? "" : $"synclog.device-id = {SyncLogConfig.Quote(device)}";
             var remoting = ConfigurationFactory.ParseString(top).WithFallback(SyncLogRemoting.Peer(tls is not null, listenHost, advertised));
             var setups = tls?.Setups() ?? [];
+            var parent = parse.GetValue(exitWithParent);
+            if (parent is < 1)
+                throw new CliUsageException($"--exit-with-parent must be a process id (1 or more), got {parent}");
+            using var parentWatch = parent is { } pid ? ParentWatch.Start(pid, ct) : null;
+            var until = parentWatch?.Token ?? ct;
             return await cli.ServeAsync(parse, remoting, setups, host =>
-                new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(ct));
+                new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(until));
         });
         return command;
     }
@@ -98,6 +110,7 @@ internal static class FollowCommand
     {
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
         private readonly FollowerSettings _settings = host.Settings.Follower;
+        private readonly LeaderSearch _search = new(host.System, library, candidates, host.Settings.Follower.AskTimeout);
         private readonly Channel<IFollowerEvent> _events = Channel.CreateUnbounded<IFollowerEvent>();
         private string _lastProgress = "";
 
@@ -134,54 +147,19 @@ internal static class FollowCommand
             }
         }
 
-        // One candidate is followed as soon as it answers (the follower itself checks that it leads), as before there
-        // were several. Of several, only one that says it leads can be followed; the highest term wins a split brain.
+        // Whatever goes wrong while looking is "no leader yet" (said, then looked for again with backoff); only a
+        // usage error, which no retry can fix, ends the command.
         private async Task<Candidate> Find()
         {
-            if (candidates.Count == 1)
-            {
-                var gateway = await TryResolve(candidates[0]);
-                return new Candidate(candidates[0], gateway, 0, gateway is null ? $"the leader at {candidates[0]} is not reachable" : "");
-            }
-
-            var answers = await Task.WhenAll(candidates.Select(Probe));
-            return answers.Where(a => a.Gateway is not null).MaxBy(a => a.Term)
-                   ?? new Candidate("", null, 0, $"no candidate leads library {library}: {string.Join("; ", answers.Select(a => a.Problem))}");
-        }
-
-        private async Task<Candidate> Probe(string address)
-        {
-            var gateway = await TryResolve(address);
-            if (gateway is null)
-                return new Candidate(address, null, 0, $"{address} is not reachable");
-            object reply;
             try
             {
-                reply = await gateway.Ask<object>(new GetLeadership(library), _settings.AskTimeout);
+                return await _search.FindAsync();
             }
-            catch (AskTimeoutException)
+            catch (Exception e) when (e is not CliUsageException)
             {
-                return new Candidate(address, null, 0, $"{address} did not answer within {DurationText.Format(_settings.AskTimeout)}");
-            }
-
-            return reply switch
-            {
-                Leadership { IsThisDevice: true } mine => new Candidate(address, gateway, mine.Term, ""),
-                Leadership other => new Candidate(address, null, other.Term,
-                    $"{address} does not lead ({other.LeaderDeviceId ?? "nobody"} leads at term {other.Term})"),
-                _ => new Candidate(address, null, 0, $"{address} answered {reply.GetType().Name}"),
-            };
-        }
-
-        private async Task<IActorRef?> TryResolve(string address)
-        {
-            try
-            {
-                return await host.System.ActorSelection(address).ResolveOne(_settings.AskTimeout);
-            }
-            catch (ActorNotFoundException)
-            {
-                return null;
+                var problem = $"looking for the leader failed: {ErrorReport.OneLine(e.Message)}";
+                Console.Error.WriteLine($"synclog: {problem}; looking again");
+                return new Candidate("", null, 0, problem);
             }
         }
 
@@ -341,7 +319,5 @@ internal static class FollowCommand
             _ => (object)new { @event = e.GetType().Name, library_id = e.LibraryId },
         };
 
-        /// <summary>A candidate leader as last asked: its gateway when it can be followed, else why not.</summary>
-        private sealed record Candidate(string Address, IActorRef? Gateway, long Term, string Problem);
     }
 }

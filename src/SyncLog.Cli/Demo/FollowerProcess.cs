@@ -6,8 +6,8 @@ namespace SyncLog.Cli.Demo;
 
 /// <summary>
 /// The demo's separate follower: this same program run as a child process, <c>synclog follow --json</c>, whose JSON
-/// Lines events the demo reads and shows. It is killed when disposed and when this process exits, so the demo never
-/// leaves it running, whichever way the demo ends.
+/// Lines events the demo reads and shows. It is killed when disposed and when this process exits, and stops by itself
+/// when this process is gone (<c>--exit-with-parent</c>, for a SIGKILL), so the demo never leaves it running.
 /// </summary>
 internal sealed class FollowerProcess : IDisposable
 {
@@ -56,8 +56,9 @@ internal sealed class FollowerProcess : IDisposable
     }
 
     /// <summary>
-    /// Starts <c>synclog <paramref name="args"/></c> the way this process was started: the apphost (<c>dotnet run</c>,
-    /// an installed tool) runs again, <c>dotnet synclog.dll</c> runs the same dll again.
+    /// Starts <c>synclog <paramref name="args"/> --exit-with-parent PID</c> (a command that takes it: follow) the way this
+    /// process was started: the apphost (<c>dotnet run</c>, an installed tool) runs again, <c>dotnet synclog.dll</c> runs the
+    /// same dll again.
     /// </summary>
     public static FollowerProcess Start(IEnumerable<string> args, Action<JsonElement> onEvent)
     {
@@ -73,6 +74,9 @@ internal sealed class FollowerProcess : IDisposable
             start.ArgumentList.Add(typeof(FollowerProcess).Assembly.Location);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
+        // Killed with SIGKILL, this process cannot stop its child: the child watches for that itself.
+        start.ArgumentList.Add("--exit-with-parent");
+        start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var process = new FollowerProcess(start, onEvent);
         process._process.StandardInput.Close();
         return process;

@@ -160,9 +160,17 @@ internal static class Migrations
         """,
     ]);
 
+    // The leader term of the report the learned set came from: a report of an older term (a deposed leader still
+    // running, or an older report that lands late) is refused, so it can never replace a newer leader's set. In
+    // sync_log_state because it outlives the rows (a report may be empty). 0: nothing learned yet.
+    public static readonly Migration V9LearnedTerm = new(9, "sync_log_state.learned_term: the leader term of the learned followers",
+    [
+        "ALTER TABLE sync_log_state ADD COLUMN learned_term INTEGER NOT NULL DEFAULT 0",
+    ]);
+
     public static readonly IReadOnlyList<Migration> All =
         [V1SyncLogTable, V2LogState, V3NotNullColumns, V4IdempotencyWindow, V5ChecksumChain, V6LogIdentity, V7Followers,
-            V8LearnedFollowers];
+            V8LearnedFollowers, V9LearnedTerm];
 
     public static int LatestVersion => All[^1].Version;
 }

@@ -1,0 +1,51 @@
+using Akka.Actor;
+using SyncLog.Actors;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary>
+/// How <c>synclog follow</c> picks its leader among candidates: a candidate that fails in any way is one that cannot be
+/// followed yet, never the end of the search (the command then looks again with backoff).
+/// </summary>
+public sealed class LeaderSearchSpecs : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+    private readonly Guid _library = Guid.NewGuid();
+
+    private string Candidate(string name, Func<object> answer)
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new Answering(answer)), name);
+        return actor.Path.ToString();
+    }
+
+    [Fact]
+    public async Task A_candidate_that_answers_with_a_failure_does_not_stop_the_search_for_the_one_that_leads()
+    {
+        var broken = Candidate("broken", () => new Status.Failure(new InvalidOperationException("the candidate's host broke")));
+        var leader = Candidate("leader", () => new Leadership(_library, "phone", 3, IsThisDevice: true));
+        var follower = Candidate("follower", () => new Leadership(_library, "phone", 3, IsThisDevice: false));
+
+        var found = await new LeaderSearch(Sys, _library, [broken, follower, leader], AskTimeout).FindAsync();
+
+        Assert.Equal((leader, 3L), (found.Address, found.Term));
+        Assert.NotNull(found.Gateway);
+    }
+
+    [Fact]
+    public async Task When_every_candidate_fails_the_search_says_why_for_each_instead_of_throwing()
+    {
+        var broken = Candidate("broken", () => new Status.Failure(new InvalidOperationException("the candidate's host broke")));
+        var missing = $"{Sys.ActorOf(Props.Empty, "placeholder").Path.Parent}/absent";
+
+        var found = await new LeaderSearch(Sys, _library, [broken, missing], AskTimeout).FindAsync();
+
+        Assert.Null(found.Gateway);
+        Assert.Contains($"asking {broken} who leads failed: the candidate's host broke", found.Problem, StringComparison.Ordinal);
+        Assert.Contains($"{missing} is not reachable", found.Problem, StringComparison.Ordinal);
+    }
+
+    private sealed class Answering : ReceiveActor
+    {
+        public Answering(Func<object> answer) => Receive<GetLeadership>(_ => Sender.Tell(answer()));
+    }
+}
