@@ -16,7 +16,8 @@ internal sealed class DeadLetterAnswerer : ReceiveActor
         var drains = LibraryDrains.Get(Context.System);
         Receive<DeadLetter>(dead =>
         {
-            if (dead.Message is not ILibraryRequest request || dead.Sender.IsNobody())
+            // A request from this process is wrapped (LocalRequest); its sender is the app's, as for a bare one.
+            if (LocalTrust.RequestIn(dead.Message) is not { } request || dead.Sender.IsNobody())
                 return;
             var recipient = dead.Recipient.Path;
             string reason;

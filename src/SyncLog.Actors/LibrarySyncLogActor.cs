@@ -35,6 +35,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DedicatedThreadScheduler _io = StorageIo.Get(Context.System).Scheduler;
     private readonly LogWriterSeam _seam = LogWriterSeam.Get(Context.System);
+    private readonly LocalTrust _trust = LocalTrust.Get(Context.System);
     private readonly List<IActorRef> _openWaiters = [];
     private readonly HashSet<Task> _pendingIo = [];
     private readonly Queue<(LeadershipChanged Change, IActorRef ReplyTo)> _leadershipWaiting = new();
@@ -53,6 +54,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private int _vacuumsInFlight;
     private bool _stopRequested;
     private object? _inHand;
+    private object? _received;
     private bool _inHandSettled;
     private long _lastActivity = Stopwatch.GetTimestamp();
     private bool _writeScheduled;
@@ -109,34 +111,52 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         // Timer ticks (wrapped or not) carry the marker: they must not count as activity, or nothing would passivate.
         if (message is not INotInfluenceReceiveTimeout)
             _lastActivity = Stopwatch.GetTimestamp();
-        _inHand = message;
+
+        // A request from this process comes wrapped, also when the stash or the supervisor hands it over again: the
+        // handlers see the request alone, and the wrapper stays the current message (what Stash keeps).
+        var local = false;
+        var handled = message;
+        if (message is LocalRequest wrapped)
+        {
+            if (!_trust.Vouches(wrapped))
+            {
+                Sender.Tell(LocalTrust.Forged(wrapped));
+                return true;
+            }
+
+            local = true;
+            handled = wrapped.Request;
+        }
+
+        _received = message;
+        _inHand = handled;
         _inHandSettled = false;
         try
         {
             // Checked here as well as in the supervisor: a remote peer can name this actor's path and send past both
             // the gateway and the supervisor (Akka.Remote delivers to any local path, untrusted mode or not).
-            if (message is ILibraryRequest request
-                && ServedRequests.WriteRefusal(request, Sender, _settings, _networked, Context.System) is { } refused)
+            if (handled is ILibraryRequest request && ServedRequests.WriteRefusal(request, local, _settings, _networked) is { } refused)
             {
                 Sender.Tell(refused);
                 return true;
             }
 
-            _seam.BeforeHandling?.Invoke(_libraryId, message);
-            var handled = base.AroundReceive(receive, message);
-            _seam.AfterHandling?.Invoke(_libraryId, message);
-            return handled;
+            _seam.BeforeHandling?.Invoke(_libraryId, handled);
+            var result = base.AroundReceive(receive, handled);
+            _seam.AfterHandling?.Invoke(_libraryId, handled);
+            return result;
         }
-        catch (Exception e) when (message is ILibraryRequest && !_inHandSettled)
+        catch (Exception e) when (handled is ILibraryRequest && !_inHandSettled)
         {
             // A bug in a handler: the request in hand was neither answered nor handed to anything that answers it
             // (pipeline, stash, waiters), so nobody else will. What is held is answered as the actor restarts.
-            Sender.Tell(new StorageFailure(_libraryId, $"library {_libraryId:D} failed handling {message.GetType().Name} and restarts: {e.Message}"));
+            Sender.Tell(new StorageFailure(_libraryId, $"library {_libraryId:D} failed handling {handled.GetType().Name} and restarts: {e.Message}"));
             throw;
         }
         finally
         {
             _inHand = null;
+            _received = null;
         }
     }
 
@@ -156,10 +176,11 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         Stash.Stash();
     }
 
+    // Passed on as it came: a request from this process keeps its wrapper, or the supervisor would judge it a peer's.
     private void ForwardToParent(object request)
     {
         Settle();
-        Context.Parent.Forward(request);
+        Context.Parent.Forward(_received is LocalRequest wrapped && ReferenceEquals(wrapped.Request, request) ? wrapped : request);
     }
 
     // ---- Recovering: the previous incarnation drains, then leadership comes from the journal ----
@@ -418,7 +439,7 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         var failure = new StorageFailure(_libraryId, reason);
         foreach (var envelope in Stash.ClearStash())
         {
-            if (envelope.Message is ILibraryRequest)
+            if (LocalTrust.RequestIn(envelope.Message) is not null)
                 envelope.Sender.Tell(failure);
         }
 

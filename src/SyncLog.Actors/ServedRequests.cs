@@ -38,24 +38,24 @@ public static class ServedRequests
     }
 
     /// <summary>
-    /// The refusal of a write or admin request this host must not take from <paramref name="sender"/>, or null to handle
-    /// it. With <c>synclog.refuse-writes</c> every write is refused. On a host reachable over the network
-    /// (<paramref name="networked"/>) without <c>synclog.serve.allow-writes</c>, writes are taken only from local senders,
-    /// so an app can append locally while it serves followers: a peer can name any local actor's path, and a write that
-    /// arrives without a sender cannot be told apart from a peer's, so it is refused as well.
+    /// The refusal of a write or admin request this host must not take, or null to handle it. With
+    /// <c>synclog.refuse-writes</c> every write is refused. On a host reachable over the network
+    /// (<paramref name="networked"/>) without <c>synclog.serve.allow-writes</c>, writes are taken only when
+    /// <paramref name="local"/>: sent through this process's <see cref="SyncLogHost.Supervisor"/>, which vouches for them
+    /// with a token no peer has, so an app can append while it serves followers. The sender proves nothing: a peer can
+    /// name any of this host's actors as its sender.
     /// </summary>
-    public static RequestNotServed? WriteRefusal(ILibraryRequest request, IActorRef sender, SyncLogSettings settings, bool networked,
-        ActorSystem system)
+    public static RequestNotServed? WriteRefusal(ILibraryRequest request, bool local, SyncLogSettings settings, bool networked)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(settings);
         if (IsReadOrFollow(request))
             return null;
         if (settings.RefuseWrites)
             return Refusal(request, "this host (synclog.refuse-writes = on)");
-        if (!networked || settings.ServeAllowWrites)
+        if (local || !networked || settings.ServeAllowWrites)
             return null;
-        if (sender.IsNobody() || sender.Equals(system.DeadLetters))
-            return Refusal(request, "this host, reachable over the network, takes writes only from local senders (this one has none) and");
-        return sender.Path.Address.HasGlobalScope ? Refusal(request, "this host, to remote peers,") : null;
+        return Refusal(request, "this host, reachable over the network, takes writes only through its own process's SyncLogHost.Supervisor; it");
     }
 
     /// <summary>True when the actor system listens on the network (Akka.Remote), so peers can send to its local actors.</summary>

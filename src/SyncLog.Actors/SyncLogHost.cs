@@ -26,9 +26,10 @@ public sealed class SyncLogHost : IAsyncDisposable
         bool ownsSystem)
     {
         System = system;
-        Supervisor = supervisor;
+        SupervisorActor = supervisor;
+        Supervisor = new SupervisorEntrance((IInternalActorRef)supervisor, LocalTrust.Get(system));
         Settings = settings;
-        Client = new SyncLogClient(supervisor);
+        Client = new SyncLogClient(Supervisor);
         _dataDirLease = dataDirLease;
         _ownsSystem = ownsSystem;
     }
@@ -36,8 +37,15 @@ public sealed class SyncLogHost : IAsyncDisposable
     /// <summary>The actor system the logs run in.</summary>
     public ActorSystem System { get; }
 
-    /// <summary>Send every <see cref="ILibraryRequest"/> here.</summary>
+    /// <summary>
+    /// Send every <see cref="ILibraryRequest"/> here. This ref lives only in this process: requests told to it count as
+    /// the app's own, so they may write even on a host that serves remote peers without <c>synclog.serve.allow-writes</c>.
+    /// Hand it only to code you trust; the supervisor's path, as a peer reaches it, takes only reads and following there.
+    /// </summary>
     public IActorRef Supervisor { get; }
+
+    // The supervisor actor itself: what peers reach, with no local trust (the gateway forwards to it).
+    internal IActorRef SupervisorActor { get; }
 
     /// <summary>Typed asks to <see cref="Supervisor"/>: results on success, a <see cref="SyncLogException"/> per refusal.</summary>
     public SyncLogClient Client { get; }
@@ -105,11 +113,12 @@ public sealed class SyncLogHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the <see cref="SyncLogGateway"/> in front of <see cref="Supervisor"/> at <see cref="SyncLogGateway.Path"/>,
+    /// Starts the <see cref="SyncLogGateway"/> in front of the supervisor actor (not the local <see cref="Supervisor"/>: what
+    /// it forwards counts as a peer's) at <see cref="SyncLogGateway.Path"/>,
     /// the one actor remote peers of a served host may select; it forwards writes only with <c>synclog.serve.allow-writes</c>.
     /// </summary>
     public IActorRef StartGateway() =>
-        System.ActorOf(SyncLogGateway.Props(Supervisor, Settings.ServeAllowWrites), SyncLogGateway.Name);
+        System.ActorOf(SyncLogGateway.Props(SupervisorActor, Settings.ServeAllowWrites), SyncLogGateway.Name);
 
     /// <summary>Asks the supervisor and waits for the library's reply (any of the protocol's replies, refusals included).</summary>
     /// <remarks>Prefer <see cref="Client"/>, which returns typed results and throws a typed exception per refusal.</remarks>
@@ -136,11 +145,11 @@ public sealed class SyncLogHost : IAsyncDisposable
         }
         else if (_dataDirLease is not null)
         {
-            await _dataDirLease.StopAndReleaseAsync(Supervisor, StopTimeout);
+            await _dataDirLease.StopAndReleaseAsync(SupervisorActor, StopTimeout);
         }
         else
         {
-            await Supervisor.GracefulStop(StopTimeout);
+            await SupervisorActor.GracefulStop(StopTimeout);
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
     private readonly LibrarySlots _slots;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LibraryDrains _drains = LibraryDrains.Get(Context.System);
+    private readonly LocalTrust _trust = LocalTrust.Get(Context.System);
 
     /// <summary>Creates the supervisor; use <see cref="Props(SyncLogSettings)"/>.</summary>
     public SyncLogSupervisor(SyncLogSettings settings)
@@ -34,44 +35,15 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
         _slots = new LibrarySlots(settings.MaxOpenLibraries);
         _networked = ServedRequests.IsNetworked(Context.System);
 
-        Receive<ILibraryRequest>(request =>
+        // Through the entrance (SyncLogHost.Supervisor): this process's own requests, vouched for by the token.
+        Receive<LocalRequest>(wrapped =>
         {
-            if (request.LibraryId == Guid.Empty)
-            {
-                Sender.Tell(new InvalidRequest(Guid.Empty, "library id must not be the empty GUID"));
-                return;
-            }
-
-            if (ServedRequests.WriteRefusal(request, Sender, _settings, _networked, Context.System) is { } refused)
-            {
-                Sender.Tell(refused);
-                return;
-            }
-
-            // Routed through a dictionary of our own: no child name formatted and looked up per message.
-            var library = request.LibraryId;
-            if (_passivating.TryGetValue(library, out var held))
-            {
-                held.Add((request, Sender));
-            }
-            else if (_children.TryGetValue(library, out var child))
-            {
-                _slots.Used(library);
-                child.Forward(request);
-            }
-            else if (_waitingForSlot.TryGetValue(library, out var waiting))
-            {
-                waiting.Add((request, Sender));
-            }
-            else if (_slots.HasRoom)
-            {
-                Start(library).Forward(request);
-            }
+            if (_trust.Vouches(wrapped))
+                Route(wrapped, wrapped.Request, local: true);
             else
-            {
-                WaitForSlot(library, [(request, Sender)]);
-            }
+                Sender.Tell(LocalTrust.Forged(wrapped));
         });
+        Receive<ILibraryRequest>(request => Route(request, request, local: false));
 
         Receive<SlotWaitExpired>(expired => RefuseWaiting(expired.LibraryId));
 
@@ -121,7 +93,12 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
         {
             var reason = $"the host's leadership database cannot be used: {problem}";
             _log.Error("Sync log host: {0}", reason);
-            Become(() => Receive<ILibraryRequest>(request => Sender.Tell(new StorageFailure(request.LibraryId, reason))));
+            Become(() =>
+            {
+                Receive<ILibraryRequest>(request => Sender.Tell(new StorageFailure(request.LibraryId, reason)));
+                Receive<LocalRequest>(wrapped => wrapped.Request is not null,
+                    wrapped => Sender.Tell(new StorageFailure(wrapped.Request.LibraryId, reason)));
+            });
         }
     }
 
@@ -135,7 +112,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
             foreach (var (message, sender) in held)
             {
                 // After the stopped library's write in flight is answered: its sender's replies stay in order.
-                if (message is ILibraryRequest && !sender.IsNobody())
+                if (LocalTrust.RequestIn(message) is not null && !sender.IsNobody())
                     _drains.AfterDrained(libraryId, () => sender.Tell(new StorageFailure(libraryId, "the sync log host stopped before the library could answer")));
             }
         }
@@ -162,6 +139,46 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
             _log.Warning("Sync log child failed, {0}: {1}", directive == Directive.Restart ? "restarting it" : "stopping it", e.Message);
             return directive;
         }));
+
+    // The message goes on as it came (wrapped or not), so the library actor judges it the same way.
+    private void Route(object message, ILibraryRequest request, bool local)
+    {
+        if (request.LibraryId == Guid.Empty)
+        {
+            Sender.Tell(new InvalidRequest(Guid.Empty, "library id must not be the empty GUID"));
+            return;
+        }
+
+        if (ServedRequests.WriteRefusal(request, local, _settings, _networked) is { } refused)
+        {
+            Sender.Tell(refused);
+            return;
+        }
+
+        // Routed through a dictionary of our own: no child name formatted and looked up per message.
+        var library = request.LibraryId;
+        if (_passivating.TryGetValue(library, out var held))
+        {
+            held.Add((message, Sender));
+        }
+        else if (_children.TryGetValue(library, out var child))
+        {
+            _slots.Used(library);
+            child.Forward(message);
+        }
+        else if (_waitingForSlot.TryGetValue(library, out var waiting))
+        {
+            waiting.Add((message, Sender));
+        }
+        else if (_slots.HasRoom)
+        {
+            Start(library).Forward(message);
+        }
+        else
+        {
+            WaitForSlot(library, [(message, Sender)]);
+        }
+    }
 
     private IActorRef Start(Guid libraryId)
     {
@@ -226,7 +243,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
         _log.Warning("Library {0}: {1}", libraryId, refusal.Reason);
         foreach (var (message, sender) in held)
         {
-            if (message is ILibraryRequest)
+            if (LocalTrust.RequestIn(message) is not null)
                 sender.Tell(refusal);
         }
     }

@@ -98,7 +98,8 @@ public sealed class ShutdownSpecs : DataDirSpec
         // Akka's dispatch looks the receiver's mailbox up, then enqueues into it. A sender that looked it up just before
         // the receiver stopped enqueues into that mailbox after the stop drained it to the dead letters: this is that
         // sender's view of the supervisor's and the library's mailboxes. (The ask lost 1 time in 5104 under load.)
-        var queues = new[] { host.Supervisor, libraryActor }
+        // The supervisor actor itself: host.Supervisor is the in-process entrance in front of it, with no mailbox.
+        var queues = new[] { host.SupervisorActor, libraryActor }
             .Select(actor => (Actor: actor, Queue: ((ActorCell)((ActorRefWithCell)actor).Underlying).Mailbox?.MessageQueue
                                                    ?? throw new InvalidOperationException($"{actor} has no mailbox")))
             .ToArray();

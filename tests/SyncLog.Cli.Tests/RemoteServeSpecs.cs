@@ -130,6 +130,47 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
         Assert.Equal([1L, 2L, 3L], Rows(library).Select(r => r.Sequence));
     }
 
+    [Theory]
+    [InlineData("Append")]
+    [InlineData("LeadershipChanged")]
+    [InlineData("VacuumOldEntries")]
+    public async Task A_peer_naming_one_of_the_hosts_own_actors_as_its_sender_is_refused_and_writes_nothing(string kind)
+    {
+        // The embedded leader again: it takes its own writes, so a sender that looks local must not be enough.
+        var library = Guid.NewGuid();
+        Seed(library, 2);
+        var before = Rows(library);
+        var (host, address) = Serve(refuseWrites: false);
+        var gateway = await Sys.ActorSelection(address).ResolveOne(Patience);
+        var probe = CreateTestProbe();
+        gateway.Tell(new GetLeadership(library), probe.Ref);
+        probe.ExpectMsg<Leadership>(Patience);
+        var provider = ((ExtendedActorSystem)Sys).Provider;
+        var root = ((ExtendedActorSystem)host.System).Provider.DefaultAddress.ToString();
+        var supervisor = provider.ResolveActorRef(root + "/user/" + SyncLogHost.DefaultSupervisorName);
+        var libraryActor = provider.ResolveActorRef(root + "/user/" + SyncLogHost.DefaultSupervisorName + "/" + SyncLogSupervisor.ChildName(library));
+        // Paths in the served host's own address: Akka.Remote resolves them there to local refs.
+        var spoofed = new[] { provider.ResolveActorRef(root + "/user/nobody-here"), provider.ResolveActorRef(root + SyncLogGateway.Path) };
+
+        foreach (var target in new[] { supervisor, libraryActor })
+        {
+            foreach (var sender in spoofed)
+                target.Tell(Write(kind, library), sender);
+        }
+
+        // Behind the forged writes in the library's mailbox (one connection, delivered in order).
+        gateway.Tell(new GetLeadership(library), probe.Ref);
+        var leadership = probe.ExpectMsg<Leadership>(Patience);
+        Assert.Equal(("leader", 1L), (leadership.LeaderDeviceId, leadership.Term));
+        // The host's own app still writes, right after them.
+        Assert.Equal(3, await host.Client.AppendAsync(library, Entry(3)));
+        await host.DisposeAsync();
+        _hosts.Remove(host);
+        var after = Rows(library);
+        Assert.Equal(before, after.Take(2));
+        Assert.Equal([1L, 2L, 3L], after.Select(r => r.Sequence));
+    }
+
     [Fact]
     public async Task With_tls_only_a_peer_with_an_allowed_certificate_gets_an_answer()
     {
