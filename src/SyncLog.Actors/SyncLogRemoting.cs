@@ -40,7 +40,7 @@ public static class SyncLogRemoting
                 # .NET's address reuse on Linux is SO_REUSEPORT too: a second host could share the port and its peers.
                 tcp-reuse-addr = off
               }
-              # Remote peers may select only the gateway, and send no system messages (create, stop, supervise). And the
+              # Remote peers may select only the gateway, deploy nothing and stop nothing (possibly-harmful messages are dropped). And the
               # remote watcher: DeathWatch heartbeats are selections of it, and a peer whose heartbeats go unanswered
               # takes this live host for dead and quarantines it (it only answers heartbeats).
               untrusted-mode = on
@@ -66,8 +66,8 @@ public static class SyncLogRemoting
           enable-ssl = {{(tls ? "on" : "off")}}
           maximum-frame-size = {{MaximumFrameSize}}
         }
-        # Hosts it follows may select only its remote watcher (DeathWatch heartbeats) and send no system messages
-        # (create, stop, supervise); they push to its subscribers and answer its requests by ref, not by selection.
+        # Hosts it follows may select only its remote watcher (DeathWatch heartbeats), deploy nothing and stop nothing;
+        # they push to its subscribers and answer its requests by ref, not by selection.
         akka.remote.untrusted-mode = on
         akka.remote.trusted-selection-paths = [{{SyncLogConfig.Quote(RemoteWatcherPath)}}]
         """);
