@@ -16,19 +16,19 @@ internal static class CatchUpBench
 
     /// <summary>
     /// Seeds a leader with <paramref name="rows"/>, serves it from a process of its own, then times one fresh follower
-    /// (pages of 1000) per entry of <paramref name="prefetchPages"/> from start until it holds every row, after one
-    /// unmeasured catch-up that warms both processes up. Returns rows per second, in the order given.
+    /// (pages of 1000) per entry of <paramref name="setups"/> from start until it holds every row, after one
+    /// unmeasured catch-up that warms both processes up. Returns the measurements in the order given.
     /// </summary>
-    public static async Task<IReadOnlyList<double>> RunAsync(string workDir, NewSyncLogEntry[] rows, IReadOnlyList<int> prefetchPages)
+    public static async Task<IReadOnlyList<CatchUpResult>> RunAsync(string workDir, NewSyncLogEntry[] rows, IReadOnlyList<CatchUpSetup> setups)
     {
         var library = Guid.NewGuid();
         var leaderDir = Path.Combine(workDir, "leader");
         await SeedAsync(leaderDir, library, rows);
         await using var leader = await CatchUpLeader.StartAsync(leaderDir);
-        await CatchUpAsync(Path.Combine(workDir, "follower-warm-up"), library, leader, rows.Length, prefetchPages[0]);
-        var rates = new List<double>();
-        foreach (var prefetch in prefetchPages)
-            rates.Add(await CatchUpAsync(Path.Combine(workDir, $"follower-{prefetch}"), library, leader, rows.Length, prefetch));
+        await CatchUpAsync(Path.Combine(workDir, "follower-warm-up"), library, leader, rows.Length, setups[0]);
+        var rates = new List<CatchUpResult>();
+        for (var i = 0; i < setups.Count; i++)
+            rates.Add(await CatchUpAsync(Path.Combine(workDir, $"follower-{i}"), library, leader, rows.Length, setups[i]));
         return rates;
     }
 
@@ -45,21 +45,29 @@ internal static class CatchUpBench
         }
     }
 
-    private static async Task<double> CatchUpAsync(string dataDir, Guid library, CatchUpLeader leader, int rows, int prefetchPages)
+    private static async Task<CatchUpResult> CatchUpAsync(string dataDir, Guid library, CatchUpLeader leader, int rows, CatchUpSetup setup)
     {
         // Each follower has its own device id, so the leader keeps one acknowledgement per run.
         var device = Path.GetFileName(dataDir);
-        var config = SyncLogRemoting.Peer(tls: false).WithFallback(Host(dataDir, device, prefetchPages));
+        var config = SyncLogRemoting.Peer(tls: false).WithFallback(Host(dataDir, device, setup));
         await using var follower = SyncLogHost.Start(config, "follower");
         var gateway = await follower.System.ActorSelection(leader.Gateway).ResolveOne(Patience);
 
+        using var self = Process.GetCurrentProcess();
+        var (followerCpu, leaderCpu) = (self.TotalProcessorTime, leader.CpuTime);
         var clock = Stopwatch.StartNew();
         var following = follower.StartFollower(library, gateway);
         while (true)
         {
             var status = await following.Ask<FollowerStatus>(new GetFollowerStatus(library), Patience);
             if (status.LocalLatestSequence == rows)
-                return rows / clock.Elapsed.TotalSeconds;
+            {
+                var elapsed = clock.Elapsed;
+                self.Refresh();
+                return new CatchUpResult(rows / elapsed.TotalSeconds, (self.TotalProcessorTime - followerCpu).TotalMicroseconds / rows,
+                    (leader.CpuTime - leaderCpu).TotalMicroseconds / rows);
+            }
+
             if (status.State is FollowerState.Diverged or FollowerState.Halted or FollowerState.ResyncRequired)
                 throw new InvalidOperationException($"the follower stopped: {status.State}, {status.LastProblem}; leader said: {leader.Output}");
             if (clock.Elapsed > Patience)
@@ -68,11 +76,18 @@ internal static class CatchUpBench
         }
     }
 
-    private static Config Host(string dataDir, string device, int prefetchPages = 2) => ConfigurationFactory.ParseString($"""
+    private static Config Host(string dataDir, string device, CatchUpSetup? setup = null) => ConfigurationFactory.ParseString($"""
         akka.loglevel = WARNING
         synclog.data-dir = {SyncLogConfig.Quote(dataDir)}
         synclog.data-dir-env = ""
         synclog.device-id = {SyncLogConfig.Quote(device)}
-        synclog.follower.prefetch-pages = {prefetchPages}
+        synclog.follower.prefetch-pages = {setup?.PrefetchPages ?? 2}
+        synclog.follower.max-replicate-rows = {setup?.MaxReplicateRows ?? 10_000}
         """);
 }
+
+/// <summary>One measured catch-up: rows per second, and CPU time per row of the follower's and the leader's process.</summary>
+internal sealed record CatchUpResult(double RowsPerSecond, double FollowerCpuMicrosPerRow, double LeaderCpuMicrosPerRow);
+
+/// <summary>The follower settings of one measured catch-up: its demand in pages of 1000 and its largest transaction.</summary>
+internal sealed record CatchUpSetup(int PrefetchPages, int MaxReplicateRows);

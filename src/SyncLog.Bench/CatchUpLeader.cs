@@ -45,6 +45,16 @@ internal sealed class CatchUpLeader : IAsyncDisposable
     /// <summary>The leader process's id.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>CPU time the leader process has used so far, on every thread.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>What the leader process printed besides its address (its warnings and errors), for failure messages.</summary>
     public string Output
     {

@@ -3,11 +3,14 @@ namespace SyncLog.Hosting;
 /// <summary>The <c>synclog.follower</c> settings of every library follower the host starts; null keeps the HOCON default.</summary>
 public sealed class SyncLogFollowerOptions
 {
-    /// <summary><c>synclog.follower.page-size</c>: most entries replicated in one local transaction.</summary>
+    /// <summary><c>synclog.follower.page-size</c>: the unit of the subscription's demand.</summary>
     public int? PageSize { get; set; }
 
     /// <summary><c>synclog.follower.prefetch-pages</c>: pages the leader may push ahead of the one being written.</summary>
     public int? PrefetchPages { get; set; }
+
+    /// <summary><c>synclog.follower.max-replicate-rows</c>: most entries replicated in one local transaction.</summary>
+    public int? MaxReplicateRows { get; set; }
 
     /// <summary><c>synclog.follower.ask-timeout</c>: how long a request may take before the follower counts the leader lost.</summary>
     public TimeSpan? AskTimeout { get; set; }

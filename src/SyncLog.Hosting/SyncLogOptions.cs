@@ -86,6 +86,7 @@ public sealed class SyncLogOptions
         Add(hocon, "storage.io-threads", Number(Storage.IoThreads));
         Add(hocon, "follower.page-size", Number(Follower.PageSize));
         Add(hocon, "follower.prefetch-pages", Number(Follower.PrefetchPages));
+        Add(hocon, "follower.max-replicate-rows", Number(Follower.MaxReplicateRows));
         Add(hocon, "follower.ask-timeout", Duration("follower.ask-timeout", Follower.AskTimeout));
         Add(hocon, "follower.backoff-min", Duration("follower.backoff-min", Follower.BackoffMin));
         Add(hocon, "follower.backoff-max", Duration("follower.backoff-max", Follower.BackoffMax));

@@ -80,6 +80,7 @@ public sealed class SettingsSpecs
     [InlineData("synclog.storage.max-file-size = 1KiB", "max file size must be 0 (unlimited) or at least 65536 bytes")]
     [InlineData("synclog.follower.page-size = 0", "synclog.follower.page-size must be between 1 and 10000, got 0")]
     [InlineData("synclog.follower.prefetch-pages = 17", "synclog.follower.prefetch-pages must be between 1 and 16, got 17")]
+    [InlineData("synclog.follower.max-replicate-rows = 0", "synclog.follower.max-replicate-rows must be between 1 and 100000, got 0")]
     [InlineData("synclog.follower.ask-timeout = 0s", "synclog.follower.ask-timeout must be positive")]
     [InlineData("synclog.follower.backoff-max = 100ms", "synclog.follower.backoff-max must be at least backoff-min")]
     [InlineData("synclog.follower.backoff-random-factor = 2", "synclog.follower.backoff-random-factor must be between 0 and 1, got 2")]
@@ -121,12 +122,13 @@ public sealed class SettingsSpecs
     {
         var defaults = SyncLogSettings.FromConfig(SyncLogConfig.Defaults).Follower;
         var overridden = SyncLogSettings.FromConfig(ConfigurationFactory.ParseString("""
-            synclog.follower { page-size = 250, prefetch-pages = 4, backoff-max = 5s, heartbeat-interval = 0s, learn-followers-interval = 0s }
+            synclog.follower { page-size = 250, prefetch-pages = 4, max-replicate-rows = 3000, backoff-max = 5s, heartbeat-interval = 0s, learn-followers-interval = 0s }
             """).WithFallback(SyncLogConfig.Defaults)).Follower;
 
         // The code's defaults (used by FollowerSettings built in code) are the shipped HOCON's.
         Assert.Equal(new FollowerSettings(), defaults);
-        Assert.Equal((1000, 2, 2000L), (defaults.PageSize, defaults.PrefetchPages, defaults.Window));
+        Assert.Equal((1000, 2, 2000L, 10_000), (defaults.PageSize, defaults.PrefetchPages, defaults.Window, defaults.MaxReplicateRows));
+        Assert.Equal(3000, overridden.MaxReplicateRows);
         Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, TimeSpan.FromSeconds(5)),
             (defaults.AskTimeout, defaults.BackoffMin, defaults.BackoffMax, defaults.BackoffRandomFactor, defaults.HeartbeatInterval));
         Assert.Equal((250, 1000L, TimeSpan.FromSeconds(5), TimeSpan.Zero),

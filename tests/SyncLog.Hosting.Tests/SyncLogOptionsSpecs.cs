@@ -75,6 +75,7 @@ public sealed class SyncLogOptionsSpecs
             {
                 PageSize = 250,
                 PrefetchPages = 4,
+                MaxReplicateRows = 3000,
                 AskTimeout = TimeSpan.FromSeconds(3),
                 BackoffMin = TimeSpan.FromMilliseconds(50),
                 BackoffMax = TimeSpan.FromSeconds(2),
@@ -86,7 +87,7 @@ public sealed class SyncLogOptionsSpecs
 
         var follower = SettingsOf(options).Follower;
 
-        Assert.Equal((250, 4, 0.35), (follower.PageSize, follower.PrefetchPages, follower.BackoffRandomFactor));
+        Assert.Equal((250, 4, 3000, 0.35), (follower.PageSize, follower.PrefetchPages, follower.MaxReplicateRows, follower.BackoffRandomFactor));
         Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.Zero, TimeSpan.FromMilliseconds(250)),
             (follower.AskTimeout, follower.BackoffMin, follower.BackoffMax, follower.HeartbeatInterval, follower.AckInterval));
         // Unset, every follower option keeps the synclog.hocon default.
@@ -96,6 +97,7 @@ public sealed class SyncLogOptionsSpecs
     [Theory]
     [InlineData("follower.page-size")]
     [InlineData("follower.prefetch-pages")]
+    [InlineData("follower.max-replicate-rows")]
     [InlineData("follower.ask-timeout")]
     [InlineData("follower.backoff-max")]
     [InlineData("follower.backoff-random-factor")]
@@ -107,6 +109,7 @@ public sealed class SyncLogOptionsSpecs
         {
             case "follower.page-size": options.Follower.PageSize = 10_001; break;
             case "follower.prefetch-pages": options.Follower.PrefetchPages = 0; break;
+            case "follower.max-replicate-rows": options.Follower.MaxReplicateRows = 100_001; break;
             case "follower.ask-timeout": options.Follower.AskTimeout = TimeSpan.Zero; break;
             case "follower.backoff-max": options.Follower.BackoffMax = TimeSpan.FromMilliseconds(100); break;
             case "follower.backoff-random-factor": options.Follower.BackoffRandomFactor = double.NaN; break;

@@ -6,8 +6,14 @@ namespace SyncLog.Actors;
 /// <summary>The <c>synclog.follower</c> settings of every <see cref="LibraryFollower"/> (see <c>hocon/synclog.hocon</c>).</summary>
 public sealed record FollowerSettings
 {
-    /// <summary>Most entries replicated in one <see cref="Replicate"/> (one local transaction).</summary>
+    /// <summary>The unit of the subscription's demand (given back per replicated set) and of <see cref="PrefetchPages"/>.</summary>
     public int PageSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Most entries replicated in one <see cref="Replicate"/> (one local transaction): the pages pushed while the previous
+    /// one was written go into one, as group commit does for appends, up to this many.
+    /// </summary>
+    public int MaxReplicateRows { get; init; } = 10_000;
 
     /// <summary>Pages the leader may push ahead of the one being written: the subscription's demand is <see cref="PageSize"/> times this.</summary>
     public int PrefetchPages { get; init; } = 2;
@@ -39,6 +45,9 @@ public sealed record FollowerSettings
     /// </summary>
     public TimeSpan LearnFollowersInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The largest <see cref="MaxReplicateRows"/> allowed: one transaction's entries are held in memory at once.</summary>
+    public const int MaxReplicateRowsLimit = 100_000;
+
     /// <summary>The demand the follower keeps open on its subscription.</summary>
     public long Window => (long)PageSize * PrefetchPages;
 
@@ -63,6 +72,7 @@ public sealed record FollowerSettings
         {
             PageSize = synclog.GetInt("follower.page-size"),
             PrefetchPages = synclog.GetInt("follower.prefetch-pages"),
+            MaxReplicateRows = synclog.GetInt("follower.max-replicate-rows"),
             AskTimeout = synclog.GetTimeSpan("follower.ask-timeout"),
             BackoffMin = synclog.GetTimeSpan("follower.backoff-min"),
             BackoffMax = synclog.GetTimeSpan("follower.backoff-max"),
@@ -82,6 +92,8 @@ public sealed record FollowerSettings
         Require(PageSize is >= 1 and <= SyncLogDb.MaxFetchLimit,
             $"synclog.follower.page-size must be between 1 and {SyncLogDb.MaxFetchLimit}, got {PageSize}");
         Require(PrefetchPages is >= 1 and <= 16, $"synclog.follower.prefetch-pages must be between 1 and 16, got {PrefetchPages}");
+        Require(MaxReplicateRows is >= 1 and <= MaxReplicateRowsLimit,
+            $"synclog.follower.max-replicate-rows must be between 1 and {MaxReplicateRowsLimit}, got {MaxReplicateRows}");
         Require(AskTimeout > TimeSpan.Zero, $"synclog.follower.ask-timeout must be positive, got {AskTimeout}");
         Require(BackoffMin > TimeSpan.Zero, $"synclog.follower.backoff-min must be positive, got {BackoffMin}");
         Require(BackoffMax >= BackoffMin, $"synclog.follower.backoff-max must be at least backoff-min ({BackoffMin}), got {BackoffMax}");

@@ -7,9 +7,11 @@ namespace SyncLog.Actors;
 /// <summary>
 /// Keeps this host's copy of one library current from a leader host, using only the public protocol, so the leader can
 /// be a <see cref="SyncLogSupervisor"/> in this process or anything that forwards the protocol to one. It subscribes on
-/// the leader from the local latest sequence with explicit demand, replicates one page at a time under the leader's term
-/// and asks for more only after the local <see cref="Replicated"/>; it resubscribes from the local latest sequence after
-/// any gap, refusal or loss (with exponential backoff), never skipping. See the README's "Following a leader".
+/// the leader from the local latest sequence with explicit demand, replicates under the leader's term one
+/// <see cref="Replicate"/> at a time (the pages that arrived meanwhile together, up to
+/// <see cref="FollowerSettings.MaxReplicateRows"/>) and asks for more only after the local <see cref="Replicated"/>; it
+/// resubscribes from the local latest sequence after any gap, refusal or loss (with exponential backoff), never skipping.
+/// See the README's "Following a leader".
 /// </summary>
 /// <remarks>
 /// One actor, not a BackoffSupervisor around a connection child: the follower must stay one address with its status and
@@ -350,7 +352,9 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     {
         if (_replicating || _buffer.Count == 0 || _state != FollowerState.Following)
             return;
-        var count = Math.Min(_buffer.Count, _settings.PageSize);
+        // Everything pushed while the last Replicate was written goes in one transaction (the writer-side analogue of
+        // group commit): a backlog costs one commit per set, not one per pushed page.
+        var count = Math.Min(_buffer.Count, _settings.MaxReplicateRows);
         var page = _buffer.GetRange(0, count);
         _buffer.RemoveRange(0, count);
         _replicating = true;
