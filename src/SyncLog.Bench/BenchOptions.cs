@@ -10,9 +10,23 @@ namespace SyncLog.Bench;
 /// <param name="Sections">Which sections to run (null: all); section 1, the baseline, always runs.</param>
 /// <param name="LibrariesInTurn">Libraries touched one after another (a few at a time) by the libraries-in-turn scenario.</param>
 /// <param name="IdleSeconds">How long idle subscribers are watched for CPU use (section 10).</param>
+/// <param name="Scenarios">Which section-3 scenarios to run (null: all), by <see cref="ScenarioKey"/>: <c>16x640</c>, <c>batch</c>.</param>
 internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples, int LatestQueries, string WorkDir,
-    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int LibrariesInTurn = 10_000, int IdleSeconds = 5)
+    int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int LibrariesInTurn = 10_000, int IdleSeconds = 5,
+    IReadOnlySet<string>? Scenarios = null)
 {
+    /// <summary>The key <c>--scenario</c> names an append scenario by: producers x in flight, or <c>batch</c> for AppendBatch.</summary>
+    public static string ScenarioKey(int producers, int window) => $"{producers}x{window}";
+
+    /// <summary>The <c>--scenario</c> key of the AppendBatch scenario.</summary>
+    public const string BatchScenario = "batch";
+
+    /// <summary>The section-3 scenario keys <c>--scenario</c> accepts.</summary>
+    public static readonly IReadOnlyList<string> KnownScenarios = ["1x1", "16x1", "64x1", "16x64", "16x640", BatchScenario];
+
+    /// <summary>Whether the section-3 scenario <paramref name="key"/> runs.</summary>
+    public bool RunsScenario(string key) => Scenarios is null || Scenarios.Contains(key);
+
     /// <summary>Rows for scenarios whose producers await every append: they run at a few thousand rows a second.</summary>
     public const int ClosedLoopCap = 100_000;
 

@@ -113,6 +113,8 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         // times deeper, which adaptive group commit writes in transactions up to max-batch-size-hard.
         foreach (var (producers, window) in new[] { (1, 1), (16, 1), (64, 1), (16, 64), (16, 640) })
         {
+            if (!options.RunsScenario(BenchOptions.ScenarioKey(producers, window)))
+                continue;
             var rows = Whole(window == 1 ? _entries[..options.ClosedLoopRows] : _entries, producers);
             var library = Guid.Empty;
             var run = await WriteRun.MeasureAsync("3 ours", $"Append, {producers} producers x {window} in flight", rows.Length, async curve =>
@@ -125,6 +127,8 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
                 _pipelinedLibrary = library;
         }
 
+        if (!options.RunsScenario(BenchOptions.BatchScenario))
+            return;
         var batch = await WriteRun.MeasureAsync("3 ours", "AppendBatch of 1000, 1 producer", _entries.Length, async curve =>
             ours.PathOf((await ours.AppendBatchesAsync(_entries, 1000, curve)).Library));
         _runs.Add(batch);

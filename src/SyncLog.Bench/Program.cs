@@ -9,9 +9,18 @@ var libraries = new Option<int?>("--libraries") { Description = "Libraries in th
 var inTurn = new Option<int?>("--libraries-in-turn") { Description = "Libraries touched one after another in section 8 (default 10000)" };
 var workDir = new Option<string?>("--work-dir") { Description = "Where to put benchmark files (default: a temp dir, removed)" };
 var sections = new Option<int[]>("--sections") { Description = "Only these sections, e.g. --sections 3 5 (1, the baseline, always runs)", AllowMultipleArgumentsPerToken = true };
+var scenarios = new Option<string[]>("--scenario") { Description = "Only these section-3 scenarios: " + string.Join(", ", BenchOptions.KnownScenarios) + " (producers x in flight, or batch for AppendBatch)", AllowMultipleArgumentsPerToken = true };
+scenarios.Validators.Add(result =>
+{
+    foreach (var name in result.GetValueOrDefault<string[]>() ?? [])
+    {
+        if (!BenchOptions.KnownScenarios.Contains(name))
+            result.AddError($"--scenario must be one of {string.Join(", ", BenchOptions.KnownScenarios)}, got '{name}'");
+    }
+});
 // Not for people: section 11 starts this program again with it to serve the leader from a process of its own.
 var catchUpLeader = new Option<string?>(CatchUpLeader.Option) { Hidden = true };
-var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, inTurn, workDir, sections, catchUpLeader };
+var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, inTurn, workDir, sections, scenarios, catchUpLeader };
 root.SetAction(async (parse, _) =>
 {
     if (parse.GetValue(catchUpLeader) is { } leaderDir)
@@ -24,6 +33,7 @@ root.SetAction(async (parse, _) =>
         Libraries = parse.GetValue(libraries) ?? options.Libraries,
         LibrariesInTurn = parse.GetValue(inTurn) ?? options.LibrariesInTurn,
         Sections = parse.GetValue(sections) is { Length: > 0 } only ? only.ToHashSet() : null,
+        Scenarios = parse.GetValue(scenarios) is { Length: > 0 } picked ? picked.ToHashSet() : null,
     };
     Directory.CreateDirectory(dir);
     try

@@ -133,6 +133,43 @@ public sealed class BatchSizerSpecs
     }
 
     [Fact]
+    public void The_late_join_budget_grows_with_the_cap_and_never_passes_the_ceiling()
+    {
+        var sizer = Sizer(ceilingSeconds: 5);
+        GrowTo(sizer, 400); // four soft caps: four budgets
+        var started = _now;
+        _now += 4 * Second - 1;
+        Assert.False(sizer.BudgetSpent(started));
+        _now += 1;
+        Assert.True(sizer.BudgetSpent(started));
+
+        GrowTo(sizer, 1000); // ten budgets, but the ceiling is five
+        started = _now;
+        _now += 5 * Second - 1;
+        Assert.False(sizer.BudgetSpent(started));
+        _now += 1;
+        Assert.True(sizer.BudgetSpent(started));
+    }
+
+    [Fact]
+    public void The_late_join_budget_shrinks_back_with_the_cap_once_the_queue_runs_dry()
+    {
+        var sizer = Sizer();
+        GrowTo(sizer, 400);
+        for (var i = 0; i < 2; i++)
+        {
+            var lone = _now;
+            _now += 1;
+            sizer.Committed(1, lone, drained: true);
+        }
+
+        Assert.Equal(100, sizer.Cap);
+        var started = _now;
+        _now += Second;
+        Assert.True(sizer.BudgetSpent(started));
+    }
+
+    [Fact]
     public void A_ceiling_below_the_budget_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Sizer(budgetSeconds: 2, ceilingSeconds: 1));
@@ -198,6 +235,48 @@ public sealed class BatchSizerSpecs
         Assert.Equal(51, next.Entries.Count);
         pipeline.Complete(next.Id, new WriteResult.Committed(Enumerable.Range(101, 51).Select(i => (long)i).ToList(), 151));
         Assert.Equal(requests, replies);
+    }
+
+    [Fact]
+    public void Through_the_pipeline_a_closed_loop_whose_group_outlasts_the_budget_fills_the_cap_instead_of_splitting_in_two()
+    {
+        // The bench's 16 producers x 640 in flight at a million rows, scaled down: 1000 appends in flight, a hard cap of
+        // 800, and writing a group takes longer than one budget (5 ms an entry, budget 1 s per 100 of the cap). The
+        // answered half of the loop comes back while the other half is written; with a fixed budget it arrived too late
+        // to join, and the loop settled into alternating transactions of 400 and 600.
+        var replies = new List<object>();
+        var sizer = Sizer(soft: 100, hard: 800);
+        var pipeline = new WritePipeline(Library, "me", sizer, maxPendingAppends: 100_000, new LeadershipState("me", 1), 0,
+            (request, _, _) => replies.Add(request!));
+        var requests = new List<Append>();
+        for (var i = 0; i < 1000; i++)
+            Submit(pipeline, requests);
+
+        var sizes = new List<int>();
+        var answered = 0;
+        long latest = 0;
+        for (var round = 0; round < 10; round++)
+        {
+            var job = (AppendJob)pipeline.NextJob()!;
+            var started = _now;
+            // The producers answered by the last commit send their next appends while this group is written.
+            for (var i = 0; i < answered; i++)
+                Submit(pipeline, requests);
+            _now += job.Entries.Count * Second / 200;
+            var joined = job.Late.Take(job.Late.Cap - job.Entries.Count).Count;
+            _now += joined * Second / 200;
+            Assert.True(_now - started < 10 * Second); // within the ceiling: only the backlog rules apply
+
+            var count = job.Entries.Count + joined;
+            sizes.Add(count);
+            Assert.True(pipeline.Complete(job.Id, new WriteResult.Committed(
+                Enumerable.Range(1, count).Select(i => latest + i).ToList(), latest + count)));
+            latest += count;
+            answered = count;
+        }
+
+        Assert.Equal([100, 200, 400, 800, 800, 800, 800, 800, 800, 800], sizes);
+        Assert.Equal(requests.Take(replies.Count), replies);
     }
 
     private static void Submit(WritePipeline pipeline, List<Append> requests)
