@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Microsoft.Data.Sqlite;
 using SyncLog.Actors;
 
 namespace SyncLog.Cli.Tests;
@@ -35,15 +34,7 @@ public abstract class ServedProcessesSpec(string suite) : IAsyncLifetime
             process.Dispose();
         if (Writer is not null)
             await Writer.Terminate();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
+        TempDirs.Remove(Root);
     }
 
     /// <summary>Starts synclog with exactly <paramref name="args"/>; it is killed when the spec ends if it still runs.</summary>

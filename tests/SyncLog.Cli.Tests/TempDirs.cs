@@ -1,0 +1,21 @@
+using Microsoft.Data.Sqlite;
+
+namespace SyncLog.Cli.Tests;
+
+/// <summary>Removes a spec's temp data dir once every pooled SQLite connection to its files is closed.</summary>
+internal static class TempDirs
+{
+    public static void Remove(string dir)
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner if a file is still held.
+        }
+    }
+}
