@@ -145,11 +145,7 @@ public sealed class FollowerSpecs : FollowerSpec
     [Fact]
     public async Task After_fail_over_a_follower_switched_to_the_new_leader_continues_without_holes()
     {
-        var a = StartNode("device-a");
-        var b = StartNode("device-b");
-        var c = StartNode("device-c");
-        foreach (var node in new[] { a, b, c })
-            Lead(node, "device-a", 1);
+        var (a, b, c) = StartThreeNodesLedByA();
         AppendMany(a, 1000, batch: 250);
         var bEvents = EventsOf(b);
         var cEvents = EventsOf(c);
