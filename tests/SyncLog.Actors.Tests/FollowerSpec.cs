@@ -58,6 +58,19 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
     protected IActorRef StartFollower(Node node, IActorRef leader, FollowerSettings? settings = null) =>
         node.Host.System.ActorOf(LibraryFollower.Props(node.Host.Supervisor, leader, Library, node.Device, settings ?? Settings));
 
+    /// <summary>
+    /// Follows <paramref name="leader"/> from <paramref name="node"/>, acking each page at once, until it has acked
+    /// <paramref name="sequence"/>, then stops that follower: a device that acked and went offline.
+    /// </summary>
+    protected void AckThenGoOffline(Node node, Node leader, long sequence)
+    {
+        var follower = StartFollower(node, leader.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
+        AwaitCondition(() => StatusOf(follower).AcknowledgedSequence == sequence, Patience);
+        Watch(follower);
+        node.Host.System.Stop(follower);
+        ExpectTerminated(follower, Patience);
+    }
+
     /// <summary>A probe that receives every event the followers in <paramref name="node"/>'s actor system publish.</summary>
     protected TestProbe EventsOf(Node node)
     {

@@ -257,11 +257,7 @@ public sealed class FollowerSpecs : FollowerSpec
         Lead(leader, "leader", 1);
         var old = DateTimeOffset.UtcNow.AddDays(-40);
         AppendMany(leader, 5, at: old);
-        var first = StartFollower(phone, leader.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
-        AwaitCondition(() => StatusOf(first).AcknowledgedSequence == 5, Patience);
-        Watch(first);
-        phone.Host.System.Stop(first);
-        ExpectTerminated(first, Patience);
+        AckThenGoOffline(phone, leader, 5);
         AppendMany(leader, 10, at: old);
         var probe = CreateTestProbe();
 
