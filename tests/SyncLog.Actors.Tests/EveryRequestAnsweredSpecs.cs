@@ -236,8 +236,7 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
         var sent = 0;
         Supervisor.Tell(new GetLatestSequence(_library), probe.Ref);
         sent++;
-        IActorRef looping = ActorRefs.Nobody;
-        AwaitAssert(() => looping = ChildOf(_library), Patience, TimeSpan.FromMilliseconds(20));
+        var looping = ChildOf(_library);
         watcher.Watch(looping);
         for (var i = 0; i < 500 && !watcher.HasMessages; i++)
         {
@@ -263,19 +262,10 @@ public sealed class EveryRequestAnsweredSpecs() : SyncLogSpec("synclog.passivate
     // resolve retried by the caller finds a live incarnation where one long resolve could wait for a dead one.
     private IActorRef ChildOf(Guid library)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                return Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library))
-                    .ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
-            }
-            catch (ActorNotFoundException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(20);
-            }
-        }
+        IActorRef child = ActorRefs.Nobody;
+        AwaitAssert(() => child = Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library))
+            .ResolveOne(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult(), Patience, TimeSpan.FromMilliseconds(20));
+        return child;
     }
 
     private static SyncLogEntry Stored(long sequence, string? record = null) =>

@@ -45,9 +45,31 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
 
     protected static async Task StopNode(Node node) => await node.Host.DisposeAsync();
 
+    /// <summary>Devices a, b and c, each told that device-a leads <see cref="Library"/> at term 1: a leader and two candidates to fail over to.</summary>
+    protected (Node A, Node B, Node C) StartThreeNodesLedByA()
+    {
+        var nodes = (A: StartNode("device-a"), B: StartNode("device-b"), C: StartNode("device-c"));
+        foreach (var node in new[] { nodes.A, nodes.B, nodes.C })
+            Lead(node, "device-a", 1);
+        return nodes;
+    }
+
     /// <summary>Starts a follower of <see cref="Library"/> inside <paramref name="node"/>'s actor system, as the device's app would.</summary>
     protected IActorRef StartFollower(Node node, IActorRef leader, FollowerSettings? settings = null) =>
         node.Host.System.ActorOf(LibraryFollower.Props(node.Host.Supervisor, leader, Library, node.Device, settings ?? Settings));
+
+    /// <summary>
+    /// Follows <paramref name="leader"/> from <paramref name="node"/>, acking each page at once, until it has acked
+    /// <paramref name="sequence"/>, then stops that follower: a device that acked and went offline.
+    /// </summary>
+    protected void AckThenGoOffline(Node node, Node leader, long sequence)
+    {
+        var follower = StartFollower(node, leader.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
+        AwaitCondition(() => StatusOf(follower).AcknowledgedSequence == sequence, Patience);
+        Watch(follower);
+        node.Host.System.Stop(follower);
+        ExpectTerminated(follower, Patience);
+    }
 
     /// <summary>A probe that receives every event the followers in <paramref name="node"/>'s actor system publish.</summary>
     protected TestProbe EventsOf(Node node)

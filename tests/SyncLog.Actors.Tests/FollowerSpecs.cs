@@ -145,11 +145,7 @@ public sealed class FollowerSpecs : FollowerSpec
     [Fact]
     public async Task After_fail_over_a_follower_switched_to_the_new_leader_continues_without_holes()
     {
-        var a = StartNode("device-a");
-        var b = StartNode("device-b");
-        var c = StartNode("device-c");
-        foreach (var node in new[] { a, b, c })
-            Lead(node, "device-a", 1);
+        var (a, b, c) = StartThreeNodesLedByA();
         AppendMany(a, 1000, batch: 250);
         var bEvents = EventsOf(b);
         var cEvents = EventsOf(c);
@@ -261,11 +257,7 @@ public sealed class FollowerSpecs : FollowerSpec
         Lead(leader, "leader", 1);
         var old = DateTimeOffset.UtcNow.AddDays(-40);
         AppendMany(leader, 5, at: old);
-        var first = StartFollower(phone, leader.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
-        AwaitCondition(() => StatusOf(first).AcknowledgedSequence == 5, Patience);
-        Watch(first);
-        phone.Host.System.Stop(first);
-        ExpectTerminated(first, Patience);
+        AckThenGoOffline(phone, leader, 5);
         AppendMany(leader, 10, at: old);
         var probe = CreateTestProbe();
 

@@ -31,18 +31,10 @@ public sealed class HandoverSpecs : FollowerSpec
     [Fact]
     public async Task An_elected_follower_keeps_what_a_device_acked_only_to_the_old_leader_needs_until_that_device_acks_it()
     {
-        var a = StartNode("device-a");
-        var b = StartNode("device-b");
-        var c = StartNode("device-c");
-        foreach (var node in new[] { a, b, c })
-            Lead(node, "device-a", 1);
+        var (a, b, c) = StartThreeNodesLedByA();
         AppendMany(a, 10, at: Old);
         // C replicates and acks 1..10 to A, then goes offline; A writes on (entries old enough to vacuum by age alone).
-        var cFirst = StartFollower(c, a.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
-        AwaitCondition(() => StatusOf(cFirst).AcknowledgedSequence == 10, Patience);
-        Watch(cFirst);
-        c.Host.System.Stop(cFirst);
-        ExpectTerminated(cFirst, Patience);
+        AckThenGoOffline(c, a, 10);
         AppendMany(a, 10, at: Old);
 
         // B follows A and learns A's table: C at 10, and A itself at what B holds.

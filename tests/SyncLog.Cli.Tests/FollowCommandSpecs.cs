@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace SyncLog.Cli.Tests;
 
 /// <summary><c>synclog follow</c>: bad input exits 2 with one clear line before anything starts or is created.</summary>
@@ -35,9 +32,7 @@ public sealed class FollowCommandSpecs : IDisposable
     {
         var run = _cli.Run(["follow", .. args]);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
-        Assert.Single(run.Stderr.Trim().Split('\n'));
+        BadInputSpecs.AssertOneLine(run, 2, expected);
         Assert.Equal("", run.Stdout);
         Assert.False(Directory.Exists(_cli.DataDir));
     }
@@ -62,9 +57,9 @@ public sealed class FollowCommandSpecs : IDisposable
     {
         using var parent = System.Diagnostics.Process.Start("sleep", "2");
         // Nothing serves this port: follow keeps looking for its leader until its parent is gone.
-        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        using var nobody = new UnusedPort();
         using var follow = new SynclogProcess("follow", "--data-dir", _cli.DataDir, "--host-device", "nas", "--library", Library,
-            "--leader", nobody, "--exit-with-parent", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--leader", nobody.Gateway, "--exit-with-parent", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var exitCode = await follow.Exit(TimeSpan.FromMinutes(3));
 
@@ -96,11 +91,11 @@ public sealed class FollowCommandSpecs : IDisposable
         Assert.Equal(0, Synclog.RunIn(leaderDir, "lead", "--library", library, "--term", "1").ExitCode);
         Assert.Equal(0, Synclog.RunIn(leaderDir, "append", "--library", library, "--file", entries).ExitCode);
         Assert.Equal(0, Synclog.RunIn(leaderDir, "vacuum", "--library", library, "--older-than", "30d").ExitCode);
-        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var leader = new SynclogProcess("serve", "--data-dir", leaderDir, "--host-device", "laptop", "--port", port);
-        await leader.WaitForLine("serving", Patience);
+        // Port 0: the OS picks a free port, so no other spec can take it between choosing and binding.
+        using var leader = new SynclogProcess("serve", "--data-dir", leaderDir, "--host-device", "laptop", "--port", "0");
+        var gateway = await leader.WaitForGateway(Patience);
         string[] follow = ["follow", "--data-dir", followerDir, "--host-device", "laptop", "--device-id", "phone", "--library", library,
-            "--leader", $"akka.tcp://synclog@127.0.0.1:{port}/user/synclog-gateway", "--json"];
+            "--leader", gateway, "--json"];
 
         using var refused = new SynclogProcess(follow);
         Assert.Equal(1, await refused.Exit(Patience));
@@ -118,11 +113,4 @@ public sealed class FollowCommandSpecs : IDisposable
     }
 
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

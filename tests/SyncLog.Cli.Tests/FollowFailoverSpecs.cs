@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Configuration;
 using Microsoft.Data.Sqlite;
 using SyncLog.Actors;
 using SyncLog.Storage;
@@ -15,27 +12,19 @@ namespace SyncLog.Cli.Tests;
 /// dir is elected and goes on, and the result is checked entry by entry against the files. With a served standby as a
 /// second candidate leader, the follower switches to it once it is elected.
 /// </summary>
-public sealed class FollowFailoverSpecs : IAsyncLifetime
+public sealed class FollowFailoverSpecs() : ServedProcessesSpec("synclog-follow-tests")
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private static readonly Config Quiet = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR");
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "synclog-follow-tests", Guid.NewGuid().ToString("N"));
     private readonly Guid _library = Guid.NewGuid();
-    private readonly List<SynclogProcess> _processes = [];
-    private readonly int _port = FreePort();
-    private readonly int _standbyPort = FreePort();
-    private ActorSystem? _writer;
+    private string? _gateway;
 
-    private string LeaderDir => Path.Combine(_root, "leader");
+    private string LeaderDir => Path.Combine(Root, "leader");
 
-    private string FollowerDir => Path.Combine(_root, "follower");
+    private string FollowerDir => Path.Combine(Root, "follower");
 
-    private string Gateway => $"akka.tcp://synclog@127.0.0.1:{_port}/user/synclog-gateway";
+    // Where the leader's serve listens: the port it picked the first time, and the same one when it is served again.
+    private string Gateway => _gateway ?? throw new InvalidOperationException("the leader is not served yet");
 
-    private string StandbyDir => Path.Combine(_root, "standby");
-
-    private string StandbyGateway => $"akka.tcp://synclog@127.0.0.1:{_standbyPort}/user/synclog-gateway";
+    private string StandbyDir => Path.Combine(Root, "standby");
 
     [Fact]
     public async Task A_follower_holds_a_gap_free_prefix_of_a_killed_leader_and_continues_it_once_elected()
@@ -43,7 +32,7 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
         var leader = await ServeLeader();
         var follower = Follow();
         using var stop = new CancellationTokenSource();
-        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
+        var gateway = await ResolveGateway(Gateway);
         var acked = 0L;
         var writing = Task.Run(async () =>
         {
@@ -86,15 +75,14 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
     {
         var leader = await ServeLeader();
         var follower = Follow();
-        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
+        var gateway = await ResolveGateway(Gateway);
         for (var batch = 0; batch < 40; batch++)
             await gateway.Ask<BatchAppended>(new AppendBatch(_library, [.. Enumerable.Range(0, 50).Select(i => Entry(batch * 50 + i))]), Patience);
         await leader.KillHard(Patience);
         var behind = Latest(FollowerDir);
 
         // The same data dir served again at the same address is a new actor system: the follow process finds it.
-        var restarted = Serve();
-        await restarted.WaitForLine("serving", Patience);
+        var restarted = await Serve();
         await Until(() => Latest(FollowerDir) == 2000, $"the follower (at {behind} when the leader died) catches up to 2000");
         // A follower that had everything when the leader died notices only by its heartbeat, possibly after catching up.
         await Until(() => follower.Stdout.Any(l => l.Contains("\"event\":\"reconnecting\"", StringComparison.Ordinal)),
@@ -116,12 +104,10 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
         // The standby (the phone) holds the library with the laptop leading at term 1, so it does not lead yet.
         Directory.CreateDirectory(StandbyDir);
         Assert.Equal(0, Run(StandbyDir, "lead", "--library", _library.ToString(), "--term", "1", "--leader", "laptop").ExitCode);
-        var standby = Start("serve", "--data-dir", StandbyDir, "--host-device", "phone", "--port",
-            _standbyPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-writes");
-        await standby.WaitForLine("serving", Patience);
-        var follower = Follow(Gateway, StandbyGateway);
-        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
-        var standbyGateway = await _writer.ActorSelection(StandbyGateway).ResolveOne(Patience);
+        var (standby, standbyAddress) = await Serve(StandbyDir, "phone", "--allow-writes");
+        var follower = Follow(Gateway, standbyAddress);
+        var gateway = await ResolveGateway(Gateway);
+        var standbyGateway = await ResolveGateway(standbyAddress);
         for (var batch = 0; batch < 20; batch++)
             await gateway.Ask<BatchAppended>(new AppendBatch(_library, [.. Enumerable.Range(0, 50).Select(i => Entry(batch * 50 + i))]), Patience);
         // The standby mirrors the leader as a follower would, under the leader's term.
@@ -145,65 +131,37 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
         bool Event(string name, string leader, long term) => events.Any(e => e.GetProperty("event").GetString() == name
             && e.GetProperty("leader").GetString() == leader && e.GetProperty("leader_term").GetInt64() == term);
         Assert.True(Event("following-leader", Gateway, 1), string.Join('\n', follower.Stdout));
-        Assert.True(Event("following-leader", StandbyGateway, 2), string.Join('\n', follower.Stdout));
-        Assert.True(Event("connected", StandbyGateway, 2), string.Join('\n', follower.Stdout));
+        Assert.True(Event("following-leader", standbyAddress, 2), string.Join('\n', follower.Stdout));
+        Assert.True(Event("connected", standbyAddress, 2), string.Join('\n', follower.Stdout));
         var standbyRows = Rows(StandbyDir);
         Assert.Equal(1500, standbyRows.Count);
         Assert.Equal(standbyRows, Rows(FollowerDir));
-    }
-
-    public Task InitializeAsync()
-    {
-        _writer = ActorSystem.Create("writer", Remoting.Client(tls: false).WithFallback(Quiet));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-            process.Dispose();
-        if (_writer is not null)
-            await _writer.Terminate();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
     }
 
     private async Task<SynclogProcess> ServeLeader()
     {
         Directory.CreateDirectory(LeaderDir);
         Assert.Equal(0, Run(LeaderDir, "lead", "--library", _library.ToString(), "--term", "1").ExitCode);
-        var leader = Serve();
-        await leader.WaitForLine("serving", Patience);
-        return leader;
+        return await Serve();
     }
 
-    private SynclogProcess Serve() => Start("serve", "--data-dir", LeaderDir, "--host-device", "laptop", "--port",
-        _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-writes");
+    private async Task<SynclogProcess> Serve()
+    {
+        string[] port = _gateway is null ? [] : ["--port", PortOf(_gateway)];
+        var (leader, gateway) = await Serve(LeaderDir, "laptop", ["--allow-writes", .. port]);
+        _gateway = gateway;
+        return leader;
+    }
 
     // The default backoff grows to 30 s while the leader is down; the specs only need to see the follower come back.
     private SynclogProcess Follow(params string[] candidates)
     {
-        var config = Path.Combine(_root, "follower.conf");
-        Directory.CreateDirectory(_root);
+        var config = Path.Combine(Root, "follower.conf");
         File.WriteAllText(config, "synclog.follower.backoff-max = 1s\n");
         // One leader as before; with several candidates it acks as the NAS, since the standby it may follow is the phone.
         string[] leaders = candidates.Length == 0 ? ["--leader", Gateway] : [.. candidates.SelectMany(c => (string[])["--leader", c])];
         return Start(["follow", "--data-dir", FollowerDir, "--config", config, "--host-device", "laptop", "--device-id", candidates.Length == 0 ? "phone" : "nas",
             "--library", _library.ToString(), .. leaders, "--json"]);
-    }
-
-    private SynclogProcess Start(params string[] args)
-    {
-        var process = new SynclogProcess(args);
-        _processes.Add(process);
-        return process;
     }
 
     private static CliRun Run(string dataDir, params string[] args) => Synclog.RunIn(dataDir, args);
@@ -218,17 +176,6 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
             return 0;
         using var json = JsonDocument.Parse(run.Stdout);
         return json.RootElement.GetProperty("latest_sequence").GetInt64();
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"not within {Patience}: {what}");
-            await Task.Delay(250);
-        }
     }
 
     private List<(long Sequence, string Device, string Data, string? Checksum)> Rows(string dataDir)
@@ -250,11 +197,4 @@ public sealed class FollowFailoverSpecs : IAsyncLifetime
 
     private static NewSyncLogEntry Entry(int n) =>
         new("laptop", DateTimeOffset.UtcNow, "album", Guid.NewGuid().ToString(), ChangeType.Insert, $$"""{"n":{{n}}}""");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

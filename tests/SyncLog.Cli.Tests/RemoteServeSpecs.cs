@@ -204,15 +204,7 @@ public sealed class RemoteServeSpecs() : Akka.TestKit.Xunit2.TestKit(Remoting.Cl
             await peer.Terminate();
         foreach (var host in _hosts)
             await host.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
+        TempDirs.Remove(_dataDir);
     }
 
     [Theory]

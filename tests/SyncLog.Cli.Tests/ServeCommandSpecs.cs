@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -32,9 +31,7 @@ public sealed class ServeCommandSpecs : IDisposable
     {
         var run = _cli.Run(args);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
-        Assert.Single(run.Stderr.Trim().Split('\n'));
+        BadInputSpecs.AssertOneLine(run, 2, expected);
         Assert.Equal("", run.Stdout);
     }
 
@@ -106,24 +103,13 @@ public sealed class ServeCommandSpecs : IDisposable
         Assert.Equal(0, _cli.Run("lead", "--library", library.ToString(), "--term", "1").ExitCode);
         Assert.Equal(0, _cli.Run("append", "--library", library.ToString(), "--device", "laptop", "--model", "tag", "--record", "r1",
             "--change", "insert", "--data", "{}").ExitCode);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "synclog.dll"), "serve", "--port", "0", "--json", "--data-dir", _cli.DataDir])
-            start.ArgumentList.Add(arg);
-        start.Environment.Remove("SYNCLOG_DATA_DIR");
-        using var process = Process.Start(start)!;
+        using var process = new SynclogProcess("serve", "--port", "0", "--json", "--data-dir", _cli.DataDir);
         using var peer = ActorSystem.Create("peer", Remoting.Client(tls: false));
         try
         {
-            // The one JSON object serve prints once it listens (indented, as every command's --json).
-            var printed = new System.Text.StringBuilder();
-            string? line;
-            do
-            {
-                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-                printed.AppendLine(line);
-            }
-            while (line is not null && line != "}");
-            using var json = JsonDocument.Parse(printed.ToString());
+            // The one JSON object serve prints once it listens (indented, as every command's --json): its last line is "}".
+            await process.WaitForLine("}", TimeSpan.FromMinutes(1));
+            using var json = JsonDocument.Parse(string.Join('\n', process.Stdout));
             var address = json.RootElement.GetProperty("gateway").GetString()!;
             Assert.Matches("^akka\\.tcp://synclog@127\\.0\\.0\\.1:[0-9]+/user/synclog-gateway$", address);
             Assert.False(json.RootElement.GetProperty("allow_writes").GetBoolean());
@@ -134,15 +120,10 @@ public sealed class ServeCommandSpecs : IDisposable
 
             Assert.Equal(1, latest.Sequence);
             Assert.Equal("LeadershipChanged", refused.Request);
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                await kill.WaitForExitAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "synclog serve did not end within 30 s of Ctrl-C");
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(0, await process.Interrupt(TimeSpan.FromSeconds(30)));
         }
         finally
         {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
             await peer.Terminate();
         }
 

@@ -24,6 +24,24 @@ public sealed class Synclog : IDisposable
 
     private static CliRun RunIn(string? dataDir, string[] args, byte[]? stdin, bool addDevice = true)
     {
+        using var process = Process.Start(StartInfo(dataDir, args, addDevice))!;
+        if (stdin is not null)
+            process.StandardInput.BaseStream.Write(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"synclog {string.Join(' ', args)} did not finish in 2 minutes");
+        }
+
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    // Standard input is redirected and left open until the caller closes it, so a command reading it blocks.
+    private static ProcessStartInfo StartInfo(string? dataDir, string[] args, bool addDevice = true)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -46,75 +64,24 @@ public sealed class Synclog : IDisposable
         }
 
         start.Environment.Remove("SYNCLOG_DATA_DIR");
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-            process.StandardInput.BaseStream.Write(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"synclog {string.Join(' ', args)} did not finish in 2 minutes");
-        }
-
-        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+        return start;
     }
 
     /// <summary>
     /// Starts synclog with standard input left open, waits until it blocks reading it, sends SIGINT (Ctrl-C) and
     /// returns what the run did.
     /// </summary>
-    public CliRun Interrupt(string[] args, bool waitingOnStdin)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var arg in (string[])[Program, .. args, "--data-dir", DataDir, "--host-device", "laptop"])
-            start.ArgumentList.Add(arg);
-        start.Environment.Remove("SYNCLOG_DATA_DIR");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(1);
-            while (waitingOnStdin && !ReadsStdin(process.Id))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "synclog never read standard input");
-                Assert.False(process.HasExited, "synclog ended before reading standard input");
-                Thread.Sleep(50);
-            }
-
-            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                kill.WaitForExit();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "synclog did not end within 30 s of Ctrl-C");
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-
-        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public CliRun Interrupt(string[] args, bool waitingOnStdin) =>
+        InterruptOnce(args, (process, _) => !waitingOnStdin || ReadsStdin(process.Id), TimeSpan.FromMinutes(1), "read standard input");
 
     /// <summary>Starts synclog, waits until its standard output contains <paramref name="printed"/>, then sends SIGINT.</summary>
-    public CliRun InterruptAfter(string printed, params string[] args)
+    public CliRun InterruptAfter(string printed, params string[] args) =>
+        InterruptOnce(args, (_, stdout) => stdout.Contains(printed, StringComparison.Ordinal), TimeSpan.FromMinutes(2), $"printed '{printed}'");
+
+    // Starts synclog, waits until ready(process, stdout so far) holds, sends SIGINT and collects what the run did.
+    private CliRun InterruptOnce(string[] args, Func<Process, string, bool> ready, TimeSpan patience, string readyMeans)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var arg in (string[])[Program, .. args, "--data-dir", DataDir, "--host-device", "laptop"])
-            start.ArgumentList.Add(arg);
-        start.Environment.Remove("SYNCLOG_DATA_DIR");
-        using var process = new Process { StartInfo = start };
+        using var process = new Process { StartInfo = StartInfo(DataDir, args) };
         var stdout = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) =>
         {
@@ -129,23 +96,23 @@ public sealed class Synclog : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
+            var deadline = DateTime.UtcNow + patience;
             while (true)
             {
+                string printed;
                 lock (stdout)
-                {
-                    if (stdout.ToString().Contains(printed, StringComparison.Ordinal))
-                        break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"synclog never printed '{printed}'");
-                Assert.False(process.HasExited, $"synclog ended before printing '{printed}'");
+                    printed = stdout.ToString();
+                if (ready(process, printed))
+                    break;
+                Assert.True(DateTime.UtcNow < deadline, $"synclog never {readyMeans}");
+                Assert.False(process.HasExited, $"synclog ended before it {readyMeans}");
                 Thread.Sleep(50);
             }
 
             using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 kill.WaitForExit();
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "synclog did not end within 30 s of Ctrl-C");
+            // The timed wait does not wait for the redirected output to be read to its end; this one does.
             process.WaitForExit();
         }
         finally

@@ -44,19 +44,22 @@ public sealed class SynclogProcess : IDisposable
     /// <summary>Waits until a line of stderr contains <paramref name="text"/>; fails with everything printed if it never does.</summary>
     public Task<string> WaitForErrorLine(string text, TimeSpan patience) => WaitFor(_stderr, text, patience);
 
+    /// <summary>
+    /// Waits until serve prints that it listens (<c>serving DIR at GATEWAY</c>) and gives that gateway address, with the
+    /// port the OS gave it under <c>--port 0</c>.
+    /// </summary>
+    public async Task<string> WaitForGateway(TimeSpan patience)
+    {
+        var line = await WaitForLine("serving ", patience);
+        return line[(line.LastIndexOf(" at ", StringComparison.Ordinal) + " at ".Length)..];
+    }
+
     private async Task<string> WaitFor(ConcurrentQueue<string> lines, string text, TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
-                return line;
-            if (_process.HasExited)
-                break;
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"no line with '{text}' within {patience}; stdout:\n{string.Join('\n', _stdout)}\nstderr:\n{Stderr}");
+        string? found = null;
+        await Eventually.Until(() => (found = lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal))) is not null, patience,
+            () => $"no line with '{text}'; stdout:\n{string.Join('\n', _stdout)}\nstderr:\n{Stderr}", () => _process.HasExited);
+        return found!;
     }
 
     /// <summary>Ctrl-C, then waits for the exit code.</summary>

@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Configuration;
-using Microsoft.Data.Sqlite;
 using SyncLog.Actors;
 using SyncLog.Storage;
 
@@ -15,20 +11,15 @@ namespace SyncLog.Cli.Tests;
 /// test's actor system appending through the served gateway. With <c>--leader</c>, or found through the data dir's
 /// <c>serve.json</c>; a killed host is reconnected to, a stopped one is replaced by polling, a stale file is ignored.
 /// </summary>
-public sealed class TailFollowSpecs : IAsyncLifetime
+public sealed class TailFollowSpecs() : ServedProcessesSpec("synclog-tail-tests")
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private static readonly Config Quiet = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR");
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "synclog-tail-tests", Guid.NewGuid().ToString("N"));
     private readonly Guid _library = Guid.NewGuid();
-    private readonly List<SynclogProcess> _processes = [];
-    private readonly int _port = FreePort();
-    private ActorSystem? _writer;
+    private string? _gateway;
 
-    private string DataDir => Path.Combine(_root, "data");
+    private string DataDir => Path.Combine(Root, "data");
 
-    private string Gateway => $"akka.tcp://synclog@127.0.0.1:{_port}/user/synclog-gateway";
+    // Where serve listens: the port it picked the first time, and the same one when it is served again.
+    private string Gateway => _gateway ?? throw new InvalidOperationException("the data dir is not served yet");
 
     private string ServeJson => Path.Combine(DataDir, "serve.json");
 
@@ -95,7 +86,7 @@ public sealed class TailFollowSpecs : IAsyncLifetime
     {
         Lead();
         var serve = await Serve();
-        var config = Path.Combine(_root, "tail.conf");
+        var config = Path.Combine(Root, "tail.conf");
         File.WriteAllText(config, "synclog.follower.backoff-max = 1s\n");
         var tail = Start("tail", "--library", _library.ToString(), "--follow", "--leader", Gateway, "--config", config, "--json");
         await AppendThroughGateway(2);
@@ -150,6 +141,8 @@ public sealed class TailFollowSpecs : IAsyncLifetime
         Lead();
         var serve = await Serve();
 
+        // Served with --port 0: what serve printed and serve.json name the port the OS gave it.
+        Assert.Matches("^akka\\.tcp://synclog@127\\.0\\.0\\.1:[1-9][0-9]*/user/synclog-gateway$", Gateway);
         using (var json = JsonDocument.Parse(File.ReadAllText(ServeJson)))
         {
             Assert.Equal(Gateway, json.RootElement.GetProperty("gateway").GetString());
@@ -217,7 +210,8 @@ public sealed class TailFollowSpecs : IAsyncLifetime
         Lead();
         Import(Fresh(1));
         // This test's own process is alive, and nothing listens on the port.
-        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        using var unused = new UnusedPort();
+        var nobody = unused.Gateway;
         File.WriteAllText(ServeJson, JsonSerializer.Serialize(new { gateway = nobody, pid = Environment.ProcessId, tls = false }));
 
         var tail = Start("tail", "--library", _library.ToString(), "--follow", "--interval", "1s", "--data-dir", DataDir, "--verbose", "--json");
@@ -235,11 +229,9 @@ public sealed class TailFollowSpecs : IAsyncLifetime
         Lead();
         Import(Fresh(1), Fresh(2));
         using var certificate = TestCertificates.Create("synclog-tail");
-        var pfx = TestCertificates.WritePfx(certificate, _root);
-        var serve = Start("serve", "--data-dir", DataDir, "--host-device", "laptop", "--port", _port.ToString(CultureInfo.InvariantCulture),
-            "--tls-certificate", pfx, "--tls-password", TestCertificates.Password);
-        await serve.WaitForLine("serving", Patience);
-        var gateway = $"akka.ssl.tcp://synclog@127.0.0.1:{_port}/user/synclog-gateway";
+        var pfx = TestCertificates.WritePfx(certificate, Root);
+        var (_, gateway) = await Serve(DataDir, "laptop", "--tls-certificate", pfx, "--tls-password", TestCertificates.Password);
+        Assert.Matches("^akka\\.ssl\\.tcp://synclog@127\\.0\\.0\\.1:[1-9][0-9]*/user/synclog-gateway$", gateway);
         using (var json = JsonDocument.Parse(File.ReadAllText(ServeJson)))
             Assert.Equal((gateway, true), (json.RootElement.GetProperty("gateway").GetString(), json.RootElement.GetProperty("tls").GetBoolean()));
 
@@ -278,43 +270,23 @@ public sealed class TailFollowSpecs : IAsyncLifetime
     {
         var run = Synclog.RunExactly(["tail", "--library", _library.ToString(), .. args]);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
-        Assert.Single(run.Stderr.Trim().Split('\n'));
+        BadInputSpecs.AssertOneLine(run, 2, expected);
         Assert.Equal("", run.Stdout);
     }
 
     [Fact]
     public void Tail_follow_leader_refuses_a_data_dir_it_would_not_read()
     {
-        var run = Run("tail", "--library", _library.ToString(), "--follow", "--leader", Gateway);
+        var run = Run("tail", "--library", _library.ToString(), "--follow", "--leader", "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gateway");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--data-dir does not apply with --leader", run.Stderr, StringComparison.Ordinal);
     }
 
-    public Task InitializeAsync()
+    public override Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDir);
-        _writer = ActorSystem.Create("writer", Remoting.Client(tls: false).WithFallback(Quiet));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in _processes)
-            process.Dispose();
-        if (_writer is not null)
-            await _writer.Terminate();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
+        return base.InitializeAsync();
     }
 
     private void Lead() => Assert.Equal(0, Run("lead", "--library", _library.ToString(), "--term", "1").ExitCode);
@@ -322,7 +294,7 @@ public sealed class TailFollowSpecs : IAsyncLifetime
     // One 'append --file' (one process) for many entries.
     private void Import(params string[] lines)
     {
-        var file = Path.Combine(_root, $"entries-{Guid.NewGuid():N}.jsonl");
+        var file = Path.Combine(Root, $"entries-{Guid.NewGuid():N}.jsonl");
         File.WriteAllLines(file, lines);
         var run = Run("append", "--library", _library.ToString(), "--file", file);
         Assert.True(run.ExitCode == 0, run.Stderr);
@@ -342,48 +314,23 @@ public sealed class TailFollowSpecs : IAsyncLifetime
 
     private async Task<SynclogProcess> Serve()
     {
-        var serve = Start("serve", "--data-dir", DataDir, "--host-device", "laptop", "--port",
-            _port.ToString(CultureInfo.InvariantCulture), "--allow-writes");
-        await serve.WaitForLine("serving", Patience);
+        string[] port = _gateway is null ? [] : ["--port", PortOf(_gateway)];
+        var (serve, gateway) = await Serve(DataDir, "laptop", ["--allow-writes", .. port]);
+        _gateway = gateway;
         return serve;
     }
 
     private async Task AppendThroughGateway(int count)
     {
-        var gateway = await _writer!.ActorSelection(Gateway).ResolveOne(Patience);
+        var gateway = await ResolveGateway(Gateway);
         var entries = Enumerable.Range(0, count)
             .Select(i => new NewSyncLogEntry("laptop", DateTimeOffset.UtcNow, "tag", Guid.NewGuid().ToString(), ChangeType.Insert, $$"""{"n":{{i}}}"""))
             .ToList();
         Assert.IsType<BatchAppended>(await gateway.Ask<object>(new AppendBatch(_library, entries), Patience));
     }
 
-    private SynclogProcess Start(params string[] args)
-    {
-        var process = new SynclogProcess(args);
-        _processes.Add(process);
-        return process;
-    }
-
     private CliRun Run(params string[] args) => Synclog.RunIn(DataDir, args);
 
     private static List<long> Sequences(SynclogProcess tail) =>
         [.. tail.Stdout.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64())];
-
-    private static async Task Until(Func<bool> condition, SynclogProcess watched, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline || watched.HasExited)
-                throw new TimeoutException($"not within {Patience}: {what}; stdout:\n{string.Join('\n', watched.Stdout)}\nstderr:\n{watched.Stderr}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

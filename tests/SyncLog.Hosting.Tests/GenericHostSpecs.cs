@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Configuration;
 using Akka.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,7 @@ public sealed class GenericHostSpecs : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        SyncLogHostedSpec.TryDelete(_dataDir);
+        TempDirs.Remove(_dataDir);
     }
 
     [Fact]

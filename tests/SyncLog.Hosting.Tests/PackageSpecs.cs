@@ -9,7 +9,7 @@ public sealed class PackageSpecs(PackedPackages packages) : IClassFixture<Packed
 {
     private readonly string _scratch = Path.Combine(Path.GetTempPath(), "synclog-package-specs", Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => SyncLogHostedSpec.TryDelete(_scratch);
+    public void Dispose() => TempDirs.Remove(_scratch);
 
     [Theory]
     [InlineData("SyncLog.Storage")]

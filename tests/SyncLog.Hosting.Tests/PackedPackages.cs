@@ -37,7 +37,7 @@ public sealed class PackedPackages : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        SyncLogHostedSpec.TryDelete(Folder);
+        TempDirs.Remove(Folder);
         return ValueTask.CompletedTask;
     }
 

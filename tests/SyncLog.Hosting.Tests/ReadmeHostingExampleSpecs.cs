@@ -1,5 +1,4 @@
 using Akka.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SyncLog.Actors;
@@ -13,8 +12,7 @@ public sealed class ReadmeHostingExampleSpecs : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        SyncLogHostedSpec.TryDelete(_dataDir);
+        TempDirs.Remove(_dataDir);
     }
 
     [Fact]

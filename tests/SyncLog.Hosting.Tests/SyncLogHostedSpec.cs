@@ -1,5 +1,4 @@
 using Akka.Hosting;
-using Microsoft.Data.Sqlite;
 using SyncLog.Actors;
 using SyncLog.Hosting;
 using SyncLog.Storage;
@@ -44,20 +43,6 @@ public abstract class SyncLogHostedSpec(ITestOutputHelper output, Action<SyncLog
     protected override async Task AfterAllAsync()
     {
         await base.AfterAllAsync();
-        SqliteConnection.ClearAllPools();
-        TryDelete(DataDir);
-    }
-
-    public static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held.
-        }
+        TempDirs.Remove(DataDir);
     }
 }

@@ -125,18 +125,8 @@ public sealed class ChainSpecs : IDisposable
     [Fact]
     public async Task Verify_reports_the_first_entry_edited_in_the_file_with_the_sqlite3_shell()
     {
-        var library = Guid.NewGuid();
-        string path;
-        await using (var db = await SyncLogDb.OpenAsync(library, _dir.Path))
-        {
-            await db.AppendBatchAsync(Entries.Many(8));
-            path = db.FilePath;
-        }
+        var result = await VerifyAfterEditing(8, """UPDATE sync_log SET data = '{"name":"forged"}' WHERE sequence = 5""");
 
-        Sqlite3Cli.Run(path, """UPDATE sync_log SET data = '{"name":"forged"}' WHERE sequence = 5""");
-
-        await using var reopened = await SyncLogDb.OpenAsync(library, _dir.Path);
-        var result = await reopened.VerifyChainAsync();
         Assert.False(result.IsIntact);
         Assert.Equal(5, result.FirstBrokenSequence);
         Assert.Equal(4, result.CheckedEntries);
@@ -146,18 +136,8 @@ public sealed class ChainSpecs : IDisposable
     [Fact]
     public async Task Verify_reports_a_missing_entry_and_a_missing_checksum()
     {
-        var library = Guid.NewGuid();
-        string path;
-        await using (var db = await SyncLogDb.OpenAsync(library, _dir.Path))
-        {
-            await db.AppendBatchAsync(Entries.Many(6));
-            path = db.FilePath;
-        }
+        var result = await VerifyAfterEditing(6, "DELETE FROM sync_log_checksum WHERE sequence = 5; DELETE FROM sync_log WHERE sequence = 3;");
 
-        Sqlite3Cli.Run(path, "DELETE FROM sync_log_checksum WHERE sequence = 5; DELETE FROM sync_log WHERE sequence = 3;");
-
-        await using var reopened = await SyncLogDb.OpenAsync(library, _dir.Path);
-        var result = await reopened.VerifyChainAsync();
         Assert.Equal(3, result.FirstBrokenSequence);
         Assert.Contains("entry 3 is missing", result.Problem, StringComparison.Ordinal);
     }
@@ -172,5 +152,22 @@ public sealed class ChainSpecs : IDisposable
         Assert.NotEqual(a, b);
         Assert.Equal(a, SyncLogChecksum.Parse(a.ToString()));
         Assert.Equal(64, a.ToString().Length);
+    }
+
+    // Appends `entries`, closes the file, edits it behind the log's back with the sqlite3 shell, and verifies it reopened.
+    private async Task<ChainVerification> VerifyAfterEditing(int entries, string sql)
+    {
+        var library = Guid.NewGuid();
+        string path;
+        await using (var db = await SyncLogDb.OpenAsync(library, _dir.Path))
+        {
+            await db.AppendBatchAsync(Entries.Many(entries));
+            path = db.FilePath;
+        }
+
+        Sqlite3Cli.Run(path, sql);
+
+        await using var reopened = await SyncLogDb.OpenAsync(library, _dir.Path);
+        return await reopened.VerifyChainAsync();
     }
 }

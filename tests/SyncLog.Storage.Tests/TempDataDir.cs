@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace SyncLog.Storage.Tests;
 
 /// <summary>A fresh data dir per test, deleted afterwards, so tests run in parallel without sharing files.</summary>
@@ -9,16 +7,5 @@ public sealed class TempDataDir : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "synclog-tests", Guid.NewGuid().ToString("N"));
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A test that failed mid-way may still hold a file; the OS temp dir is cleaned eventually.
-        }
-    }
+    public void Dispose() => TempDirs.Remove(Path);
 }

@@ -1,8 +1,11 @@
 using Microsoft.Data.Sqlite;
 
-namespace SyncLog.Actors.Tests;
+namespace SyncLog.Tests;
 
-/// <summary>Removes a spec's temp data dir once every pooled SQLite connection to its files is closed.</summary>
+/// <summary>
+/// Removes a spec's temp data dir once every pooled SQLite connection to its files is closed. One source file, linked
+/// into each test project.
+/// </summary>
 internal static class TempDirs
 {
     public static void Remove(string dir)
