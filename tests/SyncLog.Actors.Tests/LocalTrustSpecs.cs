@@ -52,6 +52,33 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     }
 
     [Fact]
+    public async Task An_ack_told_to_the_supervisor_or_library_actor_itself_cannot_replace_a_known_followers_log()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, probe: probe);
+        AppendOne(_library, Entry(1), probe);
+        AppendOne(_library, Entry(2), probe);
+        var phoneLog = Guid.NewGuid();
+        Supervisor.Tell(new AcknowledgeReplicated(_library, "phone", phoneLog, 1), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+        var (supervisor, library) = await ActorsOf(_library);
+
+        // A local probe as sender, as a peer naming a local path would look: resetting the phone is the app's act only.
+        foreach (var target in new[] { supervisor, library })
+        {
+            target.Tell(new AcknowledgeReplicated(_library, "phone", Guid.NewGuid(), 2), probe.Ref);
+            Assert.Equal(AcknowledgementRefusalReason.ReplaceNotServed, probe.ExpectMsg<AcknowledgementRefused>(Patience).Reason);
+        }
+
+        // The phone's own log still counts, and the app may still replace it.
+        supervisor.Tell(new AcknowledgeReplicated(_library, "phone", phoneLog, 2), probe.Ref);
+        Assert.Equal(2, probe.ExpectMsg<ReplicationAcknowledged>(Patience).AckedSequence);
+        var reset = Guid.NewGuid();
+        Supervisor.Tell(new AcknowledgeReplicated(_library, "phone", reset, 1), probe.Ref);
+        Assert.Equal(reset, probe.ExpectMsg<ReplicationAcknowledged>(Patience).FollowerLogId);
+    }
+
+    [Fact]
     public async Task A_LocalRequest_with_a_wrong_token_is_refused_and_writes_nothing()
     {
         var probe = CreateTestProbe();
