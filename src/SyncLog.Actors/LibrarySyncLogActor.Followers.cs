@@ -84,10 +84,11 @@ public sealed partial class LibrarySyncLogActor
         });
     }
 
-    // A remote peer of a host that does not serve writes, or anyone on a host that refuses them: acks are recorded (they
-    // are the follow side), but what only an admin may do (replace a device's log) is not, and follower log ids stay private.
+    // A peer of a networked host that does not serve writes, or anyone on a host that refuses them: acks are recorded
+    // (they are the follow side), but what only an admin may do (replace a device's log) is not. Judged as writes are, by
+    // the token (a request through SyncLogHost.Supervisor), not by the sender: a peer can name a local actor as its sender.
     private bool FromUnservedPeer() =>
-        _settings.RefuseWrites || (!_settings.ServeAllowWrites && Sender.Path.Address.HasGlobalScope);
+        _settings.RefuseWrites || (_networked && !_settings.ServeAllowWrites && _received is not LocalRequest);
 
     // A remote peer without writes sees followers' device ids, acks and lag, but not their log ids: knowing a device's
     // log id is what an ack as that device would need to count.

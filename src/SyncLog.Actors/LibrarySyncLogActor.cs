@@ -135,7 +135,9 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         {
             // Checked here as well as in the supervisor: a remote peer can name this actor's path and send past both
             // the gateway and the supervisor (Akka.Remote delivers to any local path, untrusted mode or not).
-            if (handled is ILibraryRequest request && ServedRequests.WriteRefusal(request, local, _settings, _networked) is { } refused)
+            if (handled is ILibraryRequest request
+                && (ServedRequests.WriteRefusal(request, local, _settings, _networked)
+                    ?? ServedRequests.LocalSubscriberOfPeer(request, local, _networked)) is { } refused)
             {
                 Sender.Tell(refused);
                 return true;

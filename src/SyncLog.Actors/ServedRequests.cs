@@ -38,6 +38,31 @@ public static class ServedRequests
     }
 
     /// <summary>
+    /// The refusal of a <see cref="Subscribe"/>, <see cref="RequestEntries"/> or <see cref="Unsubscribe"/> that did not
+    /// come through this process's <see cref="SyncLogHost.Supervisor"/> (not <paramref name="local"/>) on a networked host
+    /// and names one of this host's own actors as subscriber; null otherwise. A peer's own actors are remote refs here; a
+    /// peer naming a local path (a follower's feed, an app's subscriber) would push entries into it or end its subscription,
+    /// and its sender proves nothing, so the gateway's sender check alone does not stop it.
+    /// </summary>
+    internal static RequestNotServed? LocalSubscriberOfPeer(ILibraryRequest request, bool local, bool networked)
+    {
+        if (local || !networked)
+            return null;
+        var subscriber = request switch
+        {
+            Subscribe s => s.Subscriber,
+            RequestEntries r => r.Subscriber,
+            Unsubscribe u => u.Subscriber,
+            _ => null,
+        };
+        if (subscriber is null || subscriber.Path.Address.HasGlobalScope)
+            return null;
+        return new RequestNotServed(request.LibraryId, request.GetType().Name,
+            $"the subscriber {subscriber.Path} is an actor of this host; this host's own actors subscribe through its " +
+            "SyncLogHost.Supervisor, a peer only its own actors");
+    }
+
+    /// <summary>
     /// The refusal of a write or admin request this host must not take, or null to handle it. With
     /// <c>synclog.refuse-writes</c> every write is refused. On a host reachable over the network
     /// (<paramref name="networked"/>) without <c>synclog.serve.allow-writes</c>, writes are taken only when

@@ -149,7 +149,8 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (ServedRequests.WriteRefusal(request, local, _settings, _networked) is { } refused)
+        if ((ServedRequests.WriteRefusal(request, local, _settings, _networked)
+             ?? ServedRequests.LocalSubscriberOfPeer(request, local, _networked)) is { } refused)
         {
             Sender.Tell(refused);
             return;

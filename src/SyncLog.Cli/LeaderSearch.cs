@@ -14,7 +14,11 @@ internal sealed class LeaderSearch(ActorSystem system, Guid library, IReadOnlyLi
     /// One candidate is followed as soon as it answers (the follower itself checks that it leads). Of several, only one
     /// that says it leads can be followed; the highest term wins a split brain.
     /// </summary>
-    public async Task<Candidate> FindAsync()
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (Ctrl-C): at once, not after the
+    /// candidates' resolve and ask timeouts, which are left to run out on their own.</exception>
+    public Task<Candidate> FindAsync(CancellationToken ct = default) => FindAllAsync().WaitAsync(ct);
+
+    private async Task<Candidate> FindAllAsync()
     {
         if (candidates.Count == 1)
         {

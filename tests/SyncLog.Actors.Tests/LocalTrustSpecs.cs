@@ -52,6 +52,63 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     }
 
     [Fact]
+    public async Task An_ack_told_to_the_supervisor_or_library_actor_itself_cannot_replace_a_known_followers_log()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, probe: probe);
+        AppendOne(_library, Entry(1), probe);
+        AppendOne(_library, Entry(2), probe);
+        var phoneLog = Guid.NewGuid();
+        Supervisor.Tell(new AcknowledgeReplicated(_library, "phone", phoneLog, 1), probe.Ref);
+        probe.ExpectMsg<ReplicationAcknowledged>(Patience);
+        var (supervisor, library) = await ActorsOf(_library);
+
+        // A local probe as sender, as a peer naming a local path would look: resetting the phone is the app's act only.
+        foreach (var target in new[] { supervisor, library })
+        {
+            target.Tell(new AcknowledgeReplicated(_library, "phone", Guid.NewGuid(), 2), probe.Ref);
+            Assert.Equal(AcknowledgementRefusalReason.ReplaceNotServed, probe.ExpectMsg<AcknowledgementRefused>(Patience).Reason);
+        }
+
+        // The phone's own log still counts, and the app may still replace it.
+        supervisor.Tell(new AcknowledgeReplicated(_library, "phone", phoneLog, 2), probe.Ref);
+        Assert.Equal(2, probe.ExpectMsg<ReplicationAcknowledged>(Patience).AckedSequence);
+        var reset = Guid.NewGuid();
+        Supervisor.Tell(new AcknowledgeReplicated(_library, "phone", reset, 1), probe.Ref);
+        Assert.Equal(reset, probe.ExpectMsg<ReplicationAcknowledged>(Patience).FollowerLogId);
+    }
+
+    [Fact]
+    public async Task A_subscription_told_to_the_supervisor_or_library_actor_itself_cannot_name_a_local_subscriber()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, probe: probe);
+        AppendOne(_library, Entry(1), probe);
+        var app = CreateTestProbe();
+        Supervisor.Tell(new Subscribe(_library, 0, app.Ref, 100), app.Ref);
+        app.ExpectMsg<SubscriptionStarted>(Patience);
+        app.ExpectMsg<SubscriptionEntries>(Patience);
+        var (supervisor, library) = await ActorsOf(_library);
+        var victim = CreateTestProbe();
+
+        // As a peer naming local paths would look: pushes aimed at a local actor, the app's subscription ended.
+        foreach (var target in new[] { supervisor, library })
+        {
+            target.Tell(new Subscribe(_library, 0, victim.Ref, 100), probe.Ref);
+            Assert.Equal(nameof(Subscribe), probe.ExpectMsg<RequestNotServed>(Patience).Request);
+            target.Tell(new RequestEntries(_library, app.Ref, 100), probe.Ref);
+            Assert.Equal(nameof(RequestEntries), probe.ExpectMsg<RequestNotServed>(Patience).Request);
+            target.Tell(new Unsubscribe(_library, app.Ref), probe.Ref);
+            Assert.Equal(nameof(Unsubscribe), probe.ExpectMsg<RequestNotServed>(Patience).Request);
+        }
+
+        // The app's subscription goes on; nothing reached the victim.
+        AppendOne(_library, Entry(2), probe);
+        Assert.Equal([2L], app.ExpectMsg<SubscriptionEntries>(Patience).Entries.Select(e => e.Sequence));
+        victim.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
     public async Task A_LocalRequest_with_a_wrong_token_is_refused_and_writes_nothing()
     {
         var probe = CreateTestProbe();

@@ -44,6 +44,21 @@ public sealed class LeaderSearchSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Contains($"{missing} is not reachable", found.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Cancelling_a_search_ends_it_at_once_while_a_candidate_has_yet_to_answer()
+    {
+        var silent = Sys.ActorOf(Props.Empty, "silent").Path.ToString();
+        var leader = Candidate("leader", () => new Leadership(_library, "phone", 3, IsThisDevice: true));
+        var search = new LeaderSearch(Sys, _library, [silent, leader], AskTimeout);
+        using var ctrlC = new CancellationTokenSource();
+
+        var finding = search.FindAsync(ctrlC.Token);
+        await ctrlC.CancelAsync();
+
+        // Not the silent candidate's "did not answer" after the ask timeout: Ctrl-C during a search ends follow now.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => finding);
+    }
+
     private sealed class Answering : ReceiveActor
     {
         public Answering(Func<object> answer) => Receive<GetLeadership>(_ => Sender.Tell(answer()));

@@ -138,7 +138,7 @@ internal static class FollowCommand
         {
             for (var attempt = 1; ; attempt++)
             {
-                var found = await Find();
+                var found = await Find(ct);
                 if (found.Gateway is not null)
                     return found;
                 var delay = _settings.Backoff(attempt);
@@ -148,14 +148,14 @@ internal static class FollowCommand
         }
 
         // Whatever goes wrong while looking is "no leader yet" (said, then looked for again with backoff); only a
-        // usage error, which no retry can fix, ends the command.
-        private async Task<Candidate> Find()
+        // usage error, which no retry can fix, ends the command, and Ctrl-C, which ends it at once.
+        private async Task<Candidate> Find(CancellationToken ct)
         {
             try
             {
-                return await _search.FindAsync();
+                return await _search.FindAsync(ct);
             }
-            catch (Exception e) when (e is not CliUsageException)
+            catch (Exception e) when (e is not CliUsageException && !ct.IsCancellationRequested)
             {
                 var problem = $"looking for the leader failed: {ErrorReport.OneLine(e.Message)}";
                 Console.Error.WriteLine($"synclog: {problem}; looking again");
@@ -193,7 +193,7 @@ internal static class FollowCommand
                 if (done == tick)
                 {
                     if (lost && candidates.Count > 1)
-                        finding ??= Find();
+                        finding ??= Find(ct);
                     await Progress(follower, ct);
                     continue;
                 }
@@ -205,7 +205,7 @@ internal static class FollowCommand
                 {
                     case FollowerReconnecting:
                         lost = true;
-                        finding ??= Find();
+                        finding ??= Find(ct);
                         break;
                     case FollowerConnected:
                         lost = false;
