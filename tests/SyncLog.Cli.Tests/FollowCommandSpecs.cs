@@ -95,6 +95,21 @@ public sealed class FollowCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_reconnect_delay_below_a_second_is_shown_in_milliseconds_not_as_0s()
+    {
+        Directory.CreateDirectory(_cli.DataDir);
+        var config = Path.Combine(_cli.DataDir, "backoff.hocon");
+        File.WriteAllText(config, "synclog.follower { backoff-min = 300ms, backoff-random-factor = 0 }");
+        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        using var follow = new SynclogProcess("follow", "--data-dir", Path.Combine(_cli.DataDir, "nas"), "--host-device", "nas",
+            "--library", Library, "--leader", nobody, "--config", config);
+
+        await follow.WaitForLine("reconnecting (attempt 1) in 300ms: ", Patience);
+        await follow.WaitForLine("reconnecting (attempt 2) in 600ms: ", Patience);
+        Assert.Equal(0, await follow.Interrupt(Patience));
+    }
+
+    [Fact]
     public void Exit_with_parent_must_be_a_process_id()
     {
         var run = _cli.Run("follow", "--library", Library, "--leader", Gateway, "--exit-with-parent", "0");
