@@ -21,6 +21,9 @@ internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples,
     /// <summary>The <c>--scenario</c> key of the AppendBatch scenario.</summary>
     public const string BatchScenario = "batch";
 
+    /// <summary>The highest section number <c>--sections</c> accepts (11, catch-up across two processes).</summary>
+    public const int LastSection = 11;
+
     /// <summary>The section-3 scenario keys <c>--scenario</c> accepts.</summary>
     public static readonly IReadOnlyList<string> KnownScenarios = ["1x1", "16x1", "64x1", "16x64", "16x640", BatchScenario];
 

@@ -18,9 +18,33 @@ scenarios.Validators.Add(result =>
             result.AddError($"--scenario must be one of {string.Join(", ", BenchOptions.KnownScenarios)}, got '{name}'");
     }
 });
+foreach (var count in new[] { rows, libraries, inTurn })
+{
+    // 0 or fewer would divide the work into nothing and fail deep inside a section, after minutes of earlier ones.
+    count.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int?>() is < 1 and var value)
+            result.AddError($"{result.Option.Name} must be 1 or more, got {value}");
+    });
+}
+
+sections.Validators.Add(result =>
+{
+    foreach (var section in result.GetValueOrDefault<int[]>() ?? [])
+    {
+        if (section is < 1 or > BenchOptions.LastSection)
+            result.AddError($"--sections must be between 1 and {BenchOptions.LastSection}, got {section}");
+    }
+});
 // Not for people: section 11 starts this program again with it to serve the leader from a process of its own.
 var catchUpLeader = new Option<string?>(CatchUpLeader.Option) { Hidden = true };
 var root = new RootCommand("Benchmarks SyncLogActors against raw SQLite and Akka.Persistence.Sql") { quick, rows, libraries, inTurn, workDir, sections, scenarios, catchUpLeader };
+root.Validators.Add(result =>
+{
+    // --scenario only narrows section 3: with sections that leave it out it would be ignored without a word.
+    if (result.GetResult(scenarios) is not null && result.GetValue(sections) is { Length: > 0 } only && !only.Contains(3))
+        result.AddError("--scenario picks section 3's scenarios; add 3 to --sections or leave --scenario out");
+});
 root.SetAction(async (parse, _) =>
 {
     if (parse.GetValue(catchUpLeader) is { } leaderDir)

@@ -43,9 +43,14 @@ internal static class DurationText
         throw new CliUsageException($"{option} must be a whole number followed by d, h, m or s (e.g. 30d), got '{text}'");
     }
 
-    /// <summary>The shortest text for <paramref name="duration"/> in the units <see cref="Parse"/> reads.</summary>
+    /// <summary>
+    /// The shortest text for <paramref name="duration"/> in the units <see cref="Parse"/> reads, or in milliseconds when it
+    /// is not whole seconds (a reconnect backoff of 200 ms is not "0s").
+    /// </summary>
     public static string Format(TimeSpan duration) =>
-        duration.TotalSeconds % 86_400 == 0 ? $"{duration.TotalDays:0}d"
+        duration == TimeSpan.Zero ? "0s"
+        : duration.Ticks % TimeSpan.TicksPerSecond != 0 ? $"{Math.Round(duration.TotalMilliseconds):0}ms"
+        : duration.TotalSeconds % 86_400 == 0 ? $"{duration.TotalDays:0}d"
         : duration.TotalSeconds % 3_600 == 0 ? $"{duration.TotalHours:0}h"
         : duration.TotalSeconds % 60 == 0 ? $"{duration.TotalMinutes:0}m"
         : $"{duration.TotalSeconds:0}s";

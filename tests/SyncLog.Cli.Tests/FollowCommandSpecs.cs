@@ -17,6 +17,8 @@ public sealed class FollowCommandSpecs : IDisposable
     [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", "nonsense")]
     [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", "http://127.0.0.1:4053/user/synclog-gateway")]
     [InlineData("--leader must be a served leader's gateway address", "--library", Library, "--leader", "akka.tcp://synclog@127.0.0.1/user/synclog-gateway")]
+    [InlineData("has port 99999; a served leader's port is between 1 and 65535", "--library", Library, "--leader", "akka.tcp://synclog@127.0.0.1:99999/user/synclog-gateway")]
+    [InlineData("has port 0; a served leader's port is between 1 and 65535", "--library", Library, "--leader", "akka.tcp://synclog@127.0.0.1:0/user/synclog-gateway")]
     [InlineData("is served over TLS (akka.ssl.tcp); add --tls-certificate", "--library", Library, "--leader", "akka.ssl.tcp://synclog@127.0.0.1:4053/user/synclog-gateway")]
     [InlineData("--library must be a library UUID", "--library", "banana", "--leader", Gateway)]
     [InlineData("--library must be a library's UUID, not the empty UUID", "--library", "00000000-0000-0000-0000-000000000000", "--leader", Gateway)]
@@ -66,6 +68,40 @@ public sealed class FollowCommandSpecs : IDisposable
         Assert.True(parent.HasExited);
         Assert.True(exitCode == 0, $"exit {exitCode}, stderr: {follow.Stderr}");
         Assert.Contains($"synclog: process {parent.Id}, which started this one, is gone; stopping", follow.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_config_is_the_one_line_even_when_the_parent_is_already_gone()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        Directory.CreateDirectory(_cli.DataDir);
+        var config = Path.Combine(_cli.DataDir, "follow.hocon");
+        File.WriteAllText(config, "synclog.follower.max-replicate-rows = 0");
+
+        var follower = Path.Combine(_cli.DataDir, "follower");
+
+        var run = Synclog.RunIn(follower, "follow", "--library", Library, "--leader", Gateway, "--config", config,
+            "--exit-with-parent", gone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        BadInputSpecs.AssertOneLine(run, 2, "synclog.follower.max-replicate-rows must be between 1 and 100000, got 0");
+        Assert.Equal("", run.Stdout);
+        Assert.False(Directory.Exists(follower));
+    }
+
+    [Fact]
+    public async Task A_reconnect_delay_below_a_second_is_shown_in_milliseconds_not_as_0s()
+    {
+        Directory.CreateDirectory(_cli.DataDir);
+        var config = Path.Combine(_cli.DataDir, "backoff.hocon");
+        File.WriteAllText(config, "synclog.follower { backoff-min = 300ms, backoff-random-factor = 0 }");
+        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        using var follow = new SynclogProcess("follow", "--data-dir", Path.Combine(_cli.DataDir, "nas"), "--host-device", "nas",
+            "--library", Library, "--leader", nobody, "--config", config);
+
+        await follow.WaitForLine("reconnecting (attempt 1) in 300ms: ", Patience);
+        await follow.WaitForLine("reconnecting (attempt 2) in 600ms: ", Patience);
+        Assert.Equal(0, await follow.Interrupt(Patience));
     }
 
     [Fact]

@@ -96,6 +96,20 @@ public sealed class ServeCommandSpecs : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false, "remote peers may read and follow; writes are refused", "no TLS: anyone who can reach this address can read")]
+    [InlineData(true, "remote peers may read, follow and write (--allow-writes)", "no TLS: anyone who can reach this address can read and write")]
+    public async Task Serve_without_tls_warns_of_everything_anyone_who_reaches_it_can_do(bool allowWrites, string served, string warning)
+    {
+        string[] args = ["serve", "--data-dir", _cli.DataDir, "--host-device", "laptop", "--port", "0", .. allowWrites ? ["--allow-writes"] : Array.Empty<string>()];
+        using var serve = new SynclogProcess(args);
+
+        await serve.WaitForLine("press Ctrl-C to stop", TimeSpan.FromMinutes(3));
+        Assert.Equal(0, await serve.Interrupt(TimeSpan.FromMinutes(3)));
+        Assert.Contains(served, serve.Stdout);
+        Assert.Contains(warning, serve.Stdout);
+    }
+
     [Fact]
     public async Task Serve_prints_the_gateway_a_peer_reads_through_and_ends_with_0_on_ctrl_c()
     {

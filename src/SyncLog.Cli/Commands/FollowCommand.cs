@@ -67,10 +67,13 @@ internal static class FollowCommand
             var parent = parse.GetValue(exitWithParent);
             if (parent is < 1)
                 throw new CliUsageException($"--exit-with-parent must be a process id (1 or more), got {parent}");
-            using var parentWatch = parent is { } pid ? ParentWatch.Start(pid, ct) : null;
-            var until = parentWatch?.Token ?? ct;
-            return await cli.ServeAsync(parse, remoting, setups, host =>
-                new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(until));
+            return await cli.ServeAsync(parse, remoting, setups, async host =>
+            {
+                // Watched only once the host is up, so a refused --config or data dir stays the one stderr line.
+                using var parentWatch = parent is { } pid ? ParentWatch.Start(pid, ct) : null;
+                var until = parentWatch?.Token ?? ct;
+                return await new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(until);
+            });
         });
         return command;
     }
@@ -97,6 +100,10 @@ internal static class FollowCommand
         {
             throw new CliUsageException($"--leader must be a served leader's gateway address such as {Example}, got '{text}'");
         }
+
+        // Akka parses any integer as a port; one no host can listen on would only ever be "not reachable", retried forever.
+        if (path.Address.Port is < 1 or > 65535)
+            throw new CliUsageException($"--leader {value} has port {path.Address.Port}; a served leader's port is between 1 and 65535");
 
         if (path.Address.Protocol == "akka.ssl.tcp" && !tls)
             throw new CliUsageException($"--leader {value} is served over TLS (akka.ssl.tcp); add --tls-certificate");

@@ -87,7 +87,7 @@ internal static class ServeCommand
                 ? "remote peers may read, follow and write (--allow-writes)"
                 : "remote peers may read and follow; writes are refused");
             Console.WriteLine(tls is null
-                ? "no TLS: anyone who can reach this address can read"
+                ? $"no TLS: anyone who can reach this address can {(writes ? "read and write" : "read")}"
                 : $"mutual TLS: peers must present certificate {string.Join(" or ", tls.Allowed)}");
             Console.WriteLine("press Ctrl-C to stop");
         }
