@@ -95,9 +95,9 @@ public sealed class FollowCommandSpecs : IDisposable
         Directory.CreateDirectory(_cli.DataDir);
         var config = Path.Combine(_cli.DataDir, "backoff.hocon");
         File.WriteAllText(config, "synclog.follower { backoff-min = 300ms, backoff-random-factor = 0 }");
-        var nobody = $"akka.tcp://synclog@127.0.0.1:{FreePort()}/user/synclog-gateway";
+        using var nobody = new UnusedPort();
         using var follow = new SynclogProcess("follow", "--data-dir", Path.Combine(_cli.DataDir, "nas"), "--host-device", "nas",
-            "--library", Library, "--leader", nobody, "--config", config);
+            "--library", Library, "--leader", nobody.Gateway, "--config", config);
 
         await follow.WaitForLine("reconnecting (attempt 1) in 300ms: ", Patience);
         await follow.WaitForLine("reconnecting (attempt 2) in 600ms: ", Patience);
