@@ -26,7 +26,8 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
         : base(Remote)
     {
         _follower = SyncLogHost.Start(ConfigFor(_followerDir, OtherDevice, Remote), "follower");
-        _peer = ActorSystem.Create("peer", ConfigurationFactory.ParseString(Remote + "\nakka.loglevel = WARNING"));
+        // A peer speaking the protocol as hosts do (its serializers), to whatever paths it can name.
+        _peer = ActorSystem.Create("peer", ConfigurationFactory.ParseString(Remote + "\nakka.loglevel = WARNING").WithFallback(SyncLogConfig.Defaults));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -53,7 +54,7 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
         // The peer forges the next entry and pushes it at every feed path of the old shape, then
         // tells the follower itself to follow a leader of the peer's.
         var real = ReadAll(_library, probe)[^1];
-        var forged = new SubscriptionEntries(_library, [real with { Sequence = 3, RecordId = "forged" }]);
+        var forged = new SubscriptionEntries(_library, [real with { Sequence = 3, RecordId = "forged", Checksum = null }]);
         var followerPath = new RootActorPath(Address(_follower.System)) / follower.Path.Elements;
         var attacker = CreateTestProbe(_peer);
         for (var epoch = 0; epoch < 20; epoch++)
