@@ -18,9 +18,20 @@ internal sealed class LocalTrust : IExtension
     /// <summary>The request wrapped with this host's token.</summary>
     public LocalRequest Wrap(ILibraryRequest request) => new(_token, request);
 
+    /// <summary>
+    /// What a <see cref="LocalEntrance"/> passes on: a library or follower request wrapped with this host's token,
+    /// anything else (stops, identifies, replies) as it is.
+    /// </summary>
+    public object WrapAny(object message) => message switch
+    {
+        ILibraryRequest request => new LocalRequest(_token, request),
+        IFollowerRequest request => new LocalFollowerRequest(_token, request),
+        _ => message,
+    };
+
     /// <summary>True when <paramref name="wrapped"/> carries this host's token (and a request).</summary>
-    public bool Vouches(LocalRequest wrapped) =>
-        wrapped is { Request: not null, Token.Length: TokenBytes } && CryptographicOperations.FixedTimeEquals(wrapped.Token, _token);
+    public bool Vouches(LocalMessage wrapped) =>
+        wrapped is { Payload: not null, Token.Length: TokenBytes } && CryptographicOperations.FixedTimeEquals(wrapped.Token, _token);
 
     /// <summary>The request a message carries, wrapped or not; null when it carries none.</summary>
     public static ILibraryRequest? RequestIn(object? message) => message switch

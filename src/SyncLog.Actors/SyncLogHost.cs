@@ -27,7 +27,7 @@ public sealed class SyncLogHost : IAsyncDisposable
     {
         System = system;
         SupervisorActor = supervisor;
-        Supervisor = new SupervisorEntrance((IInternalActorRef)supervisor, LocalTrust.Get(system));
+        Supervisor = LocalEntrance.Of(system, supervisor);
         Settings = settings;
         Client = new SyncLogClient(Supervisor);
         _dataDirLease = dataDirLease;
@@ -129,10 +129,13 @@ public sealed class SyncLogHost : IAsyncDisposable
     /// Starts a <see cref="LibraryFollower"/> that keeps <paramref name="libraryId"/> on this host current from
     /// <paramref name="leader"/> (the leader host's supervisor, or an actor forwarding the protocol to it), with the
     /// <c>synclog.follower</c> settings, acknowledging as this host's device. One per library (the name is taken from it);
-    /// stop it with <c>Context.Stop</c> or a <see cref="PoisonPill"/>.
+    /// stop it with <c>Context.Stop</c> or a <see cref="PoisonPill"/>. The ref returned lives only in this process, as
+    /// <see cref="Supervisor"/> does: on a networked host the follower takes requests (<see cref="FollowLeader"/>,
+    /// <see cref="ApproveResync"/>, <see cref="GetFollowerStatus"/>) only through it, so hand it only to code you trust.
     /// </summary>
     public IActorRef StartFollower(Guid libraryId, IActorRef leader, string? name = null) =>
-        System.ActorOf(LibraryFollower.Props(Supervisor, leader, libraryId, Settings.DeviceId, Settings.Follower), name ?? $"synclog-follower-{libraryId:N}");
+        LocalEntrance.Of(System, System.ActorOf(LibraryFollower.Props(Supervisor, leader, libraryId, Settings.DeviceId, Settings.Follower),
+            name ?? $"synclog-follower-{libraryId:N}"));
 
     /// <summary>Stops the supervisor (closing every library file) and, if the host created it, the actor system.</summary>
     public async ValueTask DisposeAsync()

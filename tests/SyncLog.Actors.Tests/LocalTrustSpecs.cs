@@ -220,7 +220,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     private async Task<(IActorRef Supervisor, IActorRef Library)> ActorsOf(Guid library)
     {
         var supervisor = await Sys.ActorSelection(Supervisor.Path).ResolveOne(Patience);
-        Assert.IsNotType<SupervisorEntrance>(supervisor);
+        Assert.IsNotType<LocalEntrance>(supervisor);
         return (supervisor, LibraryActor(library));
     }
 

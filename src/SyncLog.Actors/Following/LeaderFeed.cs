@@ -6,6 +6,7 @@ namespace SyncLog.Actors;
 /// One subscription of a <see cref="LibraryFollower"/> to its leader: the subscriber the leader pushes to. A feed per
 /// connection attempt makes a stale leader harmless: once the follower drops a feed (stopping it, which also ends the
 /// subscription on the leader, as the leader watches its subscribers), nothing the old leader still sends reaches it.
+/// It hands up whatever reaches it, so its name carries 128 random bits: only the leader it subscribed to knows its path.
 /// </summary>
 internal sealed class LeaderFeed : ReceiveActor
 {

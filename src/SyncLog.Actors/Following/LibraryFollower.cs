@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using SyncLog.Storage;
@@ -25,6 +26,13 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private const string SubscribeTimer = "subscribe-timeout";
     private const string AckTimer = "ack";
     private const string LearnTimer = "learn-followers";
+    private const int FeedNameRandomBytes = 16;
+
+    private const string UnwrappedReason = "this host is reachable over the network: a follower takes requests only " +
+        "through the ref SyncLogHost.StartFollower returned, in the follower's own process; nothing was done";
+
+    private const string ForgedReason = "the request claims to come from this host's own process but does not carry " +
+        "its token; nothing was done";
 
     private readonly IActorRef _local;
     private readonly Guid _libraryId;
@@ -33,6 +41,8 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     // Pushed and not yet replicated: never more than the subscription's demand (FollowerSettings.Window).
     private readonly List<SyncLogEntry> _buffer = [];
+    private readonly bool _networked;
+    private readonly LocalTrust _trust;
 
     private IActorRef _leader;
     // A new epoch per connection attempt and per state change: answers and pushes of an older one are ignored.
@@ -80,12 +90,20 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         _deviceId = deviceId;
         _settings = settings;
 
-        Receive<IFollowerRequest>(request => request.LibraryId != _libraryId, request =>
-            Sender.Tell(new FollowerRequestRefused(request.LibraryId,
-                $"this follower keeps library {_libraryId}, not {request.LibraryId}")));
-        Receive<GetFollowerStatus>(_ => Sender.Tell(Status()));
-        Receive<FollowLeader>(OnFollowLeader);
-        Receive<ApproveResync>(OnApproveResync);
+        _networked = ServedRequests.IsNetworked(Context.System);
+        _trust = LocalTrust.Get(Context.System);
+        // Through the entrance (SyncLogHost.StartFollower): this process's own requests, vouched for by the token.
+        Receive<LocalFollowerRequest>(wrapped =>
+        {
+            if (_trust.Vouches(wrapped))
+                OnRequest(wrapped.Request);
+            else
+                Sender.Tell(new FollowerRequestRefused(wrapped.Request?.LibraryId ?? _libraryId, ForgedReason));
+        });
+        // A peer that reaches this host could point the follower at a fake leader, whose entries it would then write
+        // as this process's own: on a networked host only the entrance is heard.
+        Receive<IFollowerRequest>(_ => _networked, request => Sender.Tell(new FollowerRequestRefused(request.LibraryId, UnwrappedReason)));
+        Receive<IFollowerRequest>(OnRequest);
         Receive<Answer>(OnAnswer);
         Receive<FeedMessage>(message => message.Epoch == _epoch, message => OnFeed(message.Message));
         Receive<FeedMessage>(_ => { });
@@ -124,6 +142,31 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     {
         AnswerResync(new FollowerRequestRefused(_libraryId, "the follower stopped"));
         base.PostStop();
+    }
+
+    private void OnRequest(IFollowerRequest request)
+    {
+        if (request.LibraryId != _libraryId)
+        {
+            Sender.Tell(new FollowerRequestRefused(request.LibraryId, $"this follower keeps library {_libraryId}, not {request.LibraryId}"));
+            return;
+        }
+
+        switch (request)
+        {
+            case GetFollowerStatus:
+                Sender.Tell(Status());
+                break;
+            case FollowLeader follow:
+                OnFollowLeader(follow);
+                break;
+            case ApproveResync approve:
+                OnApproveResync(approve);
+                break;
+            default:
+                Sender.Tell(new FollowerRequestRefused(request.LibraryId, $"a follower does not take {request.GetType().Name}"));
+                break;
+        }
     }
 
     private FollowerStatus Status() =>
@@ -277,9 +320,14 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     private void Subscribe()
     {
         _nextExpected = _localLatest + 1;
-        _feed = Context.ActorOf(LeaderFeed.Props(_leader, _libraryId, _localLatest, _settings.Window, _epoch), $"feed-{_epoch}");
+        _feed = Context.ActorOf(LeaderFeed.Props(_leader, _libraryId, _localLatest, _settings.Window, _epoch), FeedName());
         Timers.StartSingleTimer(SubscribeTimer, new SubscribeTimedOut(_epoch), _settings.AskTimeout);
     }
+
+    // The feed's name is a capability: only the leader it subscribes to learns its path, so no one else can push
+    // entries into it (the feed hands up whatever reaches it). The epoch stays in it for logs.
+    private string FeedName() =>
+        $"feed-{_epoch}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(FeedNameRandomBytes))}";
 
     // ---- Following: pages in, one Replicate at a time, demand back after each ----
 
