@@ -219,7 +219,7 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         progress("11. follower catch-up across processes");
         var rows = _entries[..Math.Min(_entries.Length, 100_000)];
         // One transaction per pushed page (max-replicate-rows 1000, as before coalescing), then the default of 10,000
-        // at prefetch-pages 2 (the default), 8 and 16 (the most allowed).
+        // at prefetch-pages 2, 8 (the default) and 16 (the most allowed).
         CatchUpSetup[] setups = [new(2, 1000), new(2, 10_000), new(8, 10_000), new(16, 10_000)];
         var rates = await CatchUpBench.RunAsync(Path.Combine(options.WorkDir, "catch-up"), rows, setups);
         for (var i = 0; i < setups.Length; i++)

@@ -127,7 +127,7 @@ public sealed class SettingsSpecs
 
         // The code's defaults (used by FollowerSettings built in code) are the shipped HOCON's.
         Assert.Equal(new FollowerSettings(), defaults);
-        Assert.Equal((1000, 2, 2000L, 10_000), (defaults.PageSize, defaults.PrefetchPages, defaults.Window, defaults.MaxReplicateRows));
+        Assert.Equal((1000, 8, 8000L, 10_000), (defaults.PageSize, defaults.PrefetchPages, defaults.Window, defaults.MaxReplicateRows));
         Assert.Equal(3000, overridden.MaxReplicateRows);
         Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), 0.2, TimeSpan.FromSeconds(5)),
             (defaults.AskTimeout, defaults.BackoffMin, defaults.BackoffMax, defaults.BackoffRandomFactor, defaults.HeartbeatInterval));

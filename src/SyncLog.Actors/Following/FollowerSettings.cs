@@ -16,7 +16,7 @@ public sealed record FollowerSettings
     public int MaxReplicateRows { get; init; } = 10_000;
 
     /// <summary>Pages the leader may push ahead of the one being written: the subscription's demand is <see cref="PageSize"/> times this.</summary>
-    public int PrefetchPages { get; init; } = 2;
+    public int PrefetchPages { get; init; } = 8;
 
     /// <summary>How long any request to the leader or the local host may take before the follower counts it lost.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
