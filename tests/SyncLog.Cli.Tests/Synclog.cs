@@ -96,18 +96,16 @@ public sealed class Synclog : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            var deadline = DateTime.UtcNow + patience;
-            while (true)
+            string Printed()
             {
-                string printed;
                 lock (stdout)
-                    printed = stdout.ToString();
-                if (ready(process, printed))
-                    break;
-                Assert.True(DateTime.UtcNow < deadline, $"synclog never {readyMeans}");
-                Assert.False(process.HasExited, $"synclog ended before it {readyMeans}");
-                Thread.Sleep(50);
+                    return stdout.ToString();
             }
+
+            // The specs' one polling loop: readiness may be a process state (reading stdin), not only output.
+            Eventually.Until(() => ready(process, Printed()), patience,
+                () => process.HasExited ? $"synclog ended before it {readyMeans}" : $"synclog never {readyMeans}",
+                givenUp: () => process.HasExited).GetAwaiter().GetResult();
 
             using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 kill.WaitForExit();
