@@ -66,7 +66,8 @@ public sealed partial class LibrarySyncLogActor
             else
             {
                 // Checked again in the file against the term learned last: two reports in flight at once (they run
-                // concurrently, like reads) cannot land an older one over a newer one.
+                // concurrently, like reads) cannot land one of an older term over a newer one. Two of the same term
+                // could; the follower, the only teacher, keeps one in flight.
                 var leader = _pipeline.Leadership.LeaderDeviceId;
                 Read(db => db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.LeaderTerm, learn.Followers, _settings.DeviceId),
                     result => result.IsStale

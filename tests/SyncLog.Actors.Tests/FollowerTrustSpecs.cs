@@ -103,6 +103,36 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_remote_peer_receives_the_refusal_of_each_follower_request_under_its_stable_manifest()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, probe: probe);
+        AppendOne(_library, Entry(1), probe);
+        var leader = await Resolve(_follower.System, Sys, Supervisor.Path);
+        var follower = _follower.StartFollower(_library, leader);
+        AwaitStatus(follower, status => status is { State: FollowerState.Following, LocalLatestSequence: 1 });
+        var followerPath = new RootActorPath(Address(_follower.System)) / follower.Path.Elements;
+        var peer = CreateTestProbe(_peer);
+
+        foreach (IFollowerRequest request in new IFollowerRequest[]
+                 {
+                     new GetFollowerStatus(_library), new FollowLeader(_library, CreateTestProbe(_peer).Ref), new ApproveResync(_library, 1),
+                 })
+        {
+            Assert.IsType<SyncLogProtocolSerializer>(_peer.Serialization.FindSerializerFor(request));
+            _peer.ActorSelection(followerPath).Tell(request, peer.Ref);
+
+            var refused = peer.ExpectMsg<FollowerRequestRefused>(Patience);
+            Assert.Equal(_library, refused.LibraryId);
+            Assert.Contains("SyncLogHost.StartFollower", refused.Reason);
+        }
+
+        Assert.Equal("follower-request-refused-v1", Akka.Serialization.Serialization.ManifestFor(
+            _follower.System.Serialization.FindSerializerForType(typeof(FollowerRequestRefused)), new FollowerRequestRefused(_library, "x")));
+        Assert.Equal(leader.Path.ToString(), (await follower.Ask<FollowerStatus>(new GetFollowerStatus(_library), Patience)).Leader);
+    }
+
+    [Fact]
     public void A_request_wrapped_with_the_hosts_token_cannot_be_serialized()
     {
         var trust = LocalTrust.Get(_follower.System);

@@ -132,6 +132,66 @@ public sealed class HandoverSpecs : FollowerSpec
         Assert.Null(Learned(StatsOf(b), "ghost"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_follower_keeps_one_report_in_flight_to_its_host_and_sends_only_the_newest_one_held_meanwhile(bool firstRefused)
+    {
+        var a = StartNode("device-a");
+        var b = StartNode("device-b");
+        Lead(a, "device-a", 1);
+        Lead(b, "device-a", 1);
+        AppendMany(a, 3);
+        // The probes play the leader's answers to GetFollowers and hold b's answers to LearnFollowers.
+        var asks = CreateTestProbe();
+        var reports = CreateTestProbe();
+        var leader = b.Host.System.ActorOf(Props.Create(() => new Intercepting<GetFollowers>(a.Host.Supervisor, asks.Ref)));
+        var local = b.Host.System.ActorOf(Props.Create(() => new Intercepting<LearnFollowers>(b.Host.Supervisor, reports.Ref)));
+        b.Host.System.ActorOf(LibraryFollower.Props(local, leader, Library, b.Device,
+            Settings with { LearnFollowersInterval = TimeSpan.FromMilliseconds(100) }));
+
+        asks.ExpectMsg<Intercepted>(Patience).Sender.Tell(PhoneAcked(1));
+        var first = reports.ExpectMsg<Intercepted>(Patience);
+        Assert.Equal(1, PhoneIn(first));
+        // Two newer views of the same term while the first report is unanswered: the host would write them concurrently.
+        asks.ExpectMsg<Intercepted>(Patience).Sender.Tell(PhoneAcked(2));
+        asks.ExpectMsg<Intercepted>(Patience).Sender.Tell(PhoneAcked(3));
+        // Asked again only after it took the third answer: by now a report of it would have gone out.
+        asks.ExpectMsg<Intercepted>(Patience);
+        reports.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+
+        if (firstRefused)
+            first.Sender.Tell(new StorageFailure(Library, "disk I/O error"));
+        else
+            b.Host.Supervisor.Tell(first.Request, first.Sender);
+        var newest = reports.ExpectMsg<Intercepted>(Patience);
+        Assert.Equal(3, PhoneIn(newest));
+        b.Host.Supervisor.Tell(newest.Request, newest.Sender);
+
+        AwaitCondition(() => Learned(StatsOf(b), "phone")?.AckedSequence == 3, Patience);
+        // The superseded view (phone at 2) was never sent, so nothing waits for an answer to it.
+        reports.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    private FollowersFound PhoneAcked(long sequence) =>
+        new(Library, [new KnownFollower("phone", sequence, DateTimeOffset.UtcNow)], LeaderTerm: 1);
+
+    private static long PhoneIn(Intercepted report) =>
+        Assert.IsType<LearnFollowers>(report.Request).Followers.Single(f => f.DeviceId == "phone").AckedSequence;
+
+    // What an Intercepting actor took, with the sender to answer it.
+    private sealed record Intercepted(object Request, IActorRef Sender);
+
+    // Forwards everything to its target but the messages of type T, which it hands to a probe unanswered.
+    private sealed class Intercepting<T> : ReceiveActor
+    {
+        public Intercepting(IActorRef target, IActorRef probe)
+        {
+            Receive<T>(message => probe.Tell(new Intercepted(message!, Sender)));
+            ReceiveAny(message => target.Forward(message));
+        }
+    }
+
     // Forwards everything to its target but GetFollowers (or, in front of a host, LearnFollowers), which it reports to a
     // probe; a GetFollowers is held until Release answers it (null: let the target answer).
     private sealed class HoldingProxy : ReceiveActor

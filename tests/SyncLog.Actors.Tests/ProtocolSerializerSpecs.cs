@@ -95,7 +95,8 @@ public sealed class ProtocolSerializerSpecs : SyncLogSpec
     private static IEnumerable<Type> ProtocolTypes() =>
         typeof(ILibraryRequest).Assembly.GetExportedTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false }
-                        && (typeof(ILibraryRequest).IsAssignableFrom(t) || typeof(ILibraryReply).IsAssignableFrom(t)));
+                        && (typeof(ILibraryRequest).IsAssignableFrom(t) || typeof(ILibraryReply).IsAssignableFrom(t)
+                            || typeof(IFollowerRequest).IsAssignableFrom(t) || typeof(IFollowerReply).IsAssignableFrom(t)));
 
     // A value for every member, none of them a default, so a member the serializer drops shows up as a difference.
     private object Sample(Type type)

@@ -57,12 +57,14 @@ public sealed class FollowCommandSpecs : IDisposable
     [Fact]
     public async Task Follow_with_exit_with_parent_stops_by_itself_with_0_once_that_process_is_gone()
     {
-        using var parent = System.Diagnostics.Process.Start("sleep", "2");
+        using var parent = System.Diagnostics.Process.Start("sleep", "600");
         // Nothing serves this port: follow keeps looking for its leader until its parent is gone.
         using var nobody = new UnusedPort();
         using var follow = new SynclogProcess("follow", "--data-dir", _cli.DataDir, "--host-device", "nas", "--library", Library,
             "--leader", nobody.Gateway, "--exit-with-parent", parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await follow.WaitForLine("reconnecting (attempt 1)", Patience);
 
+        parent.Kill();
         var exitCode = await follow.Exit(TimeSpan.FromMinutes(3));
 
         Assert.True(parent.HasExited);
@@ -102,6 +104,21 @@ public sealed class FollowCommandSpecs : IDisposable
         await follow.WaitForLine("reconnecting (attempt 1) in 300ms: ", Patience);
         await follow.WaitForLine("reconnecting (attempt 2) in 600ms: ", Patience);
         Assert.Equal(0, await follow.Interrupt(Patience));
+    }
+
+    [Fact]
+    public void Exit_with_parent_naming_no_running_process_exits_2_with_one_line()
+    {
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        var pid = gone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var nobody = new UnusedPort();
+
+        var run = _cli.Run("follow", "--library", Library, "--leader", nobody.Gateway, "--exit-with-parent", pid);
+
+        BadInputSpecs.AssertOneLine(run, 2,
+            $"--exit-with-parent {pid}: no process with that id was running when follow started; give the id of the running process that starts follow");
+        Assert.Equal("", run.Stdout);
     }
 
     [Fact]

@@ -73,6 +73,10 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     // Handover: the leader's device (from its Leadership), and whether a GetFollowers to it is unanswered.
     private string? _leaderDeviceId;
     private bool _learnInFlight;
+    // The LearnFollowers to the local host in flight (one at a time, across epochs: the host writes reports concurrently,
+    // so two in flight could land out of order), and the newest report that waits for it to be answered.
+    private bool _teaching;
+    private LearnFollowers? _nextReport;
 
     /// <summary>Creates the follower; use <see cref="Props"/>.</summary>
     public LibraryFollower(IActorRef localSupervisor, IActorRef leader, Guid libraryId, string deviceId, FollowerSettings settings)
@@ -606,13 +610,32 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
                         && !string.Equals(f.DeviceId, leader, StringComparison.Ordinal))
             .Append(new KnownFollower(leader, _localLatest, DateTimeOffset.UtcNow))
             .ToList();
-        AskLocal(new LearnFollowers(_libraryId, leader, _leaderTerm, followers), Step.Learned);
+        Teach(new LearnFollowers(_libraryId, leader, _leaderTerm, followers));
+    }
+
+    // Only the newest report waits: one it replaces was never sent, so no request is left unanswered.
+    private void Teach(LearnFollowers report)
+    {
+        if (_teaching)
+        {
+            _nextReport = report;
+            return;
+        }
+
+        _teaching = true;
+        AskLocal(report, Step.Learned);
     }
 
     private void OnLearned(object reply)
     {
+        _teaching = false;
         if (reply is not FollowersLearned)
             _log.Warning("Follower of {0}: the local host did not keep the leader's followers: {1}", _libraryId, Describe(reply));
+        if (_nextReport is { } next)
+        {
+            _nextReport = null;
+            Teach(next);
+        }
     }
 
     // ---- Leaving the leader: loss (backoff), divergence, halt, resync ----
@@ -631,6 +654,8 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
         Timers.Cancel(AckTimer);
         Timers.Cancel(LearnTimer);
         _learnInFlight = false;
+        // A report of the connection left behind is not sent (one already sent is still answered, and fenced by its term).
+        _nextReport = null;
         _ackThrottled = false;
         _ackPending = false;
         _ackSent = 0;

@@ -12,6 +12,16 @@ public interface IFollowerRequest
     Guid LibraryId { get; }
 }
 
+/// <summary>
+/// A reply of a <see cref="LibraryFollower"/> to an <see cref="IFollowerRequest"/>; like the requests, it has a stable
+/// manifest on the wire (<see cref="SyncLogProtocolSerializer"/>), since a refusal may go to a remote sender.
+/// </summary>
+public interface IFollowerReply
+{
+    /// <summary>The library the follower keeps current.</summary>
+    Guid LibraryId { get; }
+}
+
 /// <summary>Ask how far the follower is and what it is doing.</summary>
 public sealed record GetFollowerStatus(Guid LibraryId) : IFollowerRequest;
 
@@ -22,7 +32,7 @@ public sealed record GetFollowerStatus(Guid LibraryId) : IFollowerRequest;
 /// </summary>
 public sealed record FollowerStatus(Guid LibraryId, FollowerState State, long LocalLatestSequence,
     long? LeaderLatestSequence, long LeaderTerm, string Leader, int ReconnectAttempt, string? LastProblem,
-    long AcknowledgedSequence);
+    long AcknowledgedSequence) : IFollowerReply;
 
 /// <summary>
 /// Follow <paramref name="Leader"/> from now on (after a fail-over): the follower drops its subscription to the old
@@ -32,7 +42,7 @@ public sealed record FollowerStatus(Guid LibraryId, FollowerState State, long Lo
 public sealed record FollowLeader(Guid LibraryId, IActorRef Leader) : IFollowerRequest;
 
 /// <summary>The follower now follows <paramref name="Leader"/> (the reply to <see cref="FollowLeader"/>).</summary>
-public sealed record FollowingLeader(Guid LibraryId, string Leader);
+public sealed record FollowingLeader(Guid LibraryId, string Leader) : IFollowerReply;
 
 /// <summary>
 /// The app's answer to <see cref="ResyncRequired"/>: it rebuilt its state from the leader's library database up to
@@ -42,10 +52,10 @@ public sealed record FollowingLeader(Guid LibraryId, string Leader);
 public sealed record ApproveResync(Guid LibraryId, long Sequence) : IFollowerRequest;
 
 /// <summary>The follower's log now continues after <paramref name="LatestSequence"/> (the reply to <see cref="ApproveResync"/>).</summary>
-public sealed record FollowerResynced(Guid LibraryId, long LatestSequence, long VacuumedThroughSequence);
+public sealed record FollowerResynced(Guid LibraryId, long LatestSequence, long VacuumedThroughSequence) : IFollowerReply;
 
 /// <summary>Refused: the request does not fit the follower's state or arguments; <paramref name="Reason"/> says why. Nothing was done.</summary>
-public sealed record FollowerRequestRefused(Guid LibraryId, string Reason);
+public sealed record FollowerRequestRefused(Guid LibraryId, string Reason) : IFollowerReply;
 
 /// <summary>What a <see cref="LibraryFollower"/> is doing.</summary>
 public enum FollowerState

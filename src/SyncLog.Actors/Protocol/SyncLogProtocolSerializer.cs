@@ -9,9 +9,10 @@ using SyncLog.Storage;
 namespace SyncLog.Actors;
 
 /// <summary>
-/// Puts every message of the protocol (<see cref="ILibraryRequest"/>, <see cref="ILibraryReply"/>) on the wire as
-/// System.Text.Json under a fixed manifest per message, so a served host and its remote peers keep understanding each
-/// other when types are renamed or moved (Akka's default serializer would send CLR type names). Identifier 7412.
+/// Puts every message of the protocol (<see cref="ILibraryRequest"/>, <see cref="ILibraryReply"/>, and a follower's
+/// <see cref="IFollowerRequest"/>, <see cref="IFollowerReply"/>) on the wire as System.Text.Json under a fixed manifest
+/// per message, so a served host and its remote peers keep understanding each other when types are renamed or moved
+/// (Akka's default serializer would send CLR type names). Identifier 7412.
 /// </summary>
 /// <remarks>
 /// The manifest picks the type; nothing else in a payload names one, so a peer cannot make this host load a type.
@@ -86,6 +87,13 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
         [typeof(SubscriptionEntries)] = "subscription-entries-v1",
         [typeof(Unsubscribe)] = "unsubscribe-v1",
         [typeof(SubscriptionEnded)] = "subscription-ended-v1",
+        [typeof(GetFollowerStatus)] = "get-follower-status-v1",
+        [typeof(FollowerStatus)] = "follower-status-v1",
+        [typeof(FollowLeader)] = "follow-leader-v1",
+        [typeof(FollowingLeader)] = "following-leader-v1",
+        [typeof(ApproveResync)] = "approve-resync-v1",
+        [typeof(FollowerResynced)] = "follower-resynced-v1",
+        [typeof(FollowerRequestRefused)] = "follower-request-refused-v1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeOf =

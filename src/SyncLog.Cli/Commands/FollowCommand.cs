@@ -67,10 +67,14 @@ internal static class FollowCommand
             var parent = parse.GetValue(exitWithParent);
             if (parent is < 1)
                 throw new CliUsageException($"--exit-with-parent must be a process id (1 or more), got {parent}");
+            // Identified at once, before the id of a parent that dies meanwhile can go to another process.
+            var parentProcess = parent is { } id ? ParentWatch.Identify(id) : null;
             return await cli.ServeAsync(parse, remoting, setups, async host =>
             {
-                // Watched only once the host is up, so a refused --config or data dir stays the one stderr line.
-                using var parentWatch = parent is { } pid ? ParentWatch.Start(pid, ct) : null;
+                // Judged only once the host is up, so a refused --config or data dir stays the one stderr line.
+                if (parent is { } pid && parentProcess is null)
+                    throw new CliUsageException($"--exit-with-parent {pid}: no process with that id was running when follow started; give the id of the running process that starts follow");
+                using var parentWatch = parentProcess is not null ? ParentWatch.Start(parentProcess, ct) : null;
                 var until = parentWatch?.Token ?? ct;
                 return await new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(until);
             });
