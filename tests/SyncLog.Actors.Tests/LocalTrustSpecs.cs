@@ -10,11 +10,7 @@ namespace SyncLog.Actors.Tests;
 /// a write told to the supervisor or library actor itself, even from a local sender, or wrapped with a wrong token, is
 /// refused and writes nothing.
 /// </summary>
-public sealed class LocalTrustSpecs() : SyncLogSpec("""
-    akka.actor.provider = remote
-    akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-    synclog.passivate-after = 300ms
-    """)
+public sealed class LocalTrustSpecs() : SyncLogSpec(LoopbackRemoting + "\nsynclog.passivate-after = 300ms")
 {
     private readonly Guid _library = Guid.NewGuid();
 
