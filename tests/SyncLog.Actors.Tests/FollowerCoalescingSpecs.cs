@@ -98,9 +98,7 @@ public sealed class FollowerCoalescingSpecs : ProbeLeaderSpec
         Assert.Equal((FollowerState.Diverged, 3L), (StatusOf(follower).State, StatusOf(follower).LocalLatestSequence));
 
         var next = CreateTestProbe();
-        var app = CreateTestProbe();
-        follower.Tell(new FollowLeader(Library, next.Ref), app.Ref);
-        app.ExpectMsg<FollowingLeader>(Patience);
+        SwitchLeader(follower, next.Ref);
         ReplicateTheRestAfterThree(follower, Handshake(next, latest: 9));
     }
 

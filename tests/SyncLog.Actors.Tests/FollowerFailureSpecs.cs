@@ -80,9 +80,7 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
         Assert.Contains("the leader stopped", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
             StringComparison.Ordinal);
         var next = CreateTestProbe();
-        var app = CreateTestProbe();
-        follower.Tell(new FollowLeader(Library, next.Ref), app.Ref);
-        Assert.Equal(next.Ref.Path.ToString(), app.ExpectMsg<FollowingLeader>(Patience).Leader);
+        Assert.Equal(next.Ref.Path.ToString(), SwitchLeader(follower, next.Ref).Leader);
         var resumed = Handshake(next, latest: 5);
         Assert.Equal(3, resumed.AfterSequence);
         resumed.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..5]));
@@ -100,10 +98,8 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
         oldSubscription.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
         AwaitLocal(follower, 3);
         var current = CreateTestProbe();
-        var app = CreateTestProbe();
 
-        follower.Tell(new FollowLeader(Library, current.Ref), app.Ref);
-        app.ExpectMsg<FollowingLeader>(Patience);
+        SwitchLeader(follower, current.Ref);
         var subscription = Handshake(current, latest: 5, term: 2);
         // The old leader still pushes: nothing of it is replicated.
         oldSubscription.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..7]));
@@ -112,8 +108,7 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
         Assert.Equal(5, StatusOf(follower).LocalLatestSequence);
 
         // Back to the old leader, still at term 1: the local log, which replicated term 2, refuses its pages.
-        follower.Tell(new FollowLeader(Library, old.Ref), app.Ref);
-        app.ExpectMsg<FollowingLeader>(Patience);
+        SwitchLeader(follower, old.Ref);
         var stale = Handshake(old, latest: 7);
         stale.Subscriber.Tell(new SubscriptionEntries(Library, Entries[5..7]));
         Assert.Contains("older than the term 2", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,

@@ -35,6 +35,14 @@ public abstract class ProbeLeaderSpec : FollowerSpec
         return subscribe;
     }
 
+    /// <summary>Tells <paramref name="follower"/> to follow <paramref name="leader"/> instead, as the app does, and returns its confirmation.</summary>
+    protected FollowingLeader SwitchLeader(IActorRef follower, IActorRef leader)
+    {
+        var app = CreateTestProbe();
+        follower.Tell(new FollowLeader(Library, leader), app.Ref);
+        return app.ExpectMsg<FollowingLeader>(Patience);
+    }
+
     /// <summary>The phone's file holds the first <paramref name="count"/> entries and nothing else (row ids aside).</summary>
     protected void AssertPhoneHolds(int count) =>
         Assert.Equal(Entries[..count].Select(e => e with { Id = 0 }), ReadAll(Phone).Select(e => e with { Id = 0 }));
