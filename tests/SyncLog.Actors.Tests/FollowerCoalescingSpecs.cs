@@ -115,8 +115,7 @@ public sealed class FollowerCoalescingSpecs : ProbeLeaderSpec
         Lead(Phone, "other", 2);
         _gate.Tell(ReplicateGate.Release.Instance);
 
-        Assert.Contains("older than the term 2", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "older than the term 2");
         AssertPhoneHolds(3);
         // The leader, now at term 2 itself, is followed again from what the local log holds.
         var again = ReplicateTheRestAfterThree(follower, Handshake(leader, latest: 9, term: 2));

@@ -31,8 +31,7 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
         Assert.Equal(3, StatusOf(follower).LocalLatestSequence);
         first.Subscriber.Tell(new SubscriptionEntries(Library, Entries[4..6]));
 
-        Assert.Contains("sequence 5 where 4 was due", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "sequence 5 where 4 was due");
         var second = Handshake(leader, latest: 6);
         Assert.Equal(3, second.AfterSequence);
         // The dropped subscription's late pushes go nowhere.
@@ -50,13 +49,11 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
         var follower = StartFollower(Phone, leader.Ref, ProbeSettings);
 
         leader.FishForMessage<GetLeadership>(_ => true, Patience);
-        Assert.Contains("no answer in time", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "no answer in time");
         leader.FishForMessage<GetLeadership>(_ => true, Patience);
         leader.Reply(new Leadership(Library, "leader", 1, true));
         leader.FishForMessage<Subscribe>(_ => true, Patience);
-        Assert.Contains("did not answer Subscribe", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "did not answer Subscribe");
 
         var subscribe = Handshake(leader, latest: 3);
         subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
@@ -77,8 +74,7 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
 
         Sys.Stop(leader.Ref);
 
-        Assert.Contains("the leader stopped", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "the leader stopped");
         var next = CreateTestProbe();
         Assert.Equal(next.Ref.Path.ToString(), SwitchLeader(follower, next.Ref).Leader);
         var resumed = Handshake(next, latest: 5);
@@ -111,8 +107,7 @@ public sealed class FollowerFailureSpecs : ProbeLeaderSpec
         SwitchLeader(follower, old.Ref);
         var stale = Handshake(old, latest: 7);
         stale.Subscriber.Tell(new SubscriptionEntries(Library, Entries[5..7]));
-        Assert.Contains("older than the term 2", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "older than the term 2");
         AssertPhoneHolds(5);
     }
 

@@ -43,6 +43,10 @@ public abstract class ProbeLeaderSpec : FollowerSpec
         return app.ExpectMsg<FollowingLeader>(Patience);
     }
 
+    /// <summary>Waits for the follower's next reconnect on <paramref name="events"/>; its reason must name <paramref name="cause"/>.</summary>
+    protected static void AssertReconnects(TestProbe events, string cause) =>
+        Assert.Contains(cause, events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason, StringComparison.Ordinal);
+
     /// <summary>The phone's file holds the first <paramref name="count"/> entries and nothing else (row ids aside).</summary>
     protected void AssertPhoneHolds(int count) =>
         Assert.Equal(Entries[..count].Select(e => e with { Id = 0 }), ReadAll(Phone).Select(e => e with { Id = 0 }));
