@@ -25,12 +25,8 @@ public sealed class DivergenceSpecs : ReplicationSpec
     [Fact]
     public async Task Chain_heads_match_after_replication_and_a_resync_with_the_leaders_checksum_continues_verification()
     {
-        var old = DateTimeOffset.UtcNow.AddDays(-40);
         var probe = CreateTestProbe();
-        AppendMany(4, at: old);
-        AppendMany(3);
-        Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
-        Assert.Equal(4, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+        AppendThenVacuumExpired(4, fresh: 3);
 
         var behind = LeaderPageResult(0);
         Assert.True(behind.IsTruncated);

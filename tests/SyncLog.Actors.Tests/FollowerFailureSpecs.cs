@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit;
-using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
 
@@ -8,7 +6,7 @@ namespace SyncLog.Actors.Tests;
 /// A <see cref="LibraryFollower"/> against a probe playing the leader: gap pages, dropped replies, a leader that dies, a
 /// switch of leaders with the old one still pushing. The local host is real, so holes would show in its file.
 /// </summary>
-public sealed class FollowerFailureSpecs : FollowerSpec
+public sealed class FollowerFailureSpecs : ProbeLeaderSpec
 {
     // No heartbeats: the probe sees only the connection protocol. Short timeouts: dropped replies are the point.
     private static readonly FollowerSettings ProbeSettings = Settings with
@@ -17,130 +15,107 @@ public sealed class FollowerFailureSpecs : FollowerSpec
         HeartbeatInterval = TimeSpan.Zero,
     };
 
-    private readonly List<SyncLogEntry> _entries;
-    private readonly Node _phone;
-
-    public FollowerFailureSpecs()
-    {
-        // Real entries with real checksums, taken from a real leader's log.
-        var source = StartNode("leader");
-        Lead(source, "leader", 1);
-        AppendMany(source, 9);
-        _entries = ReadAll(source);
-        _phone = StartNode("phone");
-    }
-
     [Fact]
     public void A_gap_in_a_pushed_page_makes_the_follower_resubscribe_from_its_latest_and_leaves_no_hole()
     {
-        var events = EventsOf(_phone);
+        var events = EventsOf(Phone);
         var leader = CreateTestProbe();
-        var follower = StartFollower(_phone, leader.Ref, ProbeSettings);
+        var follower = StartFollower(Phone, leader.Ref, ProbeSettings);
         var first = Handshake(leader, latest: 6);
         Assert.Equal((0L, ProbeSettings.Window), (first.AfterSequence, first.InitialDemand));
 
-        first.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        first.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
         // Demand comes back only once the page is durably replicated: by then the local file holds it.
         Assert.Equal(3, leader.FishForMessage<RequestEntries>(_ => true, Patience).Count);
-        Assert.Equal(3, ReadAll(_phone).Count);
+        Assert.Equal(3, ReadAll(Phone).Count);
         Assert.Equal(3, StatusOf(follower).LocalLatestSequence);
-        first.Subscriber.Tell(new SubscriptionEntries(Library, _entries[4..6]));
+        first.Subscriber.Tell(new SubscriptionEntries(Library, Entries[4..6]));
 
-        Assert.Contains("sequence 5 where 4 was due", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "sequence 5 where 4 was due");
         var second = Handshake(leader, latest: 6);
         Assert.Equal(3, second.AfterSequence);
         // The dropped subscription's late pushes go nowhere.
-        first.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..6]));
-        second.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..6]));
+        first.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..6]));
+        second.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..6]));
         AwaitLocal(follower, 6);
-        Assert.Equal(_entries[..6].Select(e => e with { Id = 0 }), ReadAll(_phone).Select(e => e with { Id = 0 }));
+        AssertPhoneHolds(6);
     }
 
     [Fact]
     public void Dropped_replies_count_as_a_lost_leader_and_the_follower_retries_until_answered()
     {
-        var events = EventsOf(_phone);
+        var events = EventsOf(Phone);
         var leader = CreateTestProbe();
-        var follower = StartFollower(_phone, leader.Ref, ProbeSettings);
+        var follower = StartFollower(Phone, leader.Ref, ProbeSettings);
 
         leader.FishForMessage<GetLeadership>(_ => true, Patience);
-        Assert.Contains("no answer in time", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "no answer in time");
         leader.FishForMessage<GetLeadership>(_ => true, Patience);
         leader.Reply(new Leadership(Library, "leader", 1, true));
         leader.FishForMessage<Subscribe>(_ => true, Patience);
-        Assert.Contains("did not answer Subscribe", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "did not answer Subscribe");
 
         var subscribe = Handshake(leader, latest: 3);
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
         AwaitLocal(follower, 3);
-        Assert.Equal(_entries[..3].Select(e => e with { Id = 0 }), ReadAll(_phone).Select(e => e with { Id = 0 }));
+        AssertPhoneHolds(3);
         Assert.Equal(FollowerState.Following, StatusOf(follower).State);
     }
 
     [Fact]
     public void A_leader_that_dies_is_noticed_by_death_watch_and_FollowLeader_continues_from_the_local_latest()
     {
-        var events = EventsOf(_phone);
+        var events = EventsOf(Phone);
         var leader = CreateTestProbe();
-        var follower = StartFollower(_phone, leader.Ref, ProbeSettings);
+        var follower = StartFollower(Phone, leader.Ref, ProbeSettings);
         var subscribe = Handshake(leader, latest: 3);
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
         AwaitLocal(follower, 3);
 
         Sys.Stop(leader.Ref);
 
-        Assert.Contains("the leader stopped", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
+        AssertReconnects(events, "the leader stopped");
         var next = CreateTestProbe();
-        var app = CreateTestProbe();
-        follower.Tell(new FollowLeader(Library, next.Ref), app.Ref);
-        Assert.Equal(next.Ref.Path.ToString(), app.ExpectMsg<FollowingLeader>(Patience).Leader);
+        Assert.Equal(next.Ref.Path.ToString(), SwitchLeader(follower, next.Ref).Leader);
         var resumed = Handshake(next, latest: 5);
         Assert.Equal(3, resumed.AfterSequence);
-        resumed.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..5]));
+        resumed.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..5]));
         AwaitLocal(follower, 5);
-        Assert.Equal(_entries[..5].Select(e => e with { Id = 0 }), ReadAll(_phone).Select(e => e with { Id = 0 }));
+        AssertPhoneHolds(5);
     }
 
     [Fact]
     public void After_FollowLeader_the_old_leaders_pushes_are_ignored_and_its_older_term_is_refused()
     {
-        var events = EventsOf(_phone);
+        var events = EventsOf(Phone);
         var old = CreateTestProbe();
-        var follower = StartFollower(_phone, old.Ref, ProbeSettings);
+        var follower = StartFollower(Phone, old.Ref, ProbeSettings);
         var oldSubscription = Handshake(old, latest: 3);
-        oldSubscription.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        oldSubscription.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
         AwaitLocal(follower, 3);
         var current = CreateTestProbe();
-        var app = CreateTestProbe();
 
-        follower.Tell(new FollowLeader(Library, current.Ref), app.Ref);
-        app.ExpectMsg<FollowingLeader>(Patience);
+        SwitchLeader(follower, current.Ref);
         var subscription = Handshake(current, latest: 5, term: 2);
         // The old leader still pushes: nothing of it is replicated.
-        oldSubscription.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..7]));
-        subscription.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..5]));
+        oldSubscription.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..7]));
+        subscription.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..5]));
         AwaitLocal(follower, 5);
         Assert.Equal(5, StatusOf(follower).LocalLatestSequence);
 
         // Back to the old leader, still at term 1: the local log, which replicated term 2, refuses its pages.
-        follower.Tell(new FollowLeader(Library, old.Ref), app.Ref);
-        app.ExpectMsg<FollowingLeader>(Patience);
+        SwitchLeader(follower, old.Ref);
         var stale = Handshake(old, latest: 7);
-        stale.Subscriber.Tell(new SubscriptionEntries(Library, _entries[5..7]));
-        Assert.Contains("older than the term 2", events.FishForMessage<FollowerReconnecting>(_ => true, Patience).Reason,
-            StringComparison.Ordinal);
-        Assert.Equal(_entries[..5].Select(e => e with { Id = 0 }), ReadAll(_phone).Select(e => e with { Id = 0 }));
+        stale.Subscriber.Tell(new SubscriptionEntries(Library, Entries[5..7]));
+        AssertReconnects(events, "older than the term 2");
+        AssertPhoneHolds(5);
     }
 
     [Fact]
     public void Every_request_gets_one_reply_and_a_request_that_does_not_fit_is_refused()
     {
         var leader = CreateTestProbe();
-        var follower = StartFollower(_phone, leader.Ref, ProbeSettings);
+        var follower = StartFollower(Phone, leader.Ref, ProbeSettings);
         var app = CreateTestProbe();
         var other = Guid.NewGuid();
 
@@ -160,17 +135,17 @@ public sealed class FollowerFailureSpecs : FollowerSpec
     public void Each_durable_page_is_acknowledged_to_the_leader_with_the_device_and_the_local_log_id()
     {
         var leader = CreateTestProbe();
-        var follower = StartFollower(_phone, leader.Ref, ProbeSettings with { AckInterval = TimeSpan.Zero });
+        var follower = StartFollower(Phone, leader.Ref, ProbeSettings with { AckInterval = TimeSpan.Zero });
         var subscribe = Handshake(leader, latest: 5);
 
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
 
         var ack = leader.FishForMessage<AcknowledgeReplicated>(_ => true, Patience);
         Assert.Equal(new AcknowledgeReplicated(Library, "phone", LocalLogId(), 3), ack);
         // Sent only once the page is durable.
-        Assert.Equal(3, ReadAll(_phone).Count);
+        Assert.Equal(3, ReadAll(Phone).Count);
         leader.Reply(new ReplicationAcknowledged(Library, "phone", ack.FollowerLogId, 3));
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..5]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..5]));
         Assert.Equal(5, leader.FishForMessage<AcknowledgeReplicated>(_ => true, Patience).Sequence);
         AwaitCondition(() => StatusOf(follower).AcknowledgedSequence == 3, Patience);
     }
@@ -179,14 +154,14 @@ public sealed class FollowerFailureSpecs : FollowerSpec
     public void Acknowledgements_are_throttled_to_one_per_interval_and_the_last_position_follows_when_it_ends()
     {
         var leader = CreateTestProbe();
-        StartFollower(_phone, leader.Ref, ProbeSettings with { AckInterval = TimeSpan.FromSeconds(5) });
+        StartFollower(Phone, leader.Ref, ProbeSettings with { AckInterval = TimeSpan.FromSeconds(5) });
         var subscribe = Handshake(leader, latest: 9);
 
         // Three pages within one interval: the first is acknowledged at once, the last when the interval ends.
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[..3]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[..3]));
         Assert.Equal(3, leader.FishForMessage<AcknowledgeReplicated>(_ => true, Patience).Sequence);
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[3..6]));
-        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, _entries[6..9]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[3..6]));
+        subscribe.Subscriber.Tell(new SubscriptionEntries(Library, Entries[6..9]));
 
         var messages = new System.Collections.ArrayList();
         var next = leader.FishForMessage<AcknowledgeReplicated>(_ => true, messages, Patience);
@@ -198,17 +173,7 @@ public sealed class FollowerFailureSpecs : FollowerSpec
     private Guid LocalLogId()
     {
         var probe = CreateTestProbe();
-        _phone.Host.Supervisor.Tell(new GetLogId(Library), probe.Ref);
+        Phone.Host.Supervisor.Tell(new GetLogId(Library), probe.Ref);
         return probe.ExpectMsg<LogIdFound>(Patience).LogId;
-    }
-
-    // Answers the follower's leadership question and starts its subscription; returns the Subscribe it sent.
-    private Subscribe Handshake(TestProbe leader, long latest, long term = 1)
-    {
-        leader.FishForMessage<GetLeadership>(_ => true, Patience);
-        leader.Reply(new Leadership(Library, "leader", term, true));
-        var subscribe = leader.FishForMessage<Subscribe>(_ => true, Patience);
-        subscribe.Subscriber.Tell(new SubscriptionStarted(Library, subscribe.AfterSequence, latest));
-        return subscribe;
     }
 }

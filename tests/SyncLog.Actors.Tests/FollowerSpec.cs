@@ -66,6 +66,12 @@ public abstract class FollowerSpec : Akka.TestKit.Xunit2.TestKit
     {
         var follower = StartFollower(node, leader.Host.Supervisor, Settings with { AckInterval = TimeSpan.Zero });
         AwaitCondition(() => StatusOf(follower).AcknowledgedSequence == sequence, Patience);
+        StopFollower(node, follower);
+    }
+
+    /// <summary>Stops <paramref name="follower"/> in <paramref name="node"/>'s actor system and waits until it has stopped.</summary>
+    protected void StopFollower(Node node, IActorRef follower)
+    {
         Watch(follower);
         node.Host.System.Stop(follower);
         ExpectTerminated(follower, Patience);

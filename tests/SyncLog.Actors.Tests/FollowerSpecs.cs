@@ -218,9 +218,7 @@ public sealed class FollowerSpecs : FollowerSpec
         AppendMany(leader, 5, at: old);
         var first = StartFollower(phone, leader.Host.Supervisor);
         AwaitLocal(first, 5);
-        Watch(first);
-        phone.Host.System.Stop(first);
-        ExpectTerminated(first, Patience);
+        StopFollower(phone, first);
 
         // While the phone is away the leader writes on; the phone's last ack gets older than synclog.max-retention (90d),
         // so the phone counts as lost and the leader vacuums past what it acknowledged. Set again until no ack of the

@@ -12,22 +12,17 @@ namespace SyncLog.Actors.Tests;
 /// </summary>
 public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
 {
-    private const string Remote = """
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        """;
-
     private readonly Guid _library = Guid.NewGuid();
     private readonly string _followerDir = NewDataDir();
     private readonly SyncLogHost _follower;
     private readonly ActorSystem _peer;
 
     public FollowerTrustSpecs()
-        : base(Remote)
+        : base(LoopbackRemoting)
     {
-        _follower = SyncLogHost.Start(ConfigFor(_followerDir, OtherDevice, Remote), "follower");
+        _follower = SyncLogHost.Start(ConfigFor(_followerDir, OtherDevice, LoopbackRemoting), "follower");
         // A peer speaking the protocol as hosts do (its serializers), to whatever paths it can name.
-        _peer = ActorSystem.Create("peer", ConfigurationFactory.ParseString(Remote + "\nakka.loglevel = WARNING").WithFallback(SyncLogConfig.Defaults));
+        _peer = ActorSystem.Create("peer", ConfigurationFactory.ParseString(LoopbackRemoting + "\nakka.loglevel = WARNING").WithFallback(SyncLogConfig.Defaults));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -149,8 +144,4 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
             Patience, TimeSpan.FromMilliseconds(200));
 
     private static Address Address(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress;
-
-    // The actor at path in target, as from sees it over the wire.
-    private static async Task<IActorRef> Resolve(ActorSystem from, ActorSystem target, ActorPath path) =>
-        await from.ActorSelection(new RootActorPath(Address(target)) / path.Elements).ResolveOne(Patience);
 }

@@ -96,17 +96,11 @@ public sealed class HandoverSpecs : FollowerSpec
     [Fact]
     public void A_followers_report_the_old_leader_answers_after_the_follower_switched_is_not_learned()
     {
-        var a = StartNode("device-a");
-        var b = StartNode("device-b");
-        var c = StartNode("device-c");
-        foreach (var node in new[] { a, b, c })
-            Lead(node, "device-a", 1);
+        var (a, b, c) = StartThreeNodesLedByA();
         AppendMany(a, 5);
         var cFollower = StartFollower(c, a.Host.Supervisor);
         AwaitLocal(cFollower, 5);
-        Watch(cFollower);
-        c.Host.System.Stop(cFollower);
-        ExpectTerminated(cFollower, Patience);
+        StopFollower(c, cFollower);
         Lead(c, "device-c", 2);
         // B's host has not heard of term 2 yet: only its follower can keep A's late report out.
         var aAsked = CreateTestProbe();

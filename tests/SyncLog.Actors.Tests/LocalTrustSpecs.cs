@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Akka.Actor;
+using Akka.TestKit;
 using SyncLog.Actors.Writes;
 
 namespace SyncLog.Actors.Tests;
@@ -10,11 +11,7 @@ namespace SyncLog.Actors.Tests;
 /// a write told to the supervisor or library actor itself, even from a local sender, or wrapped with a wrong token, is
 /// refused and writes nothing.
 /// </summary>
-public sealed class LocalTrustSpecs() : SyncLogSpec("""
-    akka.actor.provider = remote
-    akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-    synclog.passivate-after = 300ms
-    """)
+public sealed class LocalTrustSpecs() : SyncLogSpec(LoopbackRemoting + "\nsynclog.passivate-after = 300ms")
 {
     private readonly Guid _library = Guid.NewGuid();
 
@@ -31,9 +28,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public async Task A_write_told_to_the_supervisor_or_library_actor_itself_is_refused_whoever_the_sender()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         var (supervisor, library) = await ActorsOf(_library);
 
         // A local probe as sender, as a peer naming a local path would look: the sender proves nothing.
@@ -54,9 +49,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public async Task An_ack_told_to_the_supervisor_or_library_actor_itself_cannot_replace_a_known_followers_log()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         AppendOne(_library, Entry(2), probe);
         var phoneLog = Guid.NewGuid();
         Supervisor.Tell(new AcknowledgeReplicated(_library, "phone", phoneLog, 1), probe.Ref);
@@ -81,9 +74,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public async Task A_subscription_told_to_the_supervisor_or_library_actor_itself_cannot_name_a_local_subscriber()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         var app = CreateTestProbe();
         Supervisor.Tell(new Subscribe(_library, 0, app.Ref, 100), app.Ref);
         app.ExpectMsg<SubscriptionStarted>(Patience);
@@ -111,9 +102,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public async Task A_LocalRequest_with_a_wrong_token_is_refused_and_writes_nothing()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         var (supervisor, library) = await ActorsOf(_library);
 
         foreach (var target in new[] { supervisor, library })
@@ -138,9 +127,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public void A_local_write_to_a_passivated_library_is_taken_by_its_next_incarnation()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         var first = LibraryActor(_library);
         Watch(first);
         ExpectTerminated(first, Patience);
@@ -152,9 +139,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public async Task A_local_write_held_while_its_library_stops_is_taken_by_the_next_incarnation()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         var (supervisor, library) = await ActorsOf(_library);
         var passivation = CreateTestProbe();
         // The passivation handshake, with the stop held back: the supervisor holds the library's requests meanwhile.
@@ -177,9 +162,7 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
     [Fact]
     public void Local_writes_stashed_by_a_restarting_library_are_taken_after_the_restart()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
+        var probe = LeadWithOneEntry();
         var failures = 1;
         LogWriterSeam.Get(Sys).BeforeHandling = (_, message) =>
         {
@@ -215,6 +198,16 @@ public sealed class LocalTrustSpecs() : SyncLogSpec("""
         Watch(Supervisor);
         Supervisor.Tell(PoisonPill.Instance);
         ExpectTerminated(Supervisor, Patience);
+    }
+
+    // As the app left it, through the host's own Supervisor: device-a leads at term 1 and sequence 1 is written.
+    // Returns the probe that saw it, for the spec to go on with.
+    private TestProbe LeadWithOneEntry()
+    {
+        var probe = CreateTestProbe();
+        Lead(_library, probe: probe);
+        AppendOne(_library, Entry(1), probe);
+        return probe;
     }
 
     private async Task<(IActorRef Supervisor, IActorRef Library)> ActorsOf(Guid library)

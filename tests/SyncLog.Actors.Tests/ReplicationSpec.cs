@@ -35,6 +35,19 @@ public abstract class ReplicationSpec : SyncLogSpec, IAsyncLifetime
         probe.ExpectMsg<BatchAppended>(Patience);
     }
 
+    /// <summary>
+    /// Appends <paramref name="expired"/> entries stamped 40 days ago, then <paramref name="fresh"/> new ones, and vacuums
+    /// what is older than 30 days: the leader's log then starts after sequence <paramref name="expired"/>.
+    /// </summary>
+    protected void AppendThenVacuumExpired(int expired, int fresh)
+    {
+        AppendMany(expired, at: DateTimeOffset.UtcNow.AddDays(-40));
+        AppendMany(fresh);
+        var probe = CreateTestProbe();
+        Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
+        Assert.Equal(expired, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+    }
+
     /// <summary>The leader's entries after <paramref name="since"/>, one page of at most 1000.</summary>
     protected IReadOnlyList<SyncLogEntry> LeaderPage(long since) => LeaderPageResult(since).Entries;
 

@@ -90,12 +90,7 @@ public sealed class ReplicationSpecs : ReplicationSpec
     [Fact]
     public async Task A_follower_that_joins_after_the_leaders_vacuum_resyncs_and_then_mirrors()
     {
-        var old = DateTimeOffset.UtcNow.AddDays(-40);
-        var probe = CreateTestProbe();
-        AppendMany(5, at: old);
-        AppendMany(3);
-        Supervisor.Tell(new VacuumOldEntries(Library, DateTimeOffset.UtcNow.AddDays(-30)), probe.Ref);
-        Assert.Equal(5, probe.ExpectMsg<Vacuumed>(Patience).Removed);
+        AppendThenVacuumExpired(5, fresh: 3);
 
         var behind = LeaderPageResult(0);
         Assert.True(behind.IsTruncated);

@@ -14,12 +14,10 @@ namespace SyncLog.Actors.Tests;
 /// </summary>
 public sealed class SerializeMessagesSpecs : SyncLogSpec, IAsyncLifetime
 {
-    // Remoting on loopback, as `synclog serve` and its peers run: an actor ref of another system is then a remote ref
-    // that survives serialization, where a local provider would resolve it to dead letters.
-    private const string SerializeEverything = """
+    // Remoting on loopback, as `synclog serve` and its peers run, so the follower's refs survive the round trip.
+    private const string SerializeEverything = LoopbackRemoting + """
+
         akka.actor.serialize-messages = on
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
         synclog.passivate-after = 500ms
         """;
 
@@ -116,9 +114,7 @@ public sealed class SerializeMessagesSpecs : SyncLogSpec, IAsyncLifetime
         _follower = SyncLogHost.Start(ConfigFor(_followerDir, OtherDevice, SerializeEverything), "follower");
         var followerErrors = CreateTestProbe(_follower.System);
         _follower.System.EventStream.Subscribe(followerErrors.Ref, typeof(Error));
-        var leaderAddress = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
-        var leader = await _follower.System.ActorSelection(new RootActorPath(leaderAddress) / Supervisor.Path.Elements)
-            .ResolveOne(Patience);
+        var leader = await Resolve(_follower.System, Sys, Supervisor.Path);
 
         var follower = _follower.StartFollower(_library, leader);
         AppendOne(_library, Entry(3), probe);

@@ -93,14 +93,8 @@ public sealed class SubscriptionSpecs() : SyncLogSpec("""
     [Fact]
     public void Subscribing_below_the_vacuum_floor_ends_with_truncated()
     {
-        Lead(_library);
-        var old = DateTimeOffset.UtcNow.AddDays(-2);
-        for (var i = 0; i < 3; i++)
-            AppendOne(_library, Entry(i, at: old.AddMinutes(i)));
-        AppendOne(_library, Entry(3));
-        var probe = CreateTestProbe();
-        Supervisor.Tell(new VacuumOldEntries(_library, old.AddHours(1)), probe.Ref);
-        probe.ExpectMsg<Vacuumed>(Patience);
+        LeadWithThreeOldEntriesThenOneNew();
+        VacuumTheOldEntries();
         var subscriber = CreateTestProbe();
 
         Supervisor.Tell(new Subscribe(_library, 1, subscriber.Ref), subscriber.Ref);
@@ -119,18 +113,12 @@ public sealed class SubscriptionSpecs() : SyncLogSpec("""
     [Fact]
     public void A_vacuum_that_overtakes_a_lagging_subscriber_ends_it_with_truncated()
     {
-        Lead(_library);
-        var old = DateTimeOffset.UtcNow.AddDays(-2);
-        for (var i = 0; i < 3; i++)
-            AppendOne(_library, Entry(i, at: old.AddMinutes(i)));
-        AppendOne(_library, Entry(3));
+        LeadWithThreeOldEntriesThenOneNew();
         var subscriber = CreateTestProbe();
         OpenAndSubscribe(subscriber, after: 0, demand: 1);
         Assert.Equal([1L], Collect(subscriber, 1).Select(e => e.Sequence));
 
-        var probe = CreateTestProbe();
-        Supervisor.Tell(new VacuumOldEntries(_library, old.AddHours(1)), probe.Ref);
-        probe.ExpectMsg<Vacuumed>(Patience);
+        VacuumTheOldEntries();
 
         var ended = subscriber.ExpectMsg<SubscriptionEnded>(Patience);
         Assert.Equal((SubscriptionEndReason.Truncated, 1L, 3L), (ended.Reason, ended.LastDeliveredSequence, ended.VacuumedThroughSequence));
@@ -292,6 +280,24 @@ public sealed class SubscriptionSpecs() : SyncLogSpec("""
         var log = ReadAll(_library);
         for (var s = 0; s < subscribers.Count; s++)
             Assert.Equal(log.Skip((int)after[s]), got[s]);
+    }
+
+    // Sequences 1-3 two days old, then 4 written now: a vacuum of what is a day old leaves 4 alone.
+    private void LeadWithThreeOldEntriesThenOneNew()
+    {
+        Lead(_library);
+        var old = DateTimeOffset.UtcNow.AddDays(-2);
+        for (var i = 0; i < 3; i++)
+            AppendOne(_library, Entry(i, at: old.AddMinutes(i)));
+        AppendOne(_library, Entry(3));
+    }
+
+    // Removes sequences 1-3 of LeadWithThreeOldEntriesThenOneNew: the vacuum floor is then 3.
+    private void VacuumTheOldEntries()
+    {
+        var probe = CreateTestProbe();
+        Supervisor.Tell(new VacuumOldEntries(_library, DateTimeOffset.UtcNow.AddDays(-1)), probe.Ref);
+        probe.ExpectMsg<Vacuumed>(Patience);
     }
 
     private void OpenAndSubscribe(TestProbe subscriber, long after, long demand)

@@ -33,6 +33,15 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
 
     protected IActorRef Supervisor => Host.Supervisor;
 
+    /// <summary>
+    /// Akka.Remote on loopback, a free port, plain TCP, trusted mode: an actor ref of another system is then a remote ref
+    /// that survives serialization and a peer can name any path, where a local provider would resolve it to dead letters.
+    /// </summary>
+    protected const string LoopbackRemoting = """
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+        """;
+
     protected static string NewDataDir() =>
         Path.Combine(Path.GetTempPath(), "synclog-actor-tests", Guid.NewGuid().ToString("N"));
 
@@ -92,6 +101,11 @@ public abstract class SyncLogSpec : Akka.TestKit.Xunit2.TestKit
             since = page.Entries[^1].Sequence;
         }
     }
+
+    /// <summary>The actor at <paramref name="path"/> in <paramref name="target"/>, as <paramref name="from"/> sees it over the wire.</summary>
+    protected static async Task<IActorRef> Resolve(ActorSystem from, ActorSystem target, ActorPath path) =>
+        await from.ActorSelection(new RootActorPath(((ExtendedActorSystem)target).Provider.DefaultAddress) / path.Elements)
+            .ResolveOne(Patience);
 
     protected string LibraryFile(Guid library) => SyncLogDb.PathFor(library, DataDir);
 

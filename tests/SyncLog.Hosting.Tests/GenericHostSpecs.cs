@@ -116,13 +116,7 @@ public sealed class GenericHostSpecs : IDisposable
         builder.Logging.ClearProviders().AddProvider(_logs);
         builder.Services.AddAkka("app", (akka, _) =>
         {
-            var options = new SyncLogOptions
-            {
-                DataDir = _dataDir,
-                DataDirEnvironmentVariable = "",
-                DeviceId = Device,
-                Storage = { Synchronous = SynchronousMode.Normal },
-            };
+            var options = SyncLogHostedSpec.OptionsFor(_dataDir, Device);
             configure?.Invoke(options);
             akka.ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
                 .WithSyncLog(options);

@@ -27,15 +27,21 @@ public abstract class SyncLogHostedSpec(ITestOutputHelper output, Action<SyncLog
         new(device, at ?? DateTimeOffset.UtcNow, model, record ?? Guid.NewGuid().ToString(), ChangeType.Insert,
             $$"""{"n":{{n}}}""");
 
+    /// <summary>
+    /// The options of a spec's host: <paramref name="dataDir"/> only (no environment override), as <paramref name="device"/>,
+    /// with <c>synchronous = normal</c>: fewer fsyncs, still safe against a process crash, the worst a spec causes.
+    /// </summary>
+    public static SyncLogOptions OptionsFor(string dataDir, string device) => new()
+    {
+        DataDir = dataDir,
+        DataDirEnvironmentVariable = "",
+        DeviceId = device,
+        Storage = { Synchronous = SynchronousMode.Normal },
+    };
+
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
-        var options = new SyncLogOptions
-        {
-            DataDir = DataDir,
-            DataDirEnvironmentVariable = "",
-            DeviceId = ThisDevice,
-            Storage = { Synchronous = SynchronousMode.Normal },
-        };
+        var options = OptionsFor(DataDir, ThisDevice);
         configure?.Invoke(options);
         builder.WithSyncLog(options);
     }

@@ -10,12 +10,7 @@ public sealed class FollowerAckSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<SyncLogDb> OpenWith(int entries)
-    {
-        var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
-        await db.AppendBatchAsync(Entries.Many(entries));
-        return db;
-    }
+    private Task<SyncLogDb> OpenWith(int entries) => _dir.OpenWith(_library, entries);
 
     [Fact]
     public async Task A_first_ack_registers_the_follower_with_its_log_id()

@@ -15,12 +15,7 @@ public sealed class LearnedFollowerSpecs : IDisposable
 
     private static VacuumPolicy Policy => new(AfterAll, DateTimeOffset.UtcNow.AddDays(-90), "device-b");
 
-    private async Task<SyncLogDb> OpenWithTen()
-    {
-        var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
-        await db.AppendBatchAsync(Entries.Many(10));
-        return db;
-    }
+    private Task<SyncLogDb> OpenWithTen() => _dir.OpenWith(_library, 10);
 
     private static KnownFollower Known(string device, long acked, DateTimeOffset? lastAck = null) =>
         new(device, acked, lastAck ?? DateTimeOffset.UtcNow.AddMinutes(-5));

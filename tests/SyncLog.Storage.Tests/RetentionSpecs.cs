@@ -11,12 +11,7 @@ public sealed class RetentionSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<SyncLogDb> OpenWithTen()
-    {
-        var db = await SyncLogDb.OpenAsync(_library, _dir.Path);
-        await db.AppendBatchAsync(Entries.Many(10));
-        return db;
-    }
+    private Task<SyncLogDb> OpenWithTen() => _dir.OpenWith(_library, 10);
 
     [Fact]
     public async Task Without_followers_vacuum_removes_by_age_alone()

@@ -7,5 +7,13 @@ public sealed class TempDataDir : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "synclog-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>Opens <paramref name="library"/>'s file in this dir with <paramref name="entries"/> entries of <see cref="Entries.Many"/> appended.</summary>
+    public async Task<SyncLogDb> OpenWith(Guid library, int entries)
+    {
+        var db = await SyncLogDb.OpenAsync(library, Path);
+        await db.AppendBatchAsync(Entries.Many(entries));
+        return db;
+    }
+
     public void Dispose() => TempDirs.Remove(Path);
 }
