@@ -13,16 +13,19 @@ public sealed partial class LibrarySyncLogActor
     {
         Receive<Append>(append => SubmitAppend(append, [append.Entry], append.ExpectedTerm, isBatch: false));
         Receive<AppendBatch>(batch => SubmitAppend(batch, batch.Entries, batch.ExpectedTerm, isBatch: true));
-        Receive<Replicate>(replicate => SubmitFollowerWrite(replicate, () =>
+        Receive<Replicate>(replicate =>
         {
-            if (replicate.LeaderTerm < 1 || replicate.LeaderTerm > EntryValidator.MaxSequence)
-                throw new ArgumentException(
-                    $"leader term must be at least 1 and at most {EntryValidator.MaxSequence} (2^53-1), got {replicate.LeaderTerm}",
-                    nameof(Replicate.LeaderTerm));
-            EntryValidator.ValidateReplicated(replicate.Entries, nameof(Replicate.Entries));
-            foreach (var entry in replicate.Entries)
-                EntryValidator.RequireSequence(entry.Sequence, nameof(Replicate.Entries));
-        }, () => new PendingReplicate(replicate, Sender)));
+            // Prepared here, on this actor's thread, so the storage thread only links the set to the head and inserts.
+            PreparedReplication? prepared = null;
+            SubmitFollowerWrite(replicate, () =>
+            {
+                if (replicate.LeaderTerm < 1 || replicate.LeaderTerm > EntryValidator.MaxSequence)
+                    throw new ArgumentException(
+                        $"leader term must be at least 1 and at most {EntryValidator.MaxSequence} (2^53-1), got {replicate.LeaderTerm}",
+                        nameof(Replicate.LeaderTerm));
+                prepared = SyncLogDb.PrepareReplication(replicate.Entries);
+            }, () => new PendingReplicate(replicate, Sender, prepared));
+        });
         Receive<ResyncFrom>(resync => SubmitFollowerWrite(resync,
             () => EntryValidator.RequireSequence(resync.Sequence, nameof(ResyncFrom.Sequence)),
             () => new PendingResync(resync, Sender)));
@@ -199,7 +202,8 @@ public sealed partial class LibrarySyncLogActor
             return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
         }),
         ReplicateJob replicate => _io.Run<WriteResult>(async () =>
-            new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Replication.Entries))),
+            new WriteResult.Replicated(await writer.ReplicateAsync(
+                replicate.Write.Prepared ?? SyncLogDb.PrepareReplication(replicate.Write.Replication.Entries)))),
         ResyncJob resync => _io.Run<WriteResult>(async () =>
         {
             var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence, resync.Write.Resync.Checksum);

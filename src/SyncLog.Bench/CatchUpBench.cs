@@ -15,21 +15,57 @@ internal static class CatchUpBench
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Seeds a leader with <paramref name="rows"/>, serves it from a process of its own, then times one fresh follower
-    /// (pages of 1000) per entry of <paramref name="setups"/> from start until it holds every row, after one
-    /// unmeasured catch-up that warms both processes up. Returns the measurements in the order given.
+    /// Seeds a leader with <paramref name="rows"/>, serves it from a process of its own and, after one unmeasured
+    /// catch-up that warms both processes up, runs <paramref name="rounds"/> rounds: a raw 1000 rows/tx insert of the same
+    /// rows in this process, then one fresh follower (pages of 1000) per entry of <paramref name="setups"/>, timed from
+    /// start until it holds every row, in an order that rotates each round, so raw and every setup see the same drift of
+    /// a shared machine. Returns the raw rates and each setup's measurements, in the order given.
     /// </summary>
-    public static async Task<IReadOnlyList<CatchUpResult>> RunAsync(string workDir, NewSyncLogEntry[] rows, IReadOnlyList<CatchUpSetup> setups)
+    public static async Task<CatchUpReport> RunAsync(string workDir, NewSyncLogEntry[] rows, IReadOnlyList<CatchUpSetup> setups, int rounds)
     {
         var library = Guid.NewGuid();
         var leaderDir = Path.Combine(workDir, "leader");
         await SeedAsync(leaderDir, library, rows);
         await using var leader = await CatchUpLeader.StartAsync(leaderDir);
-        await CatchUpAsync(Path.Combine(workDir, "follower-warm-up"), library, leader, rows.Length, setups[0]);
-        var rates = new List<CatchUpResult>();
-        for (var i = 0; i < setups.Count; i++)
-            rates.Add(await CatchUpAsync(Path.Combine(workDir, $"follower-{i}"), library, leader, rows.Length, setups[i]));
-        return rates;
+        await MeasureAsync(Path.Combine(workDir, "follower-warm-up"), library, leader, rows.Length, setups[0]);
+        var raw = new List<double>();
+        var runs = setups.Select(_ => new List<CatchUpResult>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            raw.Add(await RawAsync(Path.Combine(workDir, $"raw-{round}"), rows));
+            for (var k = 0; k < setups.Count; k++)
+            {
+                var i = (k + round) % setups.Count;
+                runs[i].Add(await MeasureAsync(Path.Combine(workDir, $"follower-{i}-{round}"), library, leader, rows.Length, setups[i]));
+            }
+        }
+
+        return new CatchUpReport(Spread.Of(raw), runs.Select(r => new CatchUpSummary(Spread.Of(r.Select(x => x.RowsPerSecond)),
+            Median(r.Select(x => x.FollowerCpuMicrosPerRow)), Median(r.Select(x => x.LeaderCpuMicrosPerRow)))).ToList());
+    }
+
+    private static async Task<double> RawAsync(string dataDir, NewSyncLogEntry[] rows)
+    {
+        var curve = new RateCurve(rows.Length);
+        await RawSqliteBench.InsertAsync(dataDir, rows, 1000, curve);
+        var rate = curve.Overall;
+        Directory.Delete(dataDir, recursive: true);
+        return rate;
+    }
+
+    private static async Task<CatchUpResult> MeasureAsync(string dataDir, Guid library, CatchUpLeader leader, int rows, CatchUpSetup setup)
+    {
+        var result = await CatchUpAsync(dataDir, library, leader, rows, setup);
+        // Twelve followers of 100,000 rows would take half a gigabyte; each is done with once measured.
+        Directory.Delete(dataDir, recursive: true);
+        return result;
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     // The leader's data dir is filled in this process and released before the leader process opens it.
@@ -84,6 +120,22 @@ internal static class CatchUpBench
         synclog.follower.prefetch-pages = {setup?.PrefetchPages ?? 2}
         synclog.follower.max-replicate-rows = {setup?.MaxReplicateRows ?? 10_000}
         """);
+}
+
+/// <summary>Section 11's measurements: the raw 1000 rows/tx rates between the catch-ups, and each setup's summary.</summary>
+internal sealed record CatchUpReport(Spread Raw, IReadOnlyList<CatchUpSummary> Setups);
+
+/// <summary>One setup over every round: its rates, and the median CPU time per row of the follower's and the leader's process.</summary>
+internal sealed record CatchUpSummary(Spread Rate, double FollowerCpuMicrosPerRow, double LeaderCpuMicrosPerRow);
+
+/// <summary>The median, smallest and largest of repeated measurements.</summary>
+internal sealed record Spread(double Median, double Min, double Max)
+{
+    public static Spread Of(IEnumerable<double> values)
+    {
+        var all = values.ToArray();
+        return new Spread(CatchUpBench.Median(all), all.Min(), all.Max());
+    }
 }
 
 /// <summary>One measured catch-up: rows per second, and CPU time per row of the follower's and the leader's process.</summary>

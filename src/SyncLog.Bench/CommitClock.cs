@@ -22,7 +22,7 @@ internal sealed class CommitClock(ILogWriter inner, ConcurrentDictionary<long, l
         return sequences;
     }
 
-    public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => inner.ReplicateAsync(entries);
+    public Task<ReplicationResult> ReplicateAsync(PreparedReplication set) => inner.ReplicateAsync(set);
 
     public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
         inner.ResyncFromAsync(sequence, checksum);

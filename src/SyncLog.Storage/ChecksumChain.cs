@@ -78,6 +78,12 @@ internal static class ChecksumChain
         return WriteText(buffer, at, data);
     }
 
+    /// <summary>
+    /// Overwrites the previous checksum in an input <see cref="Encode"/> wrote: an entry encoded before its chain's
+    /// head was known is linked to it at write time without encoding the entry again.
+    /// </summary>
+    public static void SetPrevious(Span<byte> encoded, SyncLogChecksum previous) => previous.WriteTo(encoded[Tag.Length..]);
+
     /// <summary>The checksum of an input <see cref="Encode"/> wrote.</summary>
     public static SyncLogChecksum Hash(ReadOnlySpan<byte> encoded)
     {

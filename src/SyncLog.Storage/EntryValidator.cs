@@ -21,14 +21,7 @@ public static class EntryValidator
     public static void Validate(NewSyncLogEntry? entry, string paramName)
     {
         ArgumentNullException.ThrowIfNull(entry, paramName);
-        RequireId(entry.DeviceId, paramName, "device id");
-        RequireId(entry.ModelType, paramName, "model type");
-        RequireId(entry.RecordId, paramName, "record id");
-        if (!Enum.IsDefined(entry.ChangeType))
-            throw new ArgumentException(
-                $"change type must be Insert, Update, Delete or BulkInsert, got {(int)entry.ChangeType}", paramName);
-        if (entry.Version < 1 || entry.Version > MaxSequence)
-            throw new ArgumentException($"version must be at least 1 and at most {MaxSequence} (2^53-1), got {entry.Version}", paramName);
+        RequireFields(entry.DeviceId, entry.ModelType, entry.RecordId, entry.ChangeType, entry.Version, paramName);
         RequireJson(entry.Data, paramName);
         if (entry.IdempotencyKey is not null)
             RequireIdempotencyKey(entry.IdempotencyKey, paramName);
@@ -87,12 +80,61 @@ public static class EntryValidator
     /// <summary>Checks an entry received for replication, including its sequence.</summary>
     public static void ValidateStored(SyncLogEntry? entry, string paramName)
     {
+        ValidateStoredExceptData(entry, paramName);
+        RequireJson(entry!.Data, paramName);
+    }
+
+    /// <summary>
+    /// <see cref="ValidateStored"/> but for the JSON parse of <c>Data</c>, which the caller then runs on the UTF-8 it
+    /// encoded anyway (<see cref="RequireJsonUtf8"/>); an empty or white-space <c>Data</c> is refused here.
+    /// </summary>
+    internal static void ValidateStoredExceptData(SyncLogEntry? entry, string paramName)
+    {
         ArgumentNullException.ThrowIfNull(entry, paramName);
         if (entry.Sequence < 1 || entry.Sequence > MaxSequence)
             throw new ArgumentException(
                 $"sequence must be at least 1 and at most {MaxSequence} (2^53-1), got {entry.Sequence}", paramName);
-        Validate(new NewSyncLogEntry(entry.DeviceId, entry.Timestamp, entry.ModelType, entry.RecordId,
-            entry.ChangeType, entry.Data, entry.Version), paramName);
+        RequireFields(entry.DeviceId, entry.ModelType, entry.RecordId, entry.ChangeType, entry.Version, paramName);
+        if (string.IsNullOrWhiteSpace(entry.Data))
+            throw new ArgumentException("data must be a JSON document, got an empty string", paramName);
+    }
+
+    /// <summary>Checks that UTF-8 <paramref name="data"/> is one well-formed JSON document (the parse of <see cref="Validate"/>).</summary>
+    internal static void RequireJsonUtf8(ReadOnlySpan<byte> data, string paramName)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 256 });
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"data must be valid JSON: {e.Message}", paramName, e);
+        }
+    }
+
+    // A separate check after each entry's own, so a run of entries reports the first bad one whatever is wrong with it.
+    internal static void RequireContiguous(IReadOnlyList<SyncLogEntry> entries, int i, string paramName)
+    {
+        if (i > 0 && entries[i].Sequence != entries[i - 1].Sequence + 1)
+            throw new ArgumentException(
+                $"replicated entries must have contiguous ascending sequences; entry {i} has {entries[i].Sequence} after {entries[i - 1].Sequence}",
+                paramName);
+    }
+
+    private static void RequireFields(string deviceId, string modelType, string recordId, ChangeType changeType,
+        long version, string paramName)
+    {
+        RequireId(deviceId, paramName, "device id");
+        RequireId(modelType, paramName, "model type");
+        RequireId(recordId, paramName, "record id");
+        if (!Enum.IsDefined(changeType))
+            throw new ArgumentException(
+                $"change type must be Insert, Update, Delete or BulkInsert, got {(int)changeType}", paramName);
+        if (version < 1 || version > MaxSequence)
+            throw new ArgumentException($"version must be at least 1 and at most {MaxSequence} (2^53-1), got {version}", paramName);
     }
 
     /// <summary>Checks a non-empty run of a leader's entries with contiguous ascending sequences.</summary>
@@ -104,10 +146,7 @@ public static class EntryValidator
         for (var i = 0; i < entries.Count; i++)
         {
             ValidateStored(entries[i], paramName);
-            if (i > 0 && entries[i].Sequence != entries[i - 1].Sequence + 1)
-                throw new ArgumentException(
-                    $"replicated entries must have contiguous ascending sequences; entry {i} has {entries[i].Sequence} after {entries[i - 1].Sequence}",
-                    paramName);
+            RequireContiguous(entries, i, paramName);
         }
     }
 
@@ -143,14 +182,7 @@ public static class EntryValidator
         try
         {
             var length = Encoding.UTF8.GetBytes(data, buffer);
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), new JsonReaderOptions { MaxDepth = 256 });
-            while (reader.Read())
-            {
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"data must be valid JSON: {e.Message}", paramName, e);
+            RequireJsonUtf8(buffer.AsSpan(0, length), paramName);
         }
         finally
         {

@@ -26,7 +26,7 @@ public enum ReplicationOutcome
     ChecksumRequired,
 }
 
-/// <summary>The outcome of <see cref="SyncLogDb.ReplicateAsync"/> and the local latest sequence after it.</summary>
+/// <summary>The outcome of <see cref="SyncLogDb.ReplicateAsync(IReadOnlyList{SyncLogEntry}, CancellationToken)"/> and the local latest sequence after it.</summary>
 /// <param name="Outcome">Applied, or why nothing was written.</param>
 /// <param name="LatestSequence">The local latest sequence after the call.</param>
 /// <param name="AppliedCount">How many entries were written (0 when all were duplicates or on refusal).</param>

@@ -207,9 +207,32 @@ public sealed class SyncLogDb : IAsyncDisposable
     /// <exception cref="ArgumentException">The entries are invalid (empty, not contiguous, or a field out of range).</exception>
     public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct = default)
     {
-        EntryValidator.ValidateReplicated(entries, nameof(entries));
+        var set = PreparedReplication.Prepare(entries, nameof(entries));
         ThrowIfDisposed();
-        return Writer.ReplicateAsync(entries, ct);
+        return Writer.ReplicateAsync(set, ct);
+    }
+
+    /// <summary>
+    /// Checks a leader's entries as <see cref="ReplicateAsync(IReadOnlyList{SyncLogEntry}, CancellationToken)"/> does,
+    /// encodes each once and, when every entry carries the leader's checksum, checks the chain inside the set (each
+    /// checksum follows from the one before it). Pure and thread-safe: run it off the writer (on a host's own thread)
+    /// so that only linking the set to the head and inserting are left for the write.
+    /// </summary>
+    /// <exception cref="ArgumentException">The entries are invalid (empty, not contiguous, or a field out of range).</exception>
+    public static PreparedReplication PrepareReplication(IReadOnlyList<SyncLogEntry> entries) =>
+        PreparedReplication.Prepare(entries, nameof(entries));
+
+    /// <summary>
+    /// <see cref="ReplicateAsync(IReadOnlyList{SyncLogEntry}, CancellationToken)"/> for a set made by
+    /// <see cref="PrepareReplication"/>, judged against this log as it is when written: a set whose first entry does not
+    /// continue the head, or with a broken link inside, is refused whole as <see cref="ReplicationOutcome.Diverged"/>
+    /// naming that sequence, and nothing is written.
+    /// </summary>
+    public Task<ReplicationResult> ReplicateAsync(PreparedReplication set, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ThrowIfDisposed();
+        return Writer.ReplicateAsync(set, ct);
     }
 
     /// <summary>

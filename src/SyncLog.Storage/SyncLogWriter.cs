@@ -193,81 +193,20 @@ internal sealed class SyncLogWriter : IDisposable
         }
     }
 
-    /// <summary>Mirrors a leader's entries with their own sequences; see <see cref="SyncLogDb.ReplicateAsync"/>.</summary>
+    /// <summary>
+    /// Mirrors a prepared set of a leader's entries with their own sequences; see
+    /// <see cref="SyncLogDb.ReplicateAsync(PreparedReplication, CancellationToken)"/>. A chained set that starts right
+    /// after the local latest is only linked to the head here (one hash) and inserted from its encodings; any other set
+    /// is judged entry by entry.
+    /// </summary>
     /// <exception cref="SyncLogFullException">The file reached its size limit or the disk is full.</exception>
-    public async Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries, CancellationToken ct)
+    public async Task<ReplicationResult> ReplicateAsync(PreparedReplication set, CancellationToken ct)
     {
         await _gate.EnterAsync(ct);
         try
         {
             ThrowIfFileGone();
-            var fresh = new List<SyncLogEntry>();
-            foreach (var entry in entries)
-            {
-                if (entry.Sequence > _latest)
-                {
-                    fresh.Add(entry);
-                    continue;
-                }
-
-                // At or below our high-water mark: a retry of something we hold, unless vacuum already removed it.
-                var local = ReadBySequence(entry.Sequence);
-                if (local is not null && !SyncLogRow.SameChange(local, entry))
-                    return new ReplicationResult(ReplicationOutcome.Conflict, _latest, 0, entry.Sequence);
-                // Same content, different chain: the two logs differ somewhere before this entry.
-                if (local is { Checksum: { } mine } && entry.Checksum is { } theirs && mine != theirs)
-                    return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, entry.Sequence);
-            }
-
-            if (fresh.Count == 0)
-                return new ReplicationResult(ReplicationOutcome.Applied, _latest, 0);
-            if (fresh[0].Sequence != _latest + 1)
-                return new ReplicationResult(ReplicationOutcome.Gap, _latest, 0);
-
-            // Every entry is verified before anything is written, so a refusal writes nothing.
-            var checksums = new SyncLogChecksum[fresh.Count];
-            var previous = _head;
-            for (var i = 0; i < fresh.Count; i++)
-            {
-                var e = fresh[i];
-                SyncLogChecksum next;
-                if (previous is { } known)
-                {
-                    next = ChecksumChain.Next(known, e);
-                    if (e.Checksum is { } theirs && theirs != next)
-                        return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, e.Sequence);
-                }
-                else
-                {
-                    // Resynced without the leader's checksum at the floor: the first entry's checksum is adopted as the
-                    // chain (it cannot be checked) and every later one is verified against it.
-                    if (e.Checksum is not { } adopted)
-                        return new ReplicationResult(ReplicationOutcome.ChecksumRequired, _latest, 0, e.Sequence);
-                    next = adopted;
-                }
-
-                checksums[i] = next;
-                previous = next;
-            }
-
-            using (var transaction = _connection.BeginTransaction(deferred: false))
-            {
-                _updateLatest.Transaction = transaction;
-                for (var i = 0; i < fresh.Count; i++)
-                {
-                    var e = fresh[i];
-                    Insert(e.Sequence, e.DeviceId, UtcTimestamp.ToText(e.Timestamp), e.ModelType, e.RecordId,
-                        ChangeTypeText.ToText(e.ChangeType), e.Version, e.Data, checksums[i]);
-                }
-
-                SetLatest(fresh[^1].Sequence);
-                transaction.Commit();
-            }
-
-            _head = checksums[^1];
-            Volatile.Write(ref _latest, fresh[^1].Sequence);
-            _checkpointer.Committed(fresh.Count);
-            return new ReplicationResult(ReplicationOutcome.Applied, _latest, fresh.Count);
+            return set.IsChained && set.FirstSequence > _latest ? ReplicateChained(set) : ReplicateEntryByEntry(set.Entries);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
         {
@@ -277,6 +216,116 @@ internal sealed class SyncLogWriter : IDisposable
         {
             _gate.Exit();
         }
+    }
+
+    // Under the gate. The set was checked inside itself when prepared; what is left depends on this log as it is now.
+    private ReplicationResult ReplicateChained(PreparedReplication set)
+    {
+        if (set.FirstSequence != _latest + 1)
+            return new ReplicationResult(ReplicationOutcome.Gap, _latest, 0);
+        var entries = set.Entries;
+        // Linked in the writer's own buffer: the set may be written to another log at the same time.
+        if (_head is { } head)
+        {
+            var first = set.Encoded(0);
+            if (first.Length > _encoded.Length)
+                _encoded = new byte[Math.Max(first.Length, 2 * _encoded.Length)];
+            var linked = _encoded.AsSpan(0, first.Length);
+            first.CopyTo(linked);
+            ChecksumChain.SetPrevious(linked, head);
+            if (ChecksumChain.Hash(linked) != entries[0].Checksum!.Value)
+                return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, entries[0].Sequence);
+        }
+
+        // Without a known head (resynced without the leader's checksum) the first checksum is adopted, as entry by entry.
+        if (set.BrokenLinkAt is { } broken)
+            return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, broken);
+
+        using (var transaction = _connection.BeginTransaction(deferred: false))
+        {
+            _updateLatest.Transaction = transaction;
+            for (var i = 0; i < entries.Count; i++)
+                InsertEncoded(set.Encoded(i), entries[i].Sequence, entries[i].Version, entries[i].Checksum!.Value);
+            SetLatest(entries[^1].Sequence);
+            transaction.Commit();
+        }
+
+        _head = entries[^1].Checksum;
+        Volatile.Write(ref _latest, entries[^1].Sequence);
+        _checkpointer.Committed(entries.Count);
+        return new ReplicationResult(ReplicationOutcome.Applied, _latest, entries.Count);
+    }
+
+    // Under the gate: retries, sets reaching into the local log and sets without the leader's checksums.
+    private ReplicationResult ReplicateEntryByEntry(IReadOnlyList<SyncLogEntry> entries)
+    {
+        var fresh = new List<SyncLogEntry>();
+        foreach (var entry in entries)
+        {
+            if (entry.Sequence > _latest)
+            {
+                fresh.Add(entry);
+                continue;
+            }
+
+            // At or below our high-water mark: a retry of something we hold, unless vacuum already removed it.
+            var local = ReadBySequence(entry.Sequence);
+            if (local is not null && !SyncLogRow.SameChange(local, entry))
+                return new ReplicationResult(ReplicationOutcome.Conflict, _latest, 0, entry.Sequence);
+            // Same content, different chain: the two logs differ somewhere before this entry.
+            if (local is { Checksum: { } mine } && entry.Checksum is { } theirs && mine != theirs)
+                return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, entry.Sequence);
+        }
+
+        if (fresh.Count == 0)
+            return new ReplicationResult(ReplicationOutcome.Applied, _latest, 0);
+        if (fresh[0].Sequence != _latest + 1)
+            return new ReplicationResult(ReplicationOutcome.Gap, _latest, 0);
+
+        // Every entry is verified before anything is written, so a refusal writes nothing.
+        var checksums = new SyncLogChecksum[fresh.Count];
+        var previous = _head;
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var e = fresh[i];
+            SyncLogChecksum next;
+            if (previous is { } known)
+            {
+                next = ChecksumChain.Next(known, e);
+                if (e.Checksum is { } theirs && theirs != next)
+                    return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, e.Sequence);
+            }
+            else
+            {
+                // Resynced without the leader's checksum at the floor: the first entry's checksum is adopted as the
+                // chain (it cannot be checked) and every later one is verified against it.
+                if (e.Checksum is not { } adopted)
+                    return new ReplicationResult(ReplicationOutcome.ChecksumRequired, _latest, 0, e.Sequence);
+                next = adopted;
+            }
+
+            checksums[i] = next;
+            previous = next;
+        }
+
+        using (var transaction = _connection.BeginTransaction(deferred: false))
+        {
+            _updateLatest.Transaction = transaction;
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                var e = fresh[i];
+                Insert(e.Sequence, e.DeviceId, UtcTimestamp.ToText(e.Timestamp), e.ModelType, e.RecordId,
+                    ChangeTypeText.ToText(e.ChangeType), e.Version, e.Data, checksums[i]);
+            }
+
+            SetLatest(fresh[^1].Sequence);
+            transaction.Commit();
+        }
+
+        _head = checksums[^1];
+        Volatile.Write(ref _latest, fresh[^1].Sequence);
+        _checkpointer.Committed(fresh.Count);
+        return new ReplicationResult(ReplicationOutcome.Applied, _latest, fresh.Count);
     }
 
     /// <summary>
@@ -505,6 +554,22 @@ internal sealed class SyncLogWriter : IDisposable
         _insert.Execute();
         InsertChecksum(sequence, checksum);
         return checksum;
+    }
+
+    // A replicated row bound from its checksum input, whose texts are the column texts exactly as the chain hashed them.
+    private void InsertEncoded(ReadOnlySpan<byte> encoded, long sequence, long version, SyncLogChecksum checksum)
+    {
+        var texts = ChecksumChain.TextsOf(encoded);
+        _insert.Bind(1, sequence);
+        _insert.BindText(2, encoded[texts.DeviceId]);
+        _insert.BindText(3, encoded[texts.Timestamp]);
+        _insert.BindText(4, encoded[texts.ModelType]);
+        _insert.BindText(5, encoded[texts.RecordId]);
+        _insert.BindText(6, encoded[texts.ChangeType]);
+        _insert.Bind(7, version);
+        _insert.BindText(8, encoded[texts.Data]);
+        _insert.Execute();
+        InsertChecksum(sequence, checksum);
     }
 
     // A replicated row, with the checksum the chain computed for it.

@@ -195,10 +195,10 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
             return await Inner.AppendAsync(entries, joinLate, maxEntries);
         }
 
-        public override async Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries)
+        public override async Task<ReplicationResult> ReplicateAsync(PreparedReplication set)
         {
             await Before();
-            return await Inner.ReplicateAsync(entries);
+            return await Inner.ReplicateAsync(set);
         }
 
         public override async Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence,

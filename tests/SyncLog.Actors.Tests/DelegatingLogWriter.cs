@@ -21,7 +21,7 @@ internal abstract class DelegatingLogWriter : ILogWriter
         Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries) =>
         Inner.AppendAsync(entries, joinLate, maxEntries);
 
-    public virtual Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => Inner.ReplicateAsync(entries);
+    public virtual Task<ReplicationResult> ReplicateAsync(PreparedReplication set) => Inner.ReplicateAsync(set);
 
     public virtual Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
         Inner.ResyncFromAsync(sequence, checksum);

@@ -92,6 +92,74 @@ public sealed class ProtocolSerializerSpecs : SyncLogSpec
             System.Text.Encoding.UTF8.GetString(serializer.ToBinary(message)));
     }
 
+    [Fact]
+    public void A_pushed_page_round_trips_in_binary_with_and_without_checksums()
+    {
+        var page = new SubscriptionEntries(Guid.NewGuid(),
+        [
+            new SyncLogEntry(3, 41, "phone \"ü\"", At, "album", "r-1", ChangeType.Delete, 7, """{"name":"a \"quoted\" ü","n":[1,2]}""", Checksum),
+            new SyncLogEntry(4, 42, "nas", At.ToUniversalTime(), "tag", "", ChangeType.Insert, 1, "{}"),
+        ]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(page);
+
+        var bytes = serializer.ToBinary(page);
+        var copy = (SubscriptionEntries)serializer.FromBinary(bytes, serializer.Manifest(page));
+
+        Assert.Equal("subscription-entries-v2", serializer.Manifest(page));
+        Assert.Equal(page.LibraryId, copy.LibraryId);
+        Assert.Equal(page.Entries, copy.Entries);
+        Assert.Equal(page.Entries[0].Timestamp.Offset, copy.Entries[0].Timestamp.Offset);
+        Assert.Empty(((SubscriptionEntries)serializer.FromBinary(serializer.ToBinary(page with { Entries = [] }), "subscription-entries-v2")).Entries);
+    }
+
+    [Fact]
+    public void A_pushed_page_in_the_json_of_older_builds_is_still_read()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SubscriptionEntries));
+
+        var old = (SubscriptionEntries)serializer.FromBinary("""
+            {"LibraryId":"5b0cf3a4-6a7c-4a6b-9d59-2f0e8c1d2a11","Entries":[{"Id":1,"Sequence":9,"DeviceId":"d","Timestamp":"2026-11-28T01:02:03+00:00","ModelType":"m","RecordId":"r","ChangeType":"Update","Version":2,"Data":"{}","Checksum":null}]}
+            """u8.ToArray(), "subscription-entries-v1");
+
+        Assert.Equal(new SyncLogEntry(1, 9, "d", new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero), "m", "r", ChangeType.Update, 2, "{}"),
+            Assert.Single(old.Entries));
+    }
+
+    [Fact]
+    public void A_malformed_binary_page_is_refused_as_a_serialization_exception()
+    {
+        var page = new SubscriptionEntries(Guid.NewGuid(),
+            [new SyncLogEntry(1, 1, "d", At, "m", "r", ChangeType.Insert, 1, """{"a":1}""", Checksum)]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(page);
+        var bytes = serializer.ToBinary(page);
+        const string manifest = "subscription-entries-v2";
+        // Offsets into the one entry: count at 16, device id's length at 36, its one byte at 40, change type after
+        // the timestamp (41 + 10) and the model and record ids (2 x 5): 61.
+        byte[] With(int at, params byte[] patch)
+        {
+            var copy = bytes.ToArray();
+            patch.CopyTo(copy, at);
+            return copy;
+        }
+
+        var reasons = new[]
+        {
+            bytes[..^1],                        // ends early
+            [.. bytes, 0],                      // a byte after the last entry
+            bytes[..20],                        // claims one entry, holds none
+            With(16, 0xff, 0xff, 0xff, 0x7f),   // claims 2^31-1 entries
+            With(36, 0xff, 0xff, 0xff, 0xff),   // a text of length -1
+            With(40, 0xff),                     // a text that is not UTF-8
+            With(61, 9),                        // change type 9
+            With(bytes.Length - 33, 2),         // checksum flag 2
+        }.Select(payload => Assert.Throws<SerializationException>(() => serializer.FromBinary(payload, manifest)).Message).ToList();
+
+        Assert.All(reasons, reason => Assert.StartsWith("malformed subscription-entries-v2 payload", reason));
+        Assert.Contains(reasons, r => r.Contains("change type 9"));
+        Assert.Contains(reasons, r => r.Contains("not UTF-8"));
+        Assert.Contains(reasons, r => r.Contains("checksum flag 2"));
+    }
+
     private static IEnumerable<Type> ProtocolTypes() =>
         typeof(ILibraryRequest).Assembly.GetExportedTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false }

@@ -28,6 +28,9 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
     /// <summary>The name <c>synclog.hocon</c> binds the protocol's interfaces to.</summary>
     public const string ConfigName = "synclog-protocol";
 
+    // Pushed pages as older builds wrote them, in JSON.
+    private const string JsonSubscriptionEntriesManifest = "subscription-entries-v1";
+
     private static readonly FrozenDictionary<Type, string> ManifestOf = new Dictionary<Type, string>
     {
         [typeof(OpenLibrary)] = "open-library-v1",
@@ -84,7 +87,8 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
         [typeof(Subscribe)] = "subscribe-v1",
         [typeof(SubscriptionStarted)] = "subscription-started-v1",
         [typeof(RequestEntries)] = "request-entries-v1",
-        [typeof(SubscriptionEntries)] = "subscription-entries-v1",
+        // Binary (SubscriptionEntriesFormat); v1, the JSON of older builds, is still read.
+        [typeof(SubscriptionEntries)] = SubscriptionEntriesFormat.Manifest,
         [typeof(Unsubscribe)] = "unsubscribe-v1",
         [typeof(SubscriptionEnded)] = "subscription-ended-v1",
         [typeof(GetFollowerStatus)] = "get-follower-status-v1",
@@ -96,8 +100,9 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
         [typeof(FollowerRequestRefused)] = "follower-request-refused-v1",
     }.ToFrozenDictionary();
 
-    private static readonly FrozenDictionary<string, Type> TypeOf =
-        ManifestOf.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, Type> TypeOf = ManifestOf
+        .Append(new KeyValuePair<Type, string>(typeof(SubscriptionEntries), JsonSubscriptionEntriesManifest))
+        .ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
 
     private readonly JsonSerializerOptions _options;
 
@@ -140,7 +145,9 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
         ArgumentNullException.ThrowIfNull(obj);
         if (!ManifestOf.ContainsKey(obj.GetType()))
             throw new ArgumentException($"{obj.GetType()} is not a sync log protocol message this serializer knows", nameof(obj));
-        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
+        return obj is SubscriptionEntries page
+            ? SubscriptionEntriesFormat.Write(page)
+            : JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
     }
 
     /// <inheritdoc />
@@ -148,6 +155,8 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
     {
         if (!TypeOf.TryGetValue(manifest, out var type))
             throw new SerializationException($"unknown sync log protocol manifest '{manifest}'");
+        if (manifest == SubscriptionEntriesFormat.Manifest)
+            return SubscriptionEntriesFormat.Read(bytes);
         try
         {
             return JsonSerializer.Deserialize(bytes, type, _options)

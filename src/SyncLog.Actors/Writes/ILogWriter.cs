@@ -12,8 +12,8 @@ internal interface ILogWriter
     Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
         Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries);
 
-    /// <summary>Mirrors a leader's entries.</summary>
-    Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries);
+    /// <summary>Mirrors a leader's entries, prepared off the storage thread.</summary>
+    Task<ReplicationResult> ReplicateAsync(PreparedReplication set);
 
     /// <summary>Restarts the log after <paramref name="sequence"/>, with the leader's chain checksum there if known.</summary>
     Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum);
@@ -29,7 +29,7 @@ internal sealed class SyncLogDbWriter(SyncLogDb db) : ILogWriter
         Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries) =>
         db.AppendValidatedBatchAsync(entries, joinLate, maxEntries);
 
-    public Task<ReplicationResult> ReplicateAsync(IReadOnlyList<SyncLogEntry> entries) => db.ReplicateAsync(entries);
+    public Task<ReplicationResult> ReplicateAsync(PreparedReplication set) => db.ReplicateAsync(set);
 
     public Task<(long LatestSequence, long VacuumedThroughSequence)> ResyncFromAsync(long sequence, SyncLogChecksum? checksum) =>
         checksum is { } known ? db.ResyncFromAsync(sequence, known) : db.ResyncFromAsync(sequence);

@@ -16,8 +16,12 @@ internal sealed record PendingAppend(object Request, IActorRef ReplyTo, IReadOnl
 /// </summary>
 internal sealed record PendingReply(object Request, IActorRef ReplyTo, object Reply) : PendingWrite(Request, ReplyTo);
 
-/// <summary>A <see cref="Replicate"/> waiting to run alone on the write connection.</summary>
-internal sealed record PendingReplicate(Replicate Replication, IActorRef ReplyTo) : PendingWrite(Replication, ReplyTo);
+/// <summary>
+/// A <see cref="Replicate"/> waiting to run alone on the write connection, with its entries already checked and encoded
+/// (<see cref="SyncLogDb.PrepareReplication"/>) when it arrived; a set not prepared yet is prepared when it runs.
+/// </summary>
+internal sealed record PendingReplicate(Replicate Replication, IActorRef ReplyTo, PreparedReplication? Prepared = null)
+    : PendingWrite(Replication, ReplyTo);
 
 /// <summary>A <see cref="ResyncFrom"/> waiting to run alone on the write connection.</summary>
 internal sealed record PendingResync(ResyncFrom Resync, IActorRef ReplyTo) : PendingWrite(Resync, ReplyTo);
