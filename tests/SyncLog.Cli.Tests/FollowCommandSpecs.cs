@@ -32,8 +32,8 @@ public sealed class FollowCommandSpecs : IDisposable
     [InlineData("--bind-host 0.0.0.0 listens on every address; add --public-host", "--library", Library, "--leader", Gateway, "--bind-host", "0.0.0.0")]
     [InlineData("--leader akka.tcp://synclog@127.0.0.1:4053/user/synclog-gatway names no synclog gateway; synclog serve prints its gateway as " + Gateway,
         "--library", Library, "--leader", "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gatway")]
-    [InlineData("--leader akka.tcp://synclg@127.0.0.1:4053/user/synclog-gateway names no synclog gateway; synclog serve prints its gateway as " + Gateway,
-        "--library", Library, "--leader", "akka.tcp://synclg@127.0.0.1:4053/user/synclog-gateway")]
+    [InlineData("--leader akka.tcp://laptop@127.0.0.1:4053/user/synclog names no synclog gateway; synclog serve prints its gateway as akka.tcp://laptop@127.0.0.1:4053/user/synclog-gateway",
+        "--library", Library, "--leader", "akka.tcp://laptop@127.0.0.1:4053/user/synclog")]
     [InlineData("names no synclog gateway; synclog serve prints its gateway as akka.ssl.tcp://synclog@nas:4053/user/synclog-gateway",
         "--library", Library, "--leader", "akka.ssl.tcp://synclog@nas:4053/user/synclog-gateway/extra")]
     public void Bad_follow_arguments_exit_2_with_one_line_and_create_nothing(string expected, params string[] args)

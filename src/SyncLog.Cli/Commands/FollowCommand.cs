@@ -110,12 +110,13 @@ internal static class FollowCommand
         if (path.Address.Port is < 1 or > 65535)
             throw new CliUsageException($"--leader {value} has port {path.Address.Port}; a served leader's port is between 1 and 65535");
 
-        // A typo in the system name or the path would be dropped or answered "nothing here" by a host that is up, and
-        // read as "no leader yet" forever: every served gateway has the same name and path, so say so now.
-        if (path.Address.System != SyncLogRemoting.SystemName || !path.Elements.SequenceEqual(GatewayElements, StringComparer.Ordinal))
+        // A typo in the path is answered "nothing here" by a host that is up, and would read as "no leader yet" forever:
+        // every gateway has the same path, so say so now. (The system name is not checked: a host that embeds the log,
+        // like the demo's devices, names its actor system as it likes.)
+        if (!path.Elements.SequenceEqual(GatewayElements, StringComparer.Ordinal))
         {
             throw new CliUsageException(
-                $"--leader {value} names no synclog gateway; synclog serve prints its gateway as {path.Address.Protocol}://{SyncLogRemoting.SystemName}@{path.Address.Host}:{path.Address.Port}{SyncLogGateway.Path}");
+                $"--leader {value} names no synclog gateway; synclog serve prints its gateway as {path.Address}{SyncLogGateway.Path}");
         }
 
         if (path.Address.Protocol == "akka.ssl.tcp" && !tls)
