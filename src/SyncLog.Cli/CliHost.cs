@@ -180,6 +180,10 @@ internal sealed partial class CliHost(GlobalOptions options)
     /// <summary>The data dir given on the command line with <c>--data-dir</c>, or null when none was.</summary>
     public string? ExplicitDataDir(ParseResult parse) => NotEmpty(parse, options.DataDir);
 
+    /// <summary>Says in <paramref name="command"/>'s help what <c>--data-dir</c> means there (<see cref="GlobalOptions.DescribeDataDir"/>).</summary>
+    public void DescribeDataDir(Command command, string description, bool required = false) =>
+        options.DescribeDataDir(command, description, required);
+
     private static Exception Innermost(Exception e)
     {
         while (e.InnerException is not null)

@@ -38,6 +38,9 @@ internal static class DataDirCheck
         var file = SyncLogDb.PathFor(library, dataDir);
         if (File.Exists(file))
             return;
+        // A mistyped --data-dir (or a stale $SYNCLOG_DATA_DIR) is the likelier mistake than the library id: name it.
+        if (!File.Exists(dataDir) && !Directory.Exists(dataDir))
+            throw new CliRefusedException($"unknown library {library}: data dir '{dataDir}' does not exist");
         // File.Exists says false for a file it may not look at: find the real reason before calling it unknown.
         var libraries = Path.Combine(dataDir, "libraries");
         foreach (var dir in new[] { dataDir, libraries, Path.GetDirectoryName(file)! })

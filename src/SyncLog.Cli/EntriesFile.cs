@@ -4,7 +4,7 @@ using System.Text;
 namespace SyncLog.Cli;
 
 /// <summary>
-/// A JSON Lines input (<c>--file path</c>, or <c>--file -</c> for stdin) read whole, strictly as UTF-8, with a hash of
+/// A JSON Lines input (<c>append --file path</c>, <c>replicate --from-file path</c>, or <c>-</c> for stdin) read whole, strictly as UTF-8, with a hash of
 /// its content that names it in idempotency keys.
 /// </summary>
 internal sealed class EntriesFile
@@ -28,10 +28,11 @@ internal sealed class EntriesFile
     public string ContentHash { get; }
 
     /// <summary>
-    /// Reads <paramref name="path"/> (or stdin for <c>-</c>); a missing, unreadable or non-UTF-8 input is a usage error,
+    /// Reads <paramref name="path"/> (or stdin for <c>-</c>), given as <paramref name="option"/>; a missing, unreadable or
+    /// non-UTF-8 input is a usage error naming that option,
     /// and Ctrl-C (<paramref name="ct"/>) while waiting for stdin ends the read with <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static async Task<EntriesFile> ReadAsync(string path, CancellationToken ct)
+    public static async Task<EntriesFile> ReadAsync(string path, string option, CancellationToken ct)
     {
         byte[] bytes;
         string name;
@@ -50,16 +51,16 @@ internal sealed class EntriesFile
         {
             name = Path.GetFullPath(path);
             if (Directory.Exists(name))
-                throw new CliUsageException($"--file '{name}' is a directory, not a JSON Lines file");
+                throw new CliUsageException($"{option} '{name}' is a directory, not a JSON Lines file");
             if (!File.Exists(name))
-                throw new CliUsageException($"--file '{name}' does not exist");
+                throw new CliUsageException($"{option} '{name}' does not exist");
             try
             {
                 bytes = File.ReadAllBytes(name);
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
-                throw new CliUsageException($"--file '{name}' cannot be read: {ErrorReport.OneLine(e.Message)}");
+                throw new CliUsageException($"{option} '{name}' cannot be read: {ErrorReport.OneLine(e.Message)}");
             }
         }
 

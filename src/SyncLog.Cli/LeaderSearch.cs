@@ -64,17 +64,27 @@ internal sealed class LeaderSearch(ActorSystem system, Guid library, IReadOnlyLi
     {
         try
         {
-            return (await system.ActorSelection(address).ResolveOne(askTimeout), null);
+            if (await Identify(address) is { } gateway)
+                return (gateway, null);
+
+            // No gateway there, but "nothing there" is also what dead letters answer for a host that cannot be reached:
+            // only the host's user guardian answering tells a host that is up from one that is not.
+            return await Identify(ActorPath.Parse(address).Root.Child("user").ToString()) is null
+                ? (null, $"{address} is not reachable")
+                : (null, $"{address} answers, but runs no synclog gateway (a synclog serve starting or stopping, or a synclog process that does not serve)");
         }
-        catch (ActorNotFoundException)
+        catch (AskTimeoutException)
         {
-            return (null, $"{address} is not reachable");
+            return (null, $"{address} did not answer within {DurationText.Format(askTimeout)}");
         }
         catch (Exception e)
         {
             return (null, $"{address} could not be resolved: {ErrorReport.OneLine(e.Message)}");
         }
     }
+
+    private async Task<IActorRef?> Identify(string path) =>
+        (await system.ActorSelection(path).Ask<ActorIdentity>(new Identify(null), askTimeout)).Subject;
 
     /// <summary>A candidate leader as last asked: its gateway when it can be followed, else why not.</summary>
     public sealed record Candidate(string Address, IActorRef? Gateway, long Term, string Problem);

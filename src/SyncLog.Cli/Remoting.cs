@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor.Setup;
@@ -35,6 +36,23 @@ internal static class Remoting
             throw new CliUsageException($"--bind-host {bind} listens on every address; add --public-host with the name peers reach this machine at");
         return (bind, advertised);
     }
+
+    /// <summary>
+    /// Says on stderr when <paramref name="publicHost"/> is advertised on a loopback <paramref name="bindHost"/>: peers on
+    /// other machines would be told an address nothing of theirs can connect to. A warning, not a refusal: a tunnel or
+    /// port forward on this machine can still carry their connections to a loopback bind.
+    /// </summary>
+    public static void WarnIfUnreachable(string bindHost, string? publicHost)
+    {
+        if (publicHost is not null && IsLoopback(bindHost) && !IsLoopback(publicHost))
+        {
+            Console.Error.WriteLine(
+                $"synclog: warning: --bind-host {bindHost} is loopback, so peers on other machines cannot connect to --public-host {publicHost}; add --bind-host 0.0.0.0 (or an address they reach) to accept them");
+        }
+    }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 
     private static string Host(string? text, string option)
     {

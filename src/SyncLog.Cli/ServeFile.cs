@@ -24,6 +24,9 @@ internal sealed record ServeFile(string Gateway, int Pid, bool Tls)
     public void WriteTo(string dataDir)
     {
         var path = PathIn(dataDir);
+        // The rename would fail with the runtime's own wording, naming the path a second time.
+        if (Directory.Exists(path))
+            throw new CliRefusedException($"cannot serve: '{path}' is a directory; serve writes its address to a file of that name for tail --follow, so move the directory away");
         var temporary = $"{path}.tmp-{Environment.ProcessId}";
         try
         {
@@ -81,6 +84,8 @@ internal sealed record ServeFile(string Gateway, int Pid, bool Tls)
         string text;
         try
         {
+            if (Directory.Exists(path))
+                return new Lookup(null, $"{path} is a directory, not the file synclog serve writes", Broken: true);
             if (!File.Exists(path))
                 return new Lookup(null, $"no {FileName} in the data dir: no synclog serve runs on it", Broken: false);
             text = File.ReadAllText(path);

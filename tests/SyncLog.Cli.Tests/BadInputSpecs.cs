@@ -35,6 +35,10 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("--since only applies with --device", "history", "--library", Library, "--from", "2026-01-01T00:00:00Z", "--since", "3")]
     [InlineData("--interval only applies with --follow", "tail", "--library", Library, "--interval", "5s")]
     [InlineData("--config must not be empty", "stats", "--library", Library, "--config", "")]
+    [InlineData("--from-file '/nonexistent/export.jsonl' does not exist", "replicate", "--library", Library, "--from-file", "/nonexistent/export.jsonl")]
+    [InlineData("--from-data-dir '/nonexistent/leader' does not exist", "replicate", "--library", Library, "--from-data-dir", "/nonexistent/leader")]
+    [InlineData("--against '/nonexistent/other' does not exist", "verify", "--library", Library, "--against", "/nonexistent/other")]
+    [InlineData("--file '/nonexistent/entries.jsonl' does not exist", "append", "--library", Library, "--file", "/nonexistent/entries.jsonl")]
     public void Bad_arguments_get_one_readable_line_and_exit_code_2(string expected, params string[] args)
     {
         var run = _cli.Run(args);

@@ -30,6 +30,12 @@ public sealed class FollowCommandSpecs : IDisposable
     [InlineData("--bind-host must be a host name or IP address, got 'not a host'", "--library", Library, "--leader", Gateway, "--bind-host", "not a host")]
     [InlineData("--public-host must be a host name or IP address, got 'not a host'", "--library", Library, "--leader", Gateway, "--public-host", "not a host")]
     [InlineData("--bind-host 0.0.0.0 listens on every address; add --public-host", "--library", Library, "--leader", Gateway, "--bind-host", "0.0.0.0")]
+    [InlineData("--leader akka.tcp://synclog@127.0.0.1:4053/user/synclog-gatway names no synclog gateway; synclog serve prints its gateway as " + Gateway,
+        "--library", Library, "--leader", "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gatway")]
+    [InlineData("--leader akka.tcp://laptop@127.0.0.1:4053/user/synclog names no synclog gateway; synclog serve prints its gateway as akka.tcp://laptop@127.0.0.1:4053/user/synclog-gateway",
+        "--library", Library, "--leader", "akka.tcp://laptop@127.0.0.1:4053/user/synclog")]
+    [InlineData("names no synclog gateway; synclog serve prints its gateway as akka.ssl.tcp://synclog@nas:4053/user/synclog-gateway",
+        "--library", Library, "--leader", "akka.ssl.tcp://synclog@nas:4053/user/synclog-gateway/extra")]
     public void Bad_follow_arguments_exit_2_with_one_line_and_create_nothing(string expected, params string[] args)
     {
         var run = _cli.Run(["follow", .. args]);
@@ -37,6 +43,30 @@ public sealed class FollowCommandSpecs : IDisposable
         BadInputSpecs.AssertOneLine(run, 2, expected);
         Assert.Equal("", run.Stdout);
         Assert.False(Directory.Exists(_cli.DataDir));
+    }
+
+    [Fact]
+    public void Tail_through_a_leader_refuses_an_address_that_names_no_gateway_too()
+    {
+        var run = Synclog.RunExactly("tail", "--library", Library, "--follow", "--leader", "akka.tcp://synclog@127.0.0.1:4053/user/gateway");
+
+        BadInputSpecs.AssertOneLine(run, 2, "--leader akka.tcp://synclog@127.0.0.1:4053/user/gateway names no synclog gateway; synclog serve prints its gateway as " + Gateway);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Follow_advertising_a_public_host_on_a_loopback_bind_warns_on_stderr_and_still_runs()
+    {
+        using var nobody = new UnusedPort();
+        using var follow = new SynclogProcess("follow", "--data-dir", _cli.DataDir, "--host-device", "nas", "--library", Library,
+            "--leader", nobody.Gateway, "--public-host", "nas.example.com");
+
+        var warning = await follow.WaitForErrorLine("synclog: warning: ", Patience);
+        await follow.WaitForLine("reconnecting (attempt 1)", Patience);
+
+        Assert.Equal(0, await follow.Interrupt(Patience));
+        Assert.Equal("synclog: warning: --bind-host 127.0.0.1 is loopback, so peers on other machines cannot connect to --public-host nas.example.com; "
+                     + "add --bind-host 0.0.0.0 (or an address they reach) to accept them", warning);
     }
 
     [Fact]

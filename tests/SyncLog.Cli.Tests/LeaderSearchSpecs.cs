@@ -41,7 +41,20 @@ public sealed class LeaderSearchSpecs : Akka.TestKit.Xunit2.TestKit
 
         Assert.Null(found.Gateway);
         Assert.Contains($"asking {broken} who leads failed: the candidate's host broke", found.Problem, StringComparison.Ordinal);
-        Assert.Contains($"{missing} is not reachable", found.Problem, StringComparison.Ordinal);
+        Assert.Contains($"{missing} answers, but runs no synclog gateway", found.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_that_cannot_be_reached_is_not_reachable_although_dead_letters_answer_identify_with_nothing()
+    {
+        // This system has no remoting: a remote path resolves to dead letters, which answer Identify with no subject, as
+        // they do for a remote host that refuses the connection.
+        const string Nowhere = "akka.tcp://synclog@127.0.0.1:9/user/synclog-gateway";
+
+        var found = await new LeaderSearch(Sys, _library, [Nowhere], AskTimeout).FindAsync();
+
+        Assert.Null(found.Gateway);
+        Assert.Equal($"{Nowhere} is not reachable", found.Problem);
     }
 
     [Fact]

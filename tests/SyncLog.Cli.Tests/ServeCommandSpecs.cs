@@ -61,6 +61,45 @@ public sealed class ServeCommandSpecs : IDisposable
     }
 
     [Fact]
+    public void Serve_where_serve_json_is_a_directory_exits_1_naming_the_path_once()
+    {
+        var serveJson = Path.Combine(_cli.DataDir, "serve.json");
+        Directory.CreateDirectory(serveJson);
+
+        var run = _cli.Run("serve", "--port", "0");
+
+        BadInputSpecs.AssertOneLine(run, 1, $"cannot serve: '{serveJson}' is a directory; ");
+        Assert.Equal(1, run.Stderr.Split(serveJson).Length - 1);
+        Assert.True(Directory.Exists(serveJson));
+    }
+
+    [Theory]
+    [InlineData(true, "127.0.0.1")]
+    [InlineData(false, "0.0.0.0")]
+    public async Task Serve_warns_once_on_stderr_when_it_advertises_a_public_host_on_a_loopback_bind_and_serves_anyway(bool warns, string bindHost)
+    {
+        using var serve = new SynclogProcess("serve", "--data-dir", _cli.DataDir, "--host-device", "laptop", "--port", "0",
+            "--bind-host", bindHost, "--public-host", "nas.example.com");
+
+        var gateway = await serve.WaitForGateway(TimeSpan.FromMinutes(3));
+        await serve.WaitForLine("press Ctrl-C to stop", TimeSpan.FromMinutes(3));
+
+        Assert.Equal(0, await serve.Interrupt(TimeSpan.FromMinutes(3)));
+        Assert.StartsWith("akka.tcp://synclog@nas.example.com:", gateway, StringComparison.Ordinal);
+        var warnings = serve.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (warns)
+        {
+            var line = Assert.Single(warnings);
+            Assert.Equal("synclog: warning: --bind-host 127.0.0.1 is loopback, so peers on other machines cannot connect to --public-host nas.example.com; "
+                         + "add --bind-host 0.0.0.0 (or an address they reach) to accept them", line);
+        }
+        else
+        {
+            Assert.Empty(warnings);
+        }
+    }
+
+    [Fact]
     public async Task Serve_on_a_port_in_use_exits_1_saying_so_and_leaves_the_data_dir_free()
     {
         using var held = new TcpListener(IPAddress.Loopback, 0);

@@ -44,6 +44,18 @@ public sealed class ServeFileSpecs : IDisposable
     }
 
     [Fact]
+    public void A_serve_json_that_is_a_directory_is_broken_and_says_so()
+    {
+        Directory.CreateDirectory(Path_);
+
+        var lookup = ServeFile.Find(_dir);
+
+        Assert.Null(lookup.Found);
+        Assert.True(lookup.Broken);
+        Assert.Equal($"{Path_} is a directory, not the file synclog serve writes", lookup.Note);
+    }
+
+    [Fact]
     public void A_serve_json_of_this_live_process_is_found()
     {
         const string Gateway = "akka.tcp://synclog@127.0.0.1:4053/user/synclog-gateway";

@@ -31,6 +31,32 @@ public sealed class UnknownLibrarySpecs : IDisposable
         Assert.False(Directory.Exists(LibraryDir), "the command created the library's folder");
     }
 
+    [Theory]
+    [InlineData("fetch")]
+    [InlineData("stats")]
+    [InlineData("latest")]
+    [InlineData("leader")]
+    public void A_data_dir_that_does_not_exist_is_named_as_the_reason_and_not_created(string command)
+    {
+        var missing = Path.Combine(_cli.DataDir, "typo");
+
+        var run = Synclog.RunIn(missing, command, "--library", _library);
+
+        BadInputSpecs.AssertOneLine(run, 1, $"unknown library {_library}: data dir '{missing}' does not exist");
+        Assert.False(Directory.Exists(missing), "the command created the data dir");
+    }
+
+    [Fact]
+    public void Latest_of_every_library_in_a_data_dir_that_does_not_exist_says_so()
+    {
+        var missing = Path.Combine(_cli.DataDir, "typo");
+
+        var run = Synclog.RunIn(missing, "latest");
+
+        Assert.Equal((0, $"no libraries: data dir '{missing}' does not exist"), (run.ExitCode, run.Stdout.Trim()));
+        Assert.False(Directory.Exists(missing), "latest created the data dir");
+    }
+
     [Fact]
     public void A_library_path_that_is_not_a_directory_is_reported_as_such_not_as_unknown()
     {

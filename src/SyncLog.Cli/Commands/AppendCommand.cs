@@ -41,7 +41,7 @@ internal static class AppendCommand
                     throw new CliUsageException($"--file takes every field from the file; leave out {string.Join(", ", mixed)}");
                 if (path.Length == 0)
                     throw new CliUsageException("--file must not be empty (use - for standard input)");
-                var input = await EntriesFile.ReadAsync(path, ct);
+                var input = await EntriesFile.ReadAsync(path, "--file", ct);
                 var now = DateTimeOffset.UtcNow;
                 // Checked whole before the host starts: a bad line anywhere means nothing is written.
                 var entries = new List<NewSyncLogEntry>(input.Lines.Count);

@@ -12,6 +12,7 @@ internal static class DemoCommand
     {
         var temp = new Option<bool>("--temp") { Description = "Run in a fresh temp dir, removed afterwards" };
         var command = new Command("demo", "Sync one library between devices, and to a follower process over the network, through a fail-over; then verify") { temp };
+        cli.DescribeDataDir(command, $"{GlobalOptions.DefaultDataDir}; not with --temp");
         command.SetAction(async (parse, ct) =>
         {
             // Both name where the demo writes: taking one silently would write where the user did not ask.

@@ -16,6 +16,8 @@ namespace SyncLog.Cli.Commands;
 /// </summary>
 internal static class FollowCommand
 {
+    private static readonly string[] GatewayElements = SyncLogGateway.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+
     public static Command Create(CliHost cli)
     {
         var library = CommonOptions.Library();
@@ -28,7 +30,7 @@ internal static class FollowCommand
         };
         var bindHost = new Option<string>("--bind-host")
         {
-            Description = "Address to listen on for the leader's replies and pushes (default 127.0.0.1: a leader on this machine only)",
+            Description = "Address to listen on for the leader's replies and pushes (the default, loopback, reaches a leader on this machine only)",
             DefaultValueFactory = _ => Remoting.Loopback,
         };
         var publicHost = new Option<string?>("--public-host") { Description = "Host name the leader reaches this follower at (needed with a wildcard --bind-host such as 0.0.0.0)" };
@@ -49,6 +51,8 @@ internal static class FollowCommand
             library, leader, deviceId, approveResync, bindHost, publicHost, exitWithParent,
         };
         tlsOptions.AddTo(command);
+        cli.DescribeDataDir(command, required: true, description:
+            "The follower's data dir, created if missing and locked while follow runs (no default here: synclog.data-dir and $SYNCLOG_DATA_DIR do not apply)");
         command.SetAction(async (parse, ct) =>
         {
             var dataDir = cli.ExplicitDataDir(parse)
@@ -75,6 +79,7 @@ internal static class FollowCommand
                 if (parent is { } pid && parentProcess is null)
                     throw new CliUsageException($"--exit-with-parent {pid}: no process with that id was running when follow started; give the id of the running process that starts follow");
                 using var parentWatch = parentProcess is not null ? ParentWatch.Start(parentProcess, ct) : null;
+                Remoting.WarnIfUnreachable(listenHost, advertised);
                 var until = parentWatch?.Token ?? ct;
                 return await new FollowRun(host, libraryId, addresses, parse.GetValue(approveResync), cli.Json(parse)).RunAsync(until);
             });
@@ -108,6 +113,15 @@ internal static class FollowCommand
         // Akka parses any integer as a port; one no host can listen on would only ever be "not reachable", retried forever.
         if (path.Address.Port is < 1 or > 65535)
             throw new CliUsageException($"--leader {value} has port {path.Address.Port}; a served leader's port is between 1 and 65535");
+
+        // A typo in the path is answered "nothing here" by a host that is up, and would read as "no leader yet" forever:
+        // every gateway has the same path, so say so now. (The system name is not checked: a host that embeds the log,
+        // like the demo's devices, names its actor system as it likes.)
+        if (!path.Elements.SequenceEqual(GatewayElements, StringComparer.Ordinal))
+        {
+            throw new CliUsageException(
+                $"--leader {value} names no synclog gateway; synclog serve prints its gateway as {path.Address}{SyncLogGateway.Path}");
+        }
 
         if (path.Address.Protocol == "akka.ssl.tcp" && !tls)
             throw new CliUsageException($"--leader {value} is served over TLS (akka.ssl.tcp); add --tls-certificate");

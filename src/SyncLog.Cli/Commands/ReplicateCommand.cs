@@ -45,7 +45,7 @@ internal static class ReplicateCommand
                 return await ReplicateFromDataDirAsync(cli, parse, id, Path.GetFullPath(sourceDir), givenTerm, ct);
             }
 
-            var input = await EntriesFile.ReadAsync(file!, ct);
+            var input = await EntriesFile.ReadAsync(file!, "--from-file", ct);
             var entries = new List<SyncLogEntry>(input.Lines.Count);
             foreach (var (number, text) in input.Lines)
             {
@@ -81,6 +81,9 @@ internal static class ReplicateCommand
         var target = cli.Settings(parse);
         if (string.Equals(target.DataDir, sourceDir, StringComparison.Ordinal))
             throw new CliUsageException($"--from-data-dir is the data dir itself ('{sourceDir}'); name the leader's data dir");
+        // Checked here, not as an unknown library: the path is the one the user typed.
+        if (!Directory.Exists(sourceDir) && !File.Exists(sourceDir))
+            throw new CliUsageException($"--from-data-dir '{sourceDir}' does not exist");
         DataDirCheck.RequireLibrary(sourceDir, id);
         var recorded = await SourceTermAsync(sourceDir, id, ct);
         if (recorded is null && givenTerm is null)

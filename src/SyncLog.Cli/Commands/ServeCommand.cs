@@ -13,12 +13,12 @@ internal static class ServeCommand
     {
         var port = new Option<int>("--port")
         {
-            Description = $"TCP port to listen on (0 to 65535; 0 picks a free one; default {Remoting.DefaultPort})",
+            Description = $"TCP port to listen on (0 to 65535; 0 picks a free one)",
             DefaultValueFactory = _ => Remoting.DefaultPort,
         };
         var bindHost = new Option<string>("--bind-host")
         {
-            Description = "Address to listen on (default 127.0.0.1: this machine only)",
+            Description = "Address to listen on (the default, loopback, is reachable from this machine only)",
             DefaultValueFactory = _ => Remoting.Loopback,
         };
         var publicHost = new Option<string?>("--public-host") { Description = "Host name peers use to reach it (needed with a wildcard --bind-host such as 0.0.0.0)" };
@@ -29,6 +29,8 @@ internal static class ServeCommand
             port, bindHost, publicHost, allowWrites,
         };
         tlsOptions.AddTo(command);
+        cli.DescribeDataDir(command, required: true, description:
+            "The existing data dir to serve, locked while serve runs (no default here: synclog.data-dir and $SYNCLOG_DATA_DIR do not apply)");
         command.SetAction(async (parse, ct) =>
         {
             var dataDir = cli.ExplicitDataDir(parse)
@@ -47,6 +49,8 @@ internal static class ServeCommand
             return await cli.ServeAsync(parse, remoting, setups, async served =>
             {
                 served.StartGateway();
+                // Once every check passed and the host listens: a refused argument stays the one stderr line.
+                Remoting.WarnIfUnreachable(host, advertised);
                 var gateway = SyncLogRemoting.GatewayAddress(served.System);
                 var dataDir = served.Settings.DataDir;
                 // tail --follow on this data dir finds the gateway here and is pushed entries instead of polling.

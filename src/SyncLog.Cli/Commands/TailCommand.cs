@@ -30,13 +30,14 @@ internal static class TailCommand
         };
         var bindHost = new Option<string>("--bind-host")
         {
-            Description = "With --leader: address to listen on for the served host's pushes (default 127.0.0.1: a host on this machine only)",
+            Description = "With --leader: address to listen on for the served host's pushes (the default, loopback, reaches a host on this machine only)",
             DefaultValueFactory = _ => Remoting.Loopback,
         };
         var publicHost = new Option<string?>("--public-host") { Description = "With --leader: host name the served host reaches this tail at (needed with a wildcard --bind-host such as 0.0.0.0)" };
         var tlsOptions = TlsOptions.ForPeer("tail");
         var command = new Command("tail", "Show the last entries of a library") { library, count, follow, interval, leader, bindHost, publicHost };
         tlsOptions.AddTo(command);
+        cli.DescribeDataDir(command, $"{GlobalOptions.DefaultDataDir}; not with --leader");
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(count);
@@ -105,6 +106,7 @@ internal static class TailCommand
         {
             var settings = cli.Settings(parse).Follower;
             var system = cli.StartPeer(parse, tls, listenHost, advertised);
+            Remoting.WarnIfUnreachable(listenHost, advertised);
             try
             {
                 var remote = new RemoteTail(system, address, library, settings, _printer);
@@ -193,6 +195,7 @@ internal static class TailCommand
             if (!served.Tls && tls is not null)
                 return (false, $"{lookup.Note}, served without TLS, but --tls-certificate was given");
             var system = cli.StartPeer(parse, tls, listenHost, advertised);
+            Remoting.WarnIfUnreachable(listenHost, advertised);
             try
             {
                 var remote = new RemoteTail(system, served.Gateway, library, cli.Settings(parse).Follower, _printer);

@@ -29,6 +29,9 @@ internal static class VerifyCommand
             // Comparing a data dir with itself proves nothing (and would open it twice), as replicate refuses it too.
             if (other is not null && string.Equals(cli.Settings(parse).DataDir, cli.Settings(parse, other, readOnly: true).DataDir, StringComparison.Ordinal))
                 throw new CliUsageException($"--against is the data dir itself ('{cli.Settings(parse).DataDir}'); name another data dir");
+            // Said before anything opens: as "unknown library" it would read as if the library, or this data dir, were wrong.
+            if (other is not null && cli.Settings(parse, other, readOnly: true).DataDir is var otherDir && !Directory.Exists(otherDir) && !File.Exists(otherDir))
+                throw new CliUsageException($"--against '{otherDir}' does not exist");
             return cli.ReadAsync(parse, async host =>
             {
                 var id = parse.GetValue(library);
