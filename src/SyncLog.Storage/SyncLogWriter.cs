@@ -542,21 +542,11 @@ internal sealed class SyncLogWriter : IDisposable
             changeType, e.Version, e.Data);
         var encoded = _encoded.AsSpan(0, length);
         var checksum = ChecksumChain.Hash(encoded);
-        var texts = ChecksumChain.TextsOf(encoded);
-        _insert.Bind(1, sequence);
-        _insert.BindText(2, encoded[texts.DeviceId]);
-        _insert.BindText(3, encoded[texts.Timestamp]);
-        _insert.BindText(4, encoded[texts.ModelType]);
-        _insert.BindText(5, encoded[texts.RecordId]);
-        _insert.BindText(6, encoded[texts.ChangeType]);
-        _insert.Bind(7, e.Version);
-        _insert.BindText(8, encoded[texts.Data]);
-        _insert.Execute();
-        InsertChecksum(sequence, checksum);
+        InsertEncoded(encoded, sequence, e.Version, checksum);
         return checksum;
     }
 
-    // A replicated row bound from its checksum input, whose texts are the column texts exactly as the chain hashed them.
+    // A row bound from its checksum input, whose texts are the column texts exactly as the chain hashed them.
     private void InsertEncoded(ReadOnlySpan<byte> encoded, long sequence, long version, SyncLogChecksum checksum)
     {
         var texts = ChecksumChain.TextsOf(encoded);
