@@ -11,13 +11,13 @@ namespace SyncLog.Bench;
 /// <param name="LibrariesInTurn">Libraries touched one after another (a few at a time) by the libraries-in-turn scenario.</param>
 /// <param name="IdleSeconds">How long idle subscribers are watched for CPU use (section 10).</param>
 /// <param name="Scenarios">Which section-3 scenarios to run (null: all), by <see cref="ScenarioKey"/>: <c>16x640</c>, <c>batch</c>.</param>
-/// <param name="CatchUpRounds">
-/// Rounds of section 11, each one raw insert and one catch-up per setup: a catch-up lasts about 2 s, so one is noise and
-/// the section reports medians.
+/// <param name="Rounds">
+/// Rounds of the short measurements that report medians: section 11 (one raw insert and one catch-up per setup each)
+/// and section 3's first 100k rows (one raw insert, 16 x 64 and AppendBatch each). Each lasts about 2 s, so one is noise.
 /// </param>
 internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples, int LatestQueries, string WorkDir,
     int PassivateAfterSeconds, IReadOnlySet<int>? Sections = null, int LibrariesInTurn = 10_000, int IdleSeconds = 5,
-    IReadOnlySet<string>? Scenarios = null, int CatchUpRounds = 3)
+    IReadOnlySet<string>? Scenarios = null, int Rounds = 3)
 {
     /// <summary>The key <c>--scenario</c> names an append scenario by: producers x in flight, or <c>batch</c> for AppendBatch.</summary>
     public static string ScenarioKey(int producers, int window) => $"{producers}x{window}";
@@ -40,7 +40,7 @@ internal sealed record BenchOptions(int Rows, int Libraries, int LatencySamples,
     public static BenchOptions Full(string workDir) => new(100_000, 1000, 5000, 1_000_000, workDir, PassivateAfterSeconds: 20);
 
     public static BenchOptions Quick(string workDir) =>
-        new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1, LibrariesInTurn: 100, IdleSeconds: 1, CatchUpRounds: 1);
+        new(2000, 20, 200, 20_000, workDir, PassivateAfterSeconds: 1, LibrariesInTurn: 100, IdleSeconds: 1, Rounds: 1);
 
     /// <summary>Rows written by closed-loop scenarios (producers awaiting each append).</summary>
     public int ClosedLoopRows => Math.Min(Rows, ClosedLoopCap);

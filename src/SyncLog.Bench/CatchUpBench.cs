@@ -32,7 +32,7 @@ internal static class CatchUpBench
         var runs = setups.Select(_ => new List<CatchUpResult>()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
-            raw.Add(await RawAsync(Path.Combine(workDir, $"raw-{round}"), rows));
+            raw.Add(await RawSqliteBench.InsertRateAsync(Path.Combine(workDir, $"raw-{round}"), rows));
             for (var k = 0; k < setups.Count; k++)
             {
                 var i = (k + round) % setups.Count;
@@ -42,15 +42,6 @@ internal static class CatchUpBench
 
         return new CatchUpReport(Spread.Of(raw), runs.Select(r => new CatchUpSummary(Spread.Of(r.Select(x => x.RowsPerSecond)),
             Median(r.Select(x => x.FollowerCpuMicrosPerRow)), Median(r.Select(x => x.LeaderCpuMicrosPerRow)))).ToList());
-    }
-
-    private static async Task<double> RawAsync(string dataDir, NewSyncLogEntry[] rows)
-    {
-        var curve = new RateCurve(rows.Length);
-        await RawSqliteBench.InsertAsync(dataDir, rows, 1000, curve);
-        var rate = curve.Overall;
-        Directory.Delete(dataDir, recursive: true);
-        return rate;
     }
 
     private static async Task<CatchUpResult> MeasureAsync(string dataDir, Guid library, CatchUpLeader leader, int rows, CatchUpSetup setup)

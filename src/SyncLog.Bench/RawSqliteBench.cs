@@ -12,6 +12,15 @@ internal static class RawSqliteBench
 {
     private static readonly string[] InsertParameters = ["$s", "$d", "$t", "$m", "$r", "$c", "$v", "$j"];
 
+    /// <summary>Rows per second of 1000-row transactions of <paramref name="rows"/> into a fresh file, deleted afterwards.</summary>
+    public static async Task<double> InsertRateAsync(string dataDir, NewSyncLogEntry[] rows)
+    {
+        var curve = new RateCurve(rows.Length);
+        await InsertAsync(dataDir, rows, 1000, curve);
+        Directory.Delete(dataDir, recursive: true);
+        return curve.Overall;
+    }
+
     /// <summary>
     /// Inserts <paramref name="rows"/> into a fresh library's file, <paramref name="rowsPerTransaction"/> per
     /// transaction, and leaves it a valid log (its state row says how far it goes) for the reads-at-size section.
