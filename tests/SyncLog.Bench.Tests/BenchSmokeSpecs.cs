@@ -20,7 +20,7 @@ public sealed class BenchSmokeSpecs : IDisposable
         using var table = new StringWriter();
         ResultTable.Print(report, options, table);
 
-        string[] sections = ["1 raw limit", "2 peer", "3 ours", "4 fetch", "5 latency", "6 many libraries", "7 latest", "8 in turn", "9 reads at size", "10 subscribe", "11 catch-up"];
+        string[] sections = ["1 raw limit", "2 peer", "3 ours", "3 ours early", "4 fetch", "5 latency", "6 many libraries", "7 latest", "8 in turn", "9 reads at size", "10 subscribe", "11 catch-up"];
         Assert.Equal(sections.Order(), report.Results.Select(r => r.Section).Distinct().Order());
         Assert.All(report.Results, r => Assert.True(r.Value > 0 && double.IsFinite(r.Value), $"{r.Name}: {r.Value}"));
         Assert.Contains("x  ", table.ToString(), StringComparison.Ordinal);
