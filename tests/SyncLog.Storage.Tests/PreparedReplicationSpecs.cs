@@ -140,6 +140,22 @@ public sealed class PreparedReplicationSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_sets_entries_cannot_be_changed_through_Entries_so_what_is_written_is_what_was_hashed()
+    {
+        var (leader, page) = await LeaderAsync(3);
+        await using var _ = leader;
+        await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        var set = SyncLogDb.PrepareReplication(page);
+
+        // The writer takes sequences and versions from the entries and texts from their encodings: the two must agree.
+        Assert.Throws<NotSupportedException>(() => ((IList<SyncLogEntry>)set.Entries)[2] = page[2] with { Sequence = 9 });
+
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 3, 3), await follower.ReplicateAsync(set));
+        Assert.Equal(Rows(leader), Rows(follower));
+        Assert.True((await follower.VerifyChainAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task A_chained_set_with_invalid_json_or_a_hole_is_refused_when_prepared_with_the_usual_reason()
     {
         var (leader, page) = await LeaderAsync(3);
