@@ -63,6 +63,26 @@ public sealed class PreparedReplicationSpecs : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_log_checks_the_first_entry_against_the_chains_start_instead_of_adopting_its_checksum()
+    {
+        var (leader, page) = await LeaderAsync(2);
+        await using var _ = leader;
+        await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        // Entry 1 changed but its checksum kept: entry 2 still links to that checksum, so only the chain's start tells.
+        var forged = page.ToList();
+        forged[0] = forged[0] with { Data = """{"forged":true}""" };
+
+        var chained = await follower.ReplicateAsync(SyncLogDb.PrepareReplication(forged));
+        var entryByEntry = await follower.ReplicateAsync(forged);
+
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 0, 0, 1), chained);
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 0, 0, 1), entryByEntry);
+        Assert.Empty(Raw.Sequences(follower.FilePath));
+        Assert.Equal(ReplicationOutcome.Applied, (await follower.ReplicateAsync(page)).Outcome);
+        Assert.True((await follower.VerifyChainAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task A_set_that_does_not_continue_the_head_is_refused_whole_naming_its_first_sequence()
     {
         var (leader, page) = await LeaderAsync(4);
