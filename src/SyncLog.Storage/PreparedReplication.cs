@@ -11,6 +11,9 @@ public sealed class PreparedReplication
     private const int ChunkBytes = 64 * 1024;
 
     private readonly SyncLogEntry[] _entries;
+    // Read-only: the writer takes sequences and versions from the entries and texts from their encodings, so an entry
+    // changed after preparing (through an array cast) would be written with a checksum that hashed another.
+    private readonly IReadOnlyList<SyncLogEntry> _view;
     // When every entry carries the leader's checksum: each entry's checksum input (the first with its previous
     // checksum still blank), and the first entry whose checksum is not the hash of its predecessor's and its content.
     private readonly ReadOnlyMemory<byte>[]? _encoded;
@@ -19,12 +22,13 @@ public sealed class PreparedReplication
     private PreparedReplication(SyncLogEntry[] entries, ReadOnlyMemory<byte>[]? encoded, long? brokenLinkAt)
     {
         _entries = entries;
+        _view = Array.AsReadOnly(entries);
         _encoded = encoded;
         _brokenLinkAt = brokenLinkAt;
     }
 
     /// <summary>The entries, as given, in order.</summary>
-    public IReadOnlyList<SyncLogEntry> Entries => _entries;
+    public IReadOnlyList<SyncLogEntry> Entries => _view;
 
     /// <summary>
     /// True when every entry carries the leader's checksum, so the set was chain-checked inside itself and the writer

@@ -23,6 +23,25 @@ public sealed class DivergenceSpecs : ReplicationSpec
     }
 
     [Fact]
+    public async Task A_set_with_the_leaders_checksums_refused_when_prepared_gets_one_InvalidRequest_and_writes_nothing()
+    {
+        var probe = CreateTestProbe();
+        AppendMany(3);
+        var page = LeaderPage(0).ToList();
+        var broken = page.ToList();
+        broken[1] = broken[1] with { Data = "{\"name\":" };
+
+        Follower.Supervisor.Tell(new Replicate(Library, broken, 1), probe.Ref);
+
+        Assert.StartsWith("data must be valid JSON", probe.ExpectMsg<InvalidRequest>(Patience).Reason, StringComparison.Ordinal);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        // Refused before the write: the follower's log was not even created.
+        Assert.IsType<LibraryNotFound>(await Follower.AskAsync(new GetLatestSequence(Library)));
+        Assert.Equal(new Replicated(Library, 3), await Follower.AskAsync(new Replicate(Library, page, 1)));
+        Assert.True(Assert.IsType<ChainVerified>(await Follower.AskAsync(new VerifyChain(Library))).Result.IsIntact);
+    }
+
+    [Fact]
     public async Task Chain_heads_match_after_replication_and_a_resync_with_the_leaders_checksum_continues_verification()
     {
         var probe = CreateTestProbe();

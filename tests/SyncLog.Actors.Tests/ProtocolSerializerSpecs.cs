@@ -160,6 +160,63 @@ public sealed class ProtocolSerializerSpecs : SyncLogSpec
         Assert.Contains(reasons, r => r.Contains("checksum flag 2"));
     }
 
+    [Fact]
+    public void A_binary_page_claiming_huge_counts_or_lengths_allocates_nothing_near_them_and_an_impossible_timestamp_is_refused()
+    {
+        var page = new SubscriptionEntries(Guid.NewGuid(),
+            [new SyncLogEntry(1, 1, "d", At, "m", "r", ChangeType.Insert, 1, """{"a":1}""", Checksum)]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(page);
+        var bytes = serializer.ToBinary(page);
+        // The entry's timestamp: clock ticks at 41, offset minutes at 49 (after the device id's length at 36 and byte at 40).
+        byte[] With(int at, params byte[] patch)
+        {
+            var copy = bytes.ToArray();
+            patch.CopyTo(copy, at);
+            return copy;
+        }
+
+        string Refusal(byte[] payload) =>
+            Assert.Throws<SerializationException>(() => serializer.FromBinary(payload, "subscription-entries-v2")).Message;
+
+        Refusal(bytes[..^1]); // warm up: the first refusal loads what every later one shares
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var bombs = new[]
+        {
+            Refusal(With(16, 0xff, 0xff, 0xff, 0x7f)), // 2^31-1 entries
+            Refusal(With(36, 0xff, 0xff, 0xff, 0x7f)), // a device id of 2^31-1 bytes
+            Refusal(With(bytes.Length - 33 - 4 - 7, 0xfe, 0xff, 0xff, 0x7f)), // data of 2^31-2 bytes
+        };
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var ticks = Refusal(With(41, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)); // past DateTime.MaxValue
+        var offset = Refusal(With(49, 0xff, 0x7f)); // 32767 minutes
+        var utc = Refusal(With(41, 0, 0, 0, 0, 0, 0, 0, 0)); // year 1 at +02:00 is before year 1 in UTC
+
+        Assert.True(allocated < 1024 * 1024, $"refusing three bombs allocated {allocated} bytes");
+        Assert.Contains("claims 2147483647 entries", bombs[0]);
+        Assert.All(bombs[1..], bomb => Assert.Contains("ends", bomb));
+        Assert.All([ticks, offset, utc], reason => Assert.Contains("entry 0 has no valid timestamp", reason));
+    }
+
+    [Fact]
+    public void A_binary_page_round_trips_extreme_values_and_texts()
+    {
+        var emoji = "\U0001F600 ñ 中";
+        var page = new SubscriptionEntries(Guid.NewGuid(),
+        [
+            new SyncLogEntry(long.MaxValue, long.MaxValue, emoji, DateTimeOffset.MaxValue, "m", "r", ChangeType.BulkInsert, long.MaxValue,
+                "\"" + new string('x', 200_000) + emoji + "\"", Checksum),
+            new SyncLogEntry(long.MinValue, long.MinValue, "", DateTimeOffset.MinValue, "", "", ChangeType.Insert, long.MinValue, ""),
+            new SyncLogEntry(0, 0, "d", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(-14)), "m", "r", ChangeType.Update, 0, "{}"),
+            new SyncLogEntry(0, 0, "d", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(14)), "m", "r", ChangeType.Delete, 0, "{}"),
+        ]);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(page);
+
+        var copy = (SubscriptionEntries)serializer.FromBinary(serializer.ToBinary(page), serializer.Manifest(page));
+
+        Assert.Equal(page.Entries, copy.Entries);
+        Assert.Equal(page.Entries.Select(e => e.Timestamp.Offset), copy.Entries.Select(e => e.Timestamp.Offset));
+    }
+
     private static IEnumerable<Type> ProtocolTypes() =>
         typeof(ILibraryRequest).Assembly.GetExportedTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false }

@@ -63,6 +63,26 @@ public sealed class PreparedReplicationSpecs : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_log_checks_the_first_entry_against_the_chains_start_instead_of_adopting_its_checksum()
+    {
+        var (leader, page) = await LeaderAsync(2);
+        await using var _ = leader;
+        await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        // Entry 1 changed but its checksum kept: entry 2 still links to that checksum, so only the chain's start tells.
+        var forged = page.ToList();
+        forged[0] = forged[0] with { Data = """{"forged":true}""" };
+
+        var chained = await follower.ReplicateAsync(SyncLogDb.PrepareReplication(forged));
+        var entryByEntry = await follower.ReplicateAsync(forged);
+
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 0, 0, 1), chained);
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 0, 0, 1), entryByEntry);
+        Assert.Empty(Raw.Sequences(follower.FilePath));
+        Assert.Equal(ReplicationOutcome.Applied, (await follower.ReplicateAsync(page)).Outcome);
+        Assert.True((await follower.VerifyChainAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task A_set_that_does_not_continue_the_head_is_refused_whole_naming_its_first_sequence()
     {
         var (leader, page) = await LeaderAsync(4);
@@ -137,6 +157,22 @@ public sealed class PreparedReplicationSpecs : IDisposable
 
         Assert.Equal(ReplicationOutcome.Applied, (await follower.ReplicateAsync(set)).Outcome);
         Assert.Equal(Rows(leader), Rows(follower));
+    }
+
+    [Fact]
+    public async Task A_sets_entries_cannot_be_changed_through_Entries_so_what_is_written_is_what_was_hashed()
+    {
+        var (leader, page) = await LeaderAsync(3);
+        await using var _ = leader;
+        await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
+        var set = SyncLogDb.PrepareReplication(page);
+
+        // The writer takes sequences and versions from the entries and texts from their encodings: the two must agree.
+        Assert.Throws<NotSupportedException>(() => ((IList<SyncLogEntry>)set.Entries)[2] = page[2] with { Sequence = 9 });
+
+        Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 3, 3), await follower.ReplicateAsync(set));
+        Assert.Equal(Rows(leader), Rows(follower));
+        Assert.True((await follower.VerifyChainAsync()).IsIntact);
     }
 
     [Fact]
