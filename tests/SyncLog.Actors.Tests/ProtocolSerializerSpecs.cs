@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Runtime.Serialization;
+using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using SyncLog.Storage;
@@ -123,6 +124,19 @@ public sealed class ProtocolSerializerSpecs : SyncLogSpec
 
         Assert.Equal(new SyncLogEntry(1, 9, "d", new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero), "m", "r", ChangeType.Update, 2, "{}"),
             Assert.Single(old.Entries));
+    }
+
+    [Theory]
+    [InlineData("subscription-entries-v1", """{"LibraryId":"5b0cf3a4-6a7c-4a6b-9d59-2f0e8c1d2a11","Entries":[null]}""")]
+    [InlineData("entries-found-v1", """{"LibraryId":"5b0cf3a4-6a7c-4a6b-9d59-2f0e8c1d2a11","Entries":[null]}""")]
+    [InlineData("append-batch-v1", """{"LibraryId":"5b0cf3a4-6a7c-4a6b-9d59-2f0e8c1d2a11","Entries":[null]}""")]
+    public void A_json_list_with_a_null_item_is_refused_as_a_serialization_exception(string manifest, string json)
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(SubscriptionEntries));
+
+        var refused = Assert.Throws<SerializationException>(() => serializer.FromBinary(Encoding.UTF8.GetBytes(json), manifest));
+
+        Assert.Contains("must not be null", refused.Message);
     }
 
     [Fact]

@@ -119,6 +119,7 @@ public sealed class SyncLogProtocolSerializer : SerializerWithStringManifest
             {
                 new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false),
                 new ChecksumConverter(),
+                new NonNullListConverterFactory(),
                 new ActorRefConverter(system),
             },
         };
