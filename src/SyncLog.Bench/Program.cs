@@ -23,14 +23,14 @@ foreach (var count in new[] { rows, libraries, inTurn })
     // 0 or fewer would divide the work into nothing and fail deep inside a section, after minutes of earlier ones.
     count.Validators.Add(result =>
     {
-        if (result.GetValueOrDefault<int?>() is < 1 and var value)
+        if (WholeNumbers(result) && result.GetValueOrDefault<int?>() is < 1 and var value)
             result.AddError($"{result.Option.Name} must be 1 or more, got {value}");
     });
 }
 
 sections.Validators.Add(result =>
 {
-    foreach (var section in result.GetValueOrDefault<int[]>() ?? [])
+    foreach (var section in WholeNumbers(result) ? result.GetValueOrDefault<int[]>() ?? [] : [])
     {
         if (section is < 1 or > BenchOptions.LastSection)
             result.AddError($"--sections must be between 1 and {BenchOptions.LastSection}, got {section}");
@@ -76,3 +76,7 @@ root.SetAction(async (parse, _) =>
     }
 });
 return await root.Parse(args).InvokeAsync();
+
+// A value that is not a whole number already has System.CommandLine's own parse error; reading it would throw instead.
+static bool WholeNumbers(System.CommandLine.Parsing.OptionResult result) =>
+    result.Tokens.All(t => int.TryParse(t.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _));

@@ -19,6 +19,8 @@ public sealed class BenchArgumentSpecs : IDisposable
     [InlineData("--libraries must be 1 or more, got -3", "--libraries", "-3")]
     [InlineData("--libraries-in-turn must be 1 or more, got 0", "--libraries-in-turn", "0")]
     [InlineData("--sections must be between 1 and 11, got 12", "--sections", "3", "12")]
+    [InlineData("Cannot parse argument 'abc' for option '--rows'", "--rows", "abc")]
+    [InlineData("Cannot parse argument 'x' for option '--sections'", "--sections", "3", "x")]
     [InlineData("--scenario picks section 3's scenarios; add 3 to --sections or leave --scenario out", "--sections", "4", "--scenario", "16x640")]
     public async Task A_bad_argument_exits_1_naming_it_before_anything_runs(string expected, params string[] args)
     {

@@ -47,6 +47,19 @@ public sealed class BadInputSpecs : IDisposable
     }
 
     [Fact]
+    public void A_file_given_as_another_data_dir_is_named_by_its_option_and_changes_nothing()
+    {
+        var file = Path.Combine(_cli.DataDir, "not-a-data-dir");
+        File.WriteAllText(file, "");
+        var follower = Path.Combine(_cli.DataDir, "follower");
+
+        AssertOneLine(Synclog.RunIn(follower, "replicate", "--library", Library, "--from-data-dir", file), 2,
+            $"--from-data-dir '{file}' is a file, not a data dir");
+        AssertOneLine(_cli.Run("verify", "--library", Library, "--against", file), 2, $"--against '{file}' is a file, not a data dir");
+        Assert.False(Directory.Exists(follower), "a refused replicate created the follower's data dir");
+    }
+
+    [Fact]
     public void Empty_data_dir_and_host_device_are_refused_rather_than_replaced_by_defaults()
     {
         AssertOneLine(Synclog.RunExactly("latest", "--data-dir", ""), 2, "--data-dir must not be empty");

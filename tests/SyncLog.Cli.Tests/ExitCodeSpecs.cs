@@ -98,6 +98,22 @@ public sealed class ExitCodeSpecs : IDisposable
         Assert.False(Directory.Exists(_cli.DataDir) && Directory.EnumerateFileSystemEntries(_cli.DataDir).Any());
     }
 
+    [Theory]
+    [InlineData("nas: a separate")]
+    [InlineData("producers appended 1000 changes to the laptop")]
+    public void An_interrupted_temp_demo_stops_its_hosts_before_it_removes_its_temp_dir(string printed)
+    {
+        var temp = Path.Combine(_cli.DataDir, "tmp");
+        Directory.CreateDirectory(temp);
+
+        var run = Synclog.InterruptAfterWithTempDir(printed, temp, "demo", "--temp");
+
+        BadInputSpecs.AssertOneLine(run, 1, "interrupted (Ctrl-C)");
+        // A host still running after the removal would create its folders again; the NAS process is gone too.
+        Assert.Empty(Directory.EnumerateDirectories(temp, "synclog-demo-*"));
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcesses(), p => CommandLine(p).Contains(temp, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_demo_keeps_a_follower_process_current_over_the_network_through_the_fail_over()
     {

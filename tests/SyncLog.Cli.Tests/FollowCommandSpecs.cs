@@ -137,7 +137,7 @@ public sealed class FollowCommandSpecs : IDisposable
     }
 
     [Fact]
-    public void Exit_with_parent_naming_no_running_process_exits_2_with_one_line()
+    public void Exit_with_parent_naming_no_running_process_exits_2_with_one_line_and_creates_no_data_dir()
     {
         using var gone = System.Diagnostics.Process.Start("true")!;
         gone.WaitForExit();
@@ -149,6 +149,8 @@ public sealed class FollowCommandSpecs : IDisposable
         BadInputSpecs.AssertOneLine(run, 2,
             $"--exit-with-parent {pid}: no process with that id was running when follow started; give the id of the running process that starts follow");
         Assert.Equal("", run.Stdout);
+        // Refused before the host starts: the follower's data dir is not even created, let alone locked.
+        Assert.False(Directory.Exists(_cli.DataDir));
     }
 
     [Fact]

@@ -78,10 +78,24 @@ public sealed class Synclog : IDisposable
     public CliRun InterruptAfter(string printed, params string[] args) =>
         InterruptOnce(args, (_, stdout) => stdout.Contains(printed, StringComparison.Ordinal), TimeSpan.FromMinutes(2), $"printed '{printed}'");
 
-    // Starts synclog, waits until ready(process, stdout so far) holds, sends SIGINT and collects what the run did.
-    private CliRun InterruptOnce(string[] args, Func<Process, string, bool> ready, TimeSpan patience, string readyMeans)
+    /// <summary>
+    /// As <see cref="InterruptAfter"/>, but with no data dir added and the temp dir (<c>TMPDIR</c>) set to
+    /// <paramref name="tempDir"/>, for what <c>demo --temp</c> leaves there.
+    /// </summary>
+    public static CliRun InterruptAfterWithTempDir(string printed, string tempDir, params string[] args)
     {
-        using var process = new Process { StartInfo = StartInfo(DataDir, args) };
+        var start = StartInfo(null, args);
+        start.Environment["TMPDIR"] = tempDir;
+        return InterruptOnce(start, (_, stdout) => stdout.Contains(printed, StringComparison.Ordinal), TimeSpan.FromMinutes(2), $"printed '{printed}'");
+    }
+
+    private CliRun InterruptOnce(string[] args, Func<Process, string, bool> ready, TimeSpan patience, string readyMeans) =>
+        InterruptOnce(StartInfo(DataDir, args), ready, patience, readyMeans);
+
+    // Starts synclog, waits until ready(process, stdout so far) holds, sends SIGINT and collects what the run did.
+    private static CliRun InterruptOnce(ProcessStartInfo start, Func<Process, string, bool> ready, TimeSpan patience, string readyMeans)
+    {
+        using var process = new Process { StartInfo = start };
         var stdout = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) =>
         {

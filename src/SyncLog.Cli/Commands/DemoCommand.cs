@@ -8,6 +8,9 @@ namespace SyncLog.Cli.Commands;
 /// <summary><c>synclog demo</c>: runs <see cref="DemoScenario"/> on the data dir (or a temp dir) and verifies it.</summary>
 internal static class DemoCommand
 {
+    // How long an interrupted demo waits for its hosts and NAS process to stop; a host stops in about a second.
+    private static readonly TimeSpan WindDownPatience = TimeSpan.FromSeconds(15);
+
     public static Command Create(CliHost cli)
     {
         var temp = new Option<bool>("--temp") { Description = "Run in a fresh temp dir, removed afterwards" };
@@ -35,13 +38,18 @@ internal static class DemoCommand
                         AnsiConsole.MarkupLine(line);
                 });
                 IReadOnlyList<DemoCheck> checks;
+                var run = scenario.RunAsync(ct);
                 try
                 {
-                    // The scenario does not stop half-way by itself: stop waiting for it, and the process ends with it.
-                    checks = await scenario.RunAsync().WaitAsync(ct);
+                    checks = await run.WaitAsync(ct);
                 }
-                catch (Exception e) when (ct.IsCancellationRequested && !ErrorReport.IsInterruption(e))
+                catch (Exception e) when (ct.IsCancellationRequested)
                 {
+                    // The scenario unwinds on Ctrl-C, stopping its hosts and the NAS: wait for that (bounded), or --temp's
+                    // dir, removed below, would be written again by a host still running and outlive the demo.
+                    await Task.WhenAny(run, Task.Delay(WindDownPatience, CancellationToken.None));
+                    if (ErrorReport.IsInterruption(e))
+                        throw;
                     throw new CliRefusedException(tempDir is null
                         ? $"{ErrorReport.Interrupted}: the demo's unfinished library stays in {dataDir}"
                         : ErrorReport.Interrupted);

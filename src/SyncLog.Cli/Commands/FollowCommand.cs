@@ -73,11 +73,16 @@ internal static class FollowCommand
                 throw new CliUsageException($"--exit-with-parent must be a process id (1 or more), got {parent}");
             // Identified at once, before the id of a parent that dies meanwhile can go to another process.
             var parentProcess = parent is { } id ? ParentWatch.Identify(id) : null;
+            if (parent is { } pid && parentProcess is null)
+            {
+                // Refused before the host starts, so nothing is created or locked in the data dir; a refused --config
+                // still comes first, as the one stderr line.
+                cli.Settings(parse);
+                throw new CliUsageException($"--exit-with-parent {pid}: no process with that id was running when follow started; give the id of the running process that starts follow");
+            }
+
             return await cli.ServeAsync(parse, remoting, setups, async host =>
             {
-                // Judged only once the host is up, so a refused --config or data dir stays the one stderr line.
-                if (parent is { } pid && parentProcess is null)
-                    throw new CliUsageException($"--exit-with-parent {pid}: no process with that id was running when follow started; give the id of the running process that starts follow");
                 using var parentWatch = parentProcess is not null ? ParentWatch.Start(parentProcess, ct) : null;
                 Remoting.WarnIfUnreachable(listenHost, advertised);
                 var until = parentWatch?.Token ?? ct;

@@ -84,6 +84,8 @@ internal static class ReplicateCommand
         // Checked here, not as an unknown library: the path is the one the user typed.
         if (!Directory.Exists(sourceDir) && !File.Exists(sourceDir))
             throw new CliUsageException($"--from-data-dir '{sourceDir}' does not exist");
+        if (File.Exists(sourceDir))
+            throw new CliUsageException($"--from-data-dir '{sourceDir}' is a file, not a data dir");
         DataDirCheck.RequireLibrary(sourceDir, id);
         var recorded = await SourceTermAsync(sourceDir, id, ct);
         if (recorded is null && givenTerm is null)

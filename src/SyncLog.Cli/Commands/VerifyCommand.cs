@@ -30,8 +30,14 @@ internal static class VerifyCommand
             if (other is not null && string.Equals(cli.Settings(parse).DataDir, cli.Settings(parse, other, readOnly: true).DataDir, StringComparison.Ordinal))
                 throw new CliUsageException($"--against is the data dir itself ('{cli.Settings(parse).DataDir}'); name another data dir");
             // Said before anything opens: as "unknown library" it would read as if the library, or this data dir, were wrong.
-            if (other is not null && cli.Settings(parse, other, readOnly: true).DataDir is var otherDir && !Directory.Exists(otherDir) && !File.Exists(otherDir))
-                throw new CliUsageException($"--against '{otherDir}' does not exist");
+            if (other is not null && cli.Settings(parse, other, readOnly: true).DataDir is var otherDir)
+            {
+                if (!Directory.Exists(otherDir) && !File.Exists(otherDir))
+                    throw new CliUsageException($"--against '{otherDir}' does not exist");
+                if (File.Exists(otherDir))
+                    throw new CliUsageException($"--against '{otherDir}' is a file, not a data dir");
+            }
+
             return cli.ReadAsync(parse, async host =>
             {
                 var id = parse.GetValue(library);

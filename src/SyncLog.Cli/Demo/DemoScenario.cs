@@ -33,9 +33,16 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     private readonly List<DemoCheck> _checks = [];
     private readonly Lock _saying = new();
 
-    /// <summary>Runs the scenario; returns the checks, all of which pass when the log behaved.</summary>
-    public async Task<IReadOnlyList<DemoCheck>> RunAsync()
+    // Ctrl-C: every ask and wait gives up, and no device starts, so the scenario unwinds (stopping its hosts and the NAS).
+    private CancellationToken _stop;
+
+    /// <summary>
+    /// Runs the scenario; returns the checks, all of which pass when the log behaved. Cancelled by <paramref name="stop"/>,
+    /// it stops its hosts and the NAS process before it ends, so nothing writes the data dir after it.
+    /// </summary>
+    public async Task<IReadOnlyList<DemoCheck>> RunAsync(CancellationToken stop)
     {
+        _stop = stop;
         var clock = Stopwatch.StartNew();
         // The laptop and the phone are served over Akka.Remote on loopback, so the NAS process can follow them.
         var laptop = StartDevice("laptop", dataDir, served: true);
@@ -53,9 +60,9 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
             var history = Enumerable.Range(0, ImportedHistory).Select(i => new DemoPayloads(i).Entry("laptop",
                 DateTimeOffset.UtcNow.AddDays(-45).AddMinutes(i), Guid.NewGuid().ToString(), ChangeType.Insert)).ToList();
             history[0] = DemoPayloads.BulkImport("laptop", DateTimeOffset.UtcNow.AddDays(-45), Guid.NewGuid().ToString(), ImportedHistory - 1);
-            Record(Replies.Expect<BatchAppended>(await laptop.AskAsync(new AppendBatch(_library, history))).Sequences, history);
+            Record(Replies.Expect<BatchAppended>(await AskAsync(laptop, new AppendBatch(_library, history))).Sequences, history);
             Say($"laptop imported {ImportedHistory} entries of 45-day-old history as one batch");
-            var nasOnLaptop = await nas.WaitForAsync(e => Is(e, "connected") && Text(e, "leader") == laptopGateway, NasPatience);
+            var nasOnLaptop = await nas.WaitForAsync(e => Is(e, "connected") && Text(e, "leader") == laptopGateway, NasPatience, _stop);
             Check("nas (separate process) connected to the laptop over the network", nasOnLaptop,
                 nasOnLaptop ? laptopGateway : $"no 'connected' event from the nas within {NasPatience.TotalSeconds:N0} s; {nas.Stderr}");
 
@@ -72,9 +79,9 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
             await ElectAsync([phone, desktop], "phone", term: 2);
             laptop = StartDevice("laptop", dataDir);
             crashed = false;
-            Replies.Expect<LeadershipAck>(await laptop.AskAsync(new LeadershipChanged(_library, "phone", 2)));
+            Replies.Expect<LeadershipAck>(await AskAsync(laptop, new LeadershipChanged(_library, "phone", 2)));
             Say("the laptop comes back (no longer served) and learns that the phone leads at term 2");
-            var refused = await laptop.AskAsync(new Append(_library, new DemoPayloads(1).Next("laptop", DateTimeOffset.UtcNow)));
+            var refused = await AskAsync(laptop, new Append(_library, new DemoPayloads(1).Next("laptop", DateTimeOffset.UtcNow)));
             Check("the deposed laptop refuses appends", refused is NotLeader { LeaderDeviceId: "phone", Term: 2 }, Replies.Describe(refused));
 
             var firstOnPhone = _acknowledged.Count;
@@ -90,17 +97,17 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
             var cutoff = DateTimeOffset.UtcNow - SyncLogDbOptions.DefaultRetention;
             foreach (var host in everyone)
             {
-                var removed = Replies.Expect<Vacuumed>(await host.AskAsync(new VacuumOldEntries(_library, cutoff))).Removed;
+                var removed = Replies.Expect<Vacuumed>(await AskAsync(host, new VacuumOldEntries(_library, cutoff))).Removed;
                 Check($"{host.Settings.DeviceId}: vacuum removed the expired history prefix", removed == ImportedHistory, $"removed {removed}");
             }
 
-            var behind = Replies.Expect<Fetched>(await desktop.AskAsync(new FetchSince(_library, 0, 100))).Result;
+            var behind = Replies.Expect<Fetched>(await AskAsync(desktop, new FetchSince(_library, 0, 100))).Result;
             Check("a follower asking for vacuumed entries is told to resync", behind.IsTruncated && behind.Entries.Count == 0,
                 $"truncated={behind.IsTruncated}, vacuumed through {behind.VacuumedThroughSequence}");
 
             // A new device joins after the vacuum: the phone's log no longer starts at 1, so the tablet resyncs first.
             await using var tablet = StartDevice("tablet", Path.Combine(dataDir, "demo-devices", "tablet"));
-            Replies.Expect<LeadershipAck>(await tablet.AskAsync(new LeadershipChanged(_library, "phone", 2)));
+            Replies.Expect<LeadershipAck>(await AskAsync(tablet, new LeadershipChanged(_library, "phone", 2)));
             await CatchUpAsync(phone, tablet);
             Say($"tablet joined after the vacuum: resynced from sequence {behind.VacuumedThroughSequence} and caught up to {await LatestAsync(tablet)}");
 
@@ -129,6 +136,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     // finds the new leader within seconds of the crash.
     private FollowerProcess StartNas(string laptopGateway, string phoneGateway)
     {
+        _stop.ThrowIfCancellationRequested();
         var devices = Path.Combine(dataDir, "demo-devices");
         Directory.CreateDirectory(devices);
         var config = Path.Combine(devices, "nas-follow.conf");
@@ -155,7 +163,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         var latest = await LatestAsync(phone);
         var caughtUp = await nas.WaitForAsync(e =>
             (Is(e, "progress") && Number(e, "local_latest_sequence") >= latest && Text(e, "state") == "following")
-            || (Is(e, "caught-up") && Number(e, "sequence") >= latest), NasPatience);
+            || (Is(e, "caught-up") && Number(e, "sequence") >= latest), NasPatience, _stop);
         var events = nas.Events;
         var onLaptop = events.ToList().FindIndex(e => Is(e, "connected") && Text(e, "leader") == laptopGateway && Number(e, "leader_term") == 1);
         var onPhone = events.ToList().FindLastIndex(e => Is(e, "connected") && Text(e, "leader") == phoneGateway && Number(e, "leader_term") == 2);
@@ -198,6 +206,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     // it appends as any leader does (serve's refuse-writes is for the host of 'synclog serve', not for this one).
     private SyncLogHost StartDevice(string device, string dir, bool served = false)
     {
+        _stop.ThrowIfCancellationRequested();
         var config = DeviceConfig(device, dir);
         if (served)
         {
@@ -221,7 +230,7 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     private async Task ElectAsync(SyncLogHost[] hosts, string leader, long term)
     {
         foreach (var host in hosts)
-            Replies.Expect<LeadershipAck>(await host.AskAsync(new LeadershipChanged(_library, leader, term)));
+            Replies.Expect<LeadershipAck>(await AskAsync(host, new LeadershipChanged(_library, leader, term)));
         Say($"election: [bold]{leader}[/] leads from term {term}");
     }
 
@@ -277,23 +286,23 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
     private async Task CatchUpAsync(SyncLogHost leader, SyncLogHost follower)
     {
         // A follower's log file is created by an explicit open; reads never create one.
-        var local = Replies.Expect<LibraryOpened>(await follower.AskAsync(new OpenLibrary(_library))).LatestSequence;
+        var local = Replies.Expect<LibraryOpened>(await AskAsync(follower, new OpenLibrary(_library))).LatestSequence;
         // Pages carry the term of the leader that served them, so a follower refuses pages of a deposed leader.
-        var leaderTerm = Replies.Expect<Leadership>(await leader.AskAsync(new GetLeadership(_library))).Term;
+        var leaderTerm = Replies.Expect<Leadership>(await AskAsync(leader, new GetLeadership(_library))).Term;
         while (true)
         {
-            var page = Replies.Expect<Fetched>(await leader.AskAsync(new FetchSince(_library, local, 1000))).Result;
+            var page = Replies.Expect<Fetched>(await AskAsync(leader, new FetchSince(_library, local, 1000))).Result;
             if (page.IsTruncated)
             {
                 // What it asked for was vacuumed: a real follower rebuilds its state from the leader's library
                 // database (outside the log), then restarts its log at the leader's floor.
-                local = Replies.Expect<Resynced>(await follower.AskAsync(new ResyncFrom(_library, page.VacuumedThroughSequence))).LatestSequence;
+                local = Replies.Expect<Resynced>(await AskAsync(follower, new ResyncFrom(_library, page.VacuumedThroughSequence))).LatestSequence;
                 continue;
             }
 
             if (page.Entries.Count == 0)
                 return;
-            local = Replies.Expect<Replicated>(await follower.AskAsync(new Replicate(_library, page.Entries, leaderTerm))).LatestSequence;
+            local = Replies.Expect<Replicated>(await AskAsync(follower, new Replicate(_library, page.Entries, leaderTerm))).LatestSequence;
             if (!page.HasMore)
                 return;
         }
@@ -333,13 +342,13 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
 
     private async Task<(long Floor, long Latest, List<SyncLogEntry> Entries)> ReadAllAsync(SyncLogHost host)
     {
-        var first = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(_library, 0, 1))).Result;
+        var first = Replies.Expect<Fetched>(await AskAsync(host, new FetchSince(_library, 0, 1))).Result;
         var floor = first.IsTruncated ? first.VacuumedThroughSequence : 0;
         var entries = new List<SyncLogEntry>();
         var cursor = floor;
         while (true)
         {
-            var page = Replies.Expect<Fetched>(await host.AskAsync(new FetchSince(_library, cursor, 1000))).Result;
+            var page = Replies.Expect<Fetched>(await AskAsync(host, new FetchSince(_library, cursor, 1000))).Result;
             entries.AddRange(page.Entries);
             if (!page.HasMore)
                 return (floor, page.LatestSequence, entries);
@@ -347,8 +356,10 @@ internal sealed class DemoScenario(string dataDir, Config baseOverrides, Action<
         }
     }
 
+    private Task<object> AskAsync(SyncLogHost host, ILibraryRequest request) => host.AskAsync(request, ct: _stop);
+
     private async Task<long> LatestAsync(SyncLogHost host) =>
-        Replies.Expect<LatestSequence>(await host.AskAsync(new GetLatestSequence(_library))).Sequence;
+        Replies.Expect<LatestSequence>(await AskAsync(host, new GetLatestSequence(_library))).Sequence;
 
     private void Record(IReadOnlyList<long> sequences, List<NewSyncLogEntry> entries)
     {

@@ -82,8 +82,11 @@ internal sealed class FollowerProcess : IDisposable
         return process;
     }
 
-    /// <summary>Waits until an event satisfies <paramref name="condition"/>; false if none did in time or the process ended.</summary>
-    public async Task<bool> WaitForAsync(Func<JsonElement, bool> condition, TimeSpan patience)
+    /// <summary>
+    /// Waits until an event satisfies <paramref name="condition"/>; false if none did in time or the process ended.
+    /// Throws <see cref="OperationCanceledException"/> once <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public async Task<bool> WaitForAsync(Func<JsonElement, bool> condition, TimeSpan patience, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
@@ -92,7 +95,7 @@ internal sealed class FollowerProcess : IDisposable
                 return true;
             if (_process.HasExited)
                 return Events.Any(condition);
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
         }
 
         return false;
