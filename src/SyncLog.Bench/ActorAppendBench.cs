@@ -20,7 +20,15 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
         akka.loglevel = WARNING
         """), "bench");
 
+    private WriterProbe Probe(Guid library, Actors.Writes.ILogWriter writer) => new(writer, _tallies.GetOrAdd(library, _ => new WriterTally()));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, WriterTally> _tallies = new();
+
     public SyncLogHost Host => _host;
+
+    /// <summary>The append transactions of <paramref name="library"/> so far (see <see cref="WriterProbe"/>).</summary>
+    public WriterStats WriterStatsOf(Guid library) =>
+        _tallies.TryGetValue(library, out var tally) ? tally.Stats() : new WriterStats(double.NaN, double.NaN);
 
     /// <summary>The file of <paramref name="library"/>'s log.</summary>
     public string PathOf(Guid library) => SyncLogDb.PathFor(library, dataDir);
@@ -29,6 +37,8 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
     public async Task<Guid> NewLibraryAsync()
     {
         var library = Guid.NewGuid();
+        // Every library of this host counts its transactions; the probe is one timestamp pair per transaction.
+        Actors.Writes.LogWriterSeam.Get(_host.System).Wrap ??= Probe;
         // Opened explicitly, as an app does: a library that was never opened or written has no log to answer from.
         if (await _host.AskAsync(new OpenLibrary(library)) is not LibraryOpened)
             throw new InvalidOperationException("could not open the bench library");

@@ -130,16 +130,20 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
                 (_, _, library) = await ours.AppendAsync(rows, producers, window, curve);
                 return ours.PathOf(library);
             });
-            _runs.Add(run);
+            _runs.Add(run with { Writer = ours.WriterStatsOf(library) });
             if (window == 64)
                 _pipelinedLibrary = library;
         }
 
         if (options.RunsScenario(BenchOptions.BatchScenario))
         {
+            var batchLibrary = Guid.Empty;
             var batch = await WriteRun.MeasureAsync("3 ours", "AppendBatch of 1000, 1 producer", _entries.Length, async curve =>
-                ours.PathOf((await ours.AppendBatchesAsync(_entries, 1000, curve)).Library));
-            _runs.Add(batch);
+            {
+                (_, batchLibrary) = await ours.AppendBatchesAsync(_entries, 1000, curve);
+                return ours.PathOf(batchLibrary);
+            });
+            _runs.Add(batch with { Writer = ours.WriterStatsOf(batchLibrary) });
         }
 
         if (options.RunsScenario(BenchOptions.ScenarioKey(16, 64)) && options.RunsScenario(BenchOptions.BatchScenario))

@@ -48,10 +48,12 @@ internal static class ResultTable
         output.WriteLine("first 100k rows, 'late' 1M to 2M rows (runs of 2M rows or more) or else the last tenth; 'vs raw' compares");
         output.WriteLine("with the raw 1000 rows/tx run over the same rows, so at the same table size. CPU and allocations are per row,");
         output.WriteLine("over the whole process (every thread, producers included); size is the database plus its WAL at the end.");
+        output.WriteLine("For ours, 'tx rows' is the mean rows per append transaction and 'writer us/row' the writer's wall time");
+        output.WriteLine("inside transactions per row (a writer slowed by the rest of the process shows here, not in 'tx rows').");
         output.WriteLine();
         var tenths = string.Join(" ", Enumerable.Range(1, 10).Select(i => $"{i + "/10",6}"));
-        output.WriteLine($"{"scenario",-80} {"rows",10} {tenths} {"early",7} {"late",7} {"late at",15} {"vs raw",13} {"MiB",6} {"B/row",6} {"cpu us/row",10} {"alloc B/row",11}");
-        output.WriteLine(new string('-', 254));
+        output.WriteLine($"{"scenario",-80} {"rows",10} {tenths} {"early",7} {"late",7} {"late at",15} {"vs raw",13} {"MiB",6} {"B/row",6} {"cpu us/row",10} {"alloc B/row",11} {"tx rows",8} {"writer us/row",13}");
+        output.WriteLine(new string('-', 278));
         foreach (var run in runs.OrderBy(r => r.Section, StringComparer.Ordinal))
         {
             // A tenth shorter than one transaction of the run has no rate of its own.
@@ -66,7 +68,7 @@ internal static class ResultTable
                 ? ""
                 : $"{Number(earlyRate / raw.Curve.Rate(0, early), 5, "N2")} / {Number(lateRate / raw.Curve.Rate(lateFrom, lateTo), 5, "N2")}";
             output.WriteLine(string.Create(Invariant,
-                $"{Truncate(run.Name, 80),-80} {run.Rows,10:N0} {string.Join(" ", curve)} {Number(earlyRate / 1000, 7, "N1")} {Number(lateRate / 1000, 7, "N1")} {$"{lateFrom / 1000:N0}k-{lateTo / 1000:N0}k",15} {vsRaw,13} {run.FileBytes / 1048576.0,6:N0} {run.FileBytes / (double)run.Rows,6:N0} {run.CpuMicrosPerRow,10:N1} {run.AllocatedBytesPerRow,11:N0}"));
+                $"{Truncate(run.Name, 80),-80} {run.Rows,10:N0} {string.Join(" ", curve)} {Number(earlyRate / 1000, 7, "N1")} {Number(lateRate / 1000, 7, "N1")} {$"{lateFrom / 1000:N0}k-{lateTo / 1000:N0}k",15} {vsRaw,13} {run.FileBytes / 1048576.0,6:N0} {run.FileBytes / (double)run.Rows,6:N0} {run.CpuMicrosPerRow,10:N1} {run.AllocatedBytesPerRow,11:N0} {Number(run.Writer?.RowsPerTransaction ?? double.NaN, 8, "N0")} {Number(run.Writer?.WriterMicrosPerRow ?? double.NaN, 13, "N1")}"));
         }
     }
 

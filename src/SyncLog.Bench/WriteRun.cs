@@ -9,8 +9,9 @@ namespace SyncLog.Bench;
 /// <param name="FileBytes">Bytes on disk at the end (database and WAL).</param>
 /// <param name="CpuMicrosPerRow">Process CPU time (all threads) per row written.</param>
 /// <param name="AllocatedBytesPerRow">Managed bytes allocated (all threads) per row written.</param>
+/// <param name="Writer">For ours, the append transactions of the run's library (null for raw and the peer).</param>
 internal sealed record WriteRun(string Section, string Name, RateCurve Curve, long FileBytes, double CpuMicrosPerRow,
-    double AllocatedBytesPerRow)
+    double AllocatedBytesPerRow, WriterStats? Writer = null)
 {
     public int Rows => Curve.Total;
 
