@@ -241,19 +241,8 @@ internal sealed class SyncLogWriter : IDisposable
         if (set.BrokenLinkAt is { } broken)
             return new ReplicationResult(ReplicationOutcome.Diverged, _latest, 0, broken);
 
-        using (var transaction = _connection.BeginTransaction(deferred: false))
-        {
-            _updateLatest.Transaction = transaction;
-            for (var i = 0; i < entries.Count; i++)
-                InsertEncoded(set.Encoded(i), entries[i].Sequence, entries[i].Version, entries[i].Checksum!.Value);
-            SetLatest(entries[^1].Sequence);
-            transaction.Commit();
-        }
-
-        _head = entries[^1].Checksum;
-        Volatile.Write(ref _latest, entries[^1].Sequence);
-        _checkpointer.Committed(entries.Count);
-        return new ReplicationResult(ReplicationOutcome.Applied, _latest, entries.Count);
+        return Apply(entries, i => InsertEncoded(set.Encoded(i), entries[i].Sequence, entries[i].Version, entries[i].Checksum!.Value),
+            entries[^1].Checksum!.Value);
     }
 
     // Under the gate: retries, sets reaching into the local log and sets without the leader's checksums.
@@ -308,21 +297,28 @@ internal sealed class SyncLogWriter : IDisposable
             previous = next;
         }
 
+        return Apply(fresh, i =>
+        {
+            var e = fresh[i];
+            Insert(e.Sequence, e.DeviceId, UtcTimestamp.ToText(e.Timestamp), e.ModelType, e.RecordId,
+                ChangeTypeText.ToText(e.ChangeType), e.Version, e.Data, checksums[i]);
+        }, checksums[^1]);
+    }
+
+    // Under the gate, for a verified run right after the local latest: writes it in one transaction (insert(i) writes
+    // entry i), then moves the head and the latest past it.
+    private ReplicationResult Apply(IReadOnlyList<SyncLogEntry> fresh, Action<int> insert, SyncLogChecksum head)
+    {
         using (var transaction = _connection.BeginTransaction(deferred: false))
         {
             _updateLatest.Transaction = transaction;
             for (var i = 0; i < fresh.Count; i++)
-            {
-                var e = fresh[i];
-                Insert(e.Sequence, e.DeviceId, UtcTimestamp.ToText(e.Timestamp), e.ModelType, e.RecordId,
-                    ChangeTypeText.ToText(e.ChangeType), e.Version, e.Data, checksums[i]);
-            }
-
+                insert(i);
             SetLatest(fresh[^1].Sequence);
             transaction.Commit();
         }
 
-        _head = checksums[^1];
+        _head = head;
         Volatile.Write(ref _latest, fresh[^1].Sequence);
         _checkpointer.Committed(fresh.Count);
         return new ReplicationResult(ReplicationOutcome.Applied, _latest, fresh.Count);
