@@ -5,9 +5,13 @@ namespace SyncLog.Actors;
 // The log's identity, the followers' acknowledgements, and the followers learned from another leader (handover). Acks,
 // forgets and learned sets run like reads (concurrently with the write pipeline, answered from the task), but on the
 // log's one write connection: the writer's gate serializes them with appends, and an ack is judged against the latest
-// sequence committed at that moment.
+// sequence committed at that moment. Learned sets also run one after another, in the order they arrived.
 public sealed partial class LibrarySyncLogActor
 {
+    // The LearnFollowers report stored last (null before any): the next one starts once it has been answered. A stop
+    // waits for the whole chain (each is tracked like a read), so every report queued here gets its real outcome.
+    private Task? _learning;
+
     private void HandleFollowers()
     {
         Receive<GetLogId>(_ =>
@@ -65,14 +69,21 @@ public sealed partial class LibrarySyncLogActor
                 Reply(new StaleTerm(_libraryId, learn.LeaderTerm, _pipeline.KnownTerm, _pipeline.Leadership.LeaderDeviceId));
             else
             {
-                // Checked again in the file against the term learned last: two reports in flight at once (they run
-                // concurrently, like reads) cannot land one of an older term over a newer one. Two of the same term
-                // could; the follower, the only teacher, keeps one in flight.
+                // Stored one after another in arrival order, each once the one before has ended (stored, refused or
+                // failed): the follower sends its next report when its ask of the last one times out, while that one
+                // may still be writing, and a same-term report landing late would overwrite the newer one. The file
+                // checks the term again against the report learned last, so an older term never lands over a newer one.
                 var leader = _pipeline.Leadership.LeaderDeviceId;
-                Read(db => db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.LeaderTerm, learn.Followers, _settings.DeviceId),
+                var seam = _seam;
+                _learning = ReadAfter(_learning, async db =>
+                    {
+                        if (seam.BeforeLearning is { } hold)
+                            await hold(_libraryId, learn);
+                        return await db.ReplaceLearnedFollowersAsync(learn.LeaderDeviceId, learn.LeaderTerm, learn.Followers, _settings.DeviceId);
+                    },
                     result => result.IsStale
                         ? new StaleTerm(_libraryId, learn.LeaderTerm, result.LearnedTerm, leader)
-                        : new FollowersLearned(_libraryId, learn.LeaderDeviceId, result.Stored));
+                        : new FollowersLearned(_libraryId, learn.LeaderDeviceId, result.Stored)) ?? _learning;
             }
         });
         Receive<ForgetFollower>(forget =>

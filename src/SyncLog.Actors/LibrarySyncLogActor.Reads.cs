@@ -156,10 +156,14 @@ public sealed partial class LibrarySyncLogActor
             Read(read, toReply);
     }
 
-    private void Read<T>(Func<SyncLogDb, Task<T>> read, Func<T, object> toReply)
+    private void Read<T>(Func<SyncLogDb, Task<T>> read, Func<T, object> toReply) => ReadAfter(null, read, toReply);
+
+    // A read that starts only once `previous` has ended. Returns the task that ends once it has answered (whatever its
+    // outcome: it never faults), or null if it did not start (stashed until the file is open, or no file).
+    private Task? ReadAfter<T>(Task? previous, Func<SyncLogDb, Task<T>> read, Func<T, object> toReply)
     {
         if (Absent())
-            return;
+            return null;
         var db = _db!;
         var replyTo = Sender;
         var self = Self;
@@ -167,12 +171,20 @@ public sealed partial class LibrarySyncLogActor
         _readsInFlight++;
         Settle();
         var done = Track();
-        Task.Run(() => read(db)).ContinueWith(t =>
+        var running = previous is null
+            ? Task.Run(() => read(db))
+            : Task.Run(async () =>
+            {
+                await previous;
+                return await read(db);
+            });
+        running.ContinueWith(t =>
         {
             replyTo.Tell(t.IsCompletedSuccessfully ? toReply(t.Result) : Refusal(t.Exception));
             done.SetResult();
             self.Tell(new ReadDone(incarnation, done.Task));
         }, TaskScheduler.Default);
+        return done.Task;
     }
 
     private EntriesFound Found(IReadOnlyList<SyncLogEntry> entries) => new(_libraryId, entries);

@@ -1,4 +1,6 @@
+using Akka.Actor;
 using Akka.Configuration;
+using SyncLog.Actors.Writes;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -154,6 +156,85 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
         Assert.Equal(5L, LearnedTerm());
         Assert.IsType<FollowersLearned>(Ask(new LearnFollowers(_library, "device-c", 5, [Known("phone", 3)])));
         Assert.Equal("phone@3", LearnedDevices());
+    }
+
+    // The follower sends its newer report when its ask of the last one times out: report A (laptop and tablet) is held in
+    // the seam before it is stored, report B (phone) of the same term arrives meanwhile.
+    private (TaskCompletionSource Reached, TaskCompletionSource Release) HoldTheReportWithTheLaptop()
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LogWriterSeam.Get(Sys).BeforeLearning = (library, report) =>
+        {
+            if (library != _library || !report.Followers.Any(f => f.DeviceId == "laptop"))
+                return Task.CompletedTask;
+            reached.TrySetResult();
+            return release.Task;
+        };
+        return (reached, release);
+    }
+
+    private void SendReportsAThenB(TaskCompletionSource reached, IActorRef replyTo)
+    {
+        Supervisor.Tell(new LearnFollowers(_library, OtherDevice, 2, [Known("laptop", 1), Known("tablet", 1)]), replyTo);
+        Assert.True(reached.Task.Wait(Patience), "report A never reached storage");
+        Supervisor.Tell(new LearnFollowers(_library, OtherDevice, 2, [Known("phone", 3)]), replyTo);
+        // Answered from memory after B was handled: B has reached the library while A is still held.
+        Assert.IsType<LatestSequence>(Ask(new GetLatestSequence(_library)));
+    }
+
+    [Fact]
+    public void Two_reports_of_the_same_term_are_stored_in_arrival_order_so_the_later_one_stays()
+    {
+        FiveEntries();
+        var (reached, release) = HoldTheReportWithTheLaptop();
+        var probe = CreateTestProbe();
+        SendReportsAThenB(reached, probe.Ref);
+
+        // B waits for A: run concurrently (as before the fix), B was stored and answered here, then A overwrote it.
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        release.SetResult();
+
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 2), probe.ExpectMsg<FollowersLearned>(Patience));
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 1), probe.ExpectMsg<FollowersLearned>(Patience));
+        Assert.Equal("phone@3", LearnedDevices());
+        // Vacuum holds at the phone (3), not at the laptop of the report that arrived first (1).
+        Assert.Equal(3, Vacuum(dryRun: true).Removed);
+    }
+
+    [Fact]
+    public void A_report_whose_write_fails_is_answered_and_the_report_after_it_is_still_stored()
+    {
+        FiveEntries();
+        var (reached, release) = HoldTheReportWithTheLaptop();
+        var probe = CreateTestProbe();
+        SendReportsAThenB(reached, probe.Ref);
+
+        release.SetException(new IOException("disk I/O error"));
+
+        Assert.Equal(new StorageFailure(_library, "disk I/O error"), probe.ExpectMsg<StorageFailure>(Patience));
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 1), probe.ExpectMsg<FollowersLearned>(Patience));
+        Assert.Equal("phone@3", LearnedDevices());
+    }
+
+    [Fact]
+    public async Task Reports_queued_when_the_library_restarts_are_all_stored_and_answered_before_the_next_incarnation_serves()
+    {
+        FiveEntries();
+        var (reached, release) = HoldTheReportWithTheLaptop();
+        var probe = CreateTestProbe();
+        SendReportsAThenB(reached, probe.Ref);
+        var child = await Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(_library)).ResolveOne(Patience);
+
+        child.Tell(Kill.Instance);
+        // Asked of the next incarnation, which answers nothing before the reports of the one it replaced are.
+        Supervisor.Tell(new GetStats(_library), probe.Ref);
+        release.SetResult();
+
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 2), probe.ExpectMsg<FollowersLearned>(Patience));
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 1), probe.ExpectMsg<FollowersLearned>(Patience));
+        var stats = probe.ExpectMsg<Stats>(Patience).Value;
+        Assert.Equal("phone", Assert.Single(stats.LearnedFollowers!).DeviceId);
     }
 
     [Fact]

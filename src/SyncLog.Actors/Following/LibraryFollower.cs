@@ -73,8 +73,9 @@ public sealed class LibraryFollower : ReceiveActor, IWithTimers
     // Handover: the leader's device (from its Leadership), and whether a GetFollowers to it is unanswered.
     private string? _leaderDeviceId;
     private bool _learnInFlight;
-    // The LearnFollowers to the local host in flight (one at a time, across epochs: the host writes reports concurrently,
-    // so two in flight could land out of order), and the newest report that waits for it to be answered.
+    // The LearnFollowers to the local host in flight (one at a time, across epochs: only the newest report waits, so a
+    // slow host never queues a backlog; the host stores reports in arrival order, also the next one sent after an ask
+    // timed out), and the newest report that waits for it to be answered.
     private bool _teaching;
     private LearnFollowers? _nextReport;
 

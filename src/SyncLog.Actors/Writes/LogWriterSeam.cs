@@ -4,13 +4,16 @@ namespace SyncLog.Actors.Writes;
 
 /// <summary>
 /// Test seam: an actor-system extension through which a test wraps a library's <see cref="ILogWriter"/> (to fail or
-/// hold writes at will) or makes a library's message handling throw (a bug). Unused in production, where every hook
-/// stays null.
+/// hold writes at will), holds or fails a learned-followers write, or makes a library's message handling throw (a bug).
+/// Unused in production, where every hook stays null.
 /// </summary>
 internal sealed class LogWriterSeam : IExtension
 {
     /// <summary>Given the library and its real writer, the writer its actor uses.</summary>
     public Func<Guid, ILogWriter, ILogWriter>? Wrap { get; set; }
+
+    /// <summary>Awaited with the library and the report before a LearnFollowers report is stored; a faulted task fails that write.</summary>
+    public Func<Guid, LearnFollowers, Task>? BeforeLearning { get; set; }
 
     /// <summary>Called with the library and the message before its handler runs; throwing here is a handler bug.</summary>
     public Action<Guid, object>? BeforeHandling { get; set; }
