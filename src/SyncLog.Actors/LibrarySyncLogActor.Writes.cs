@@ -13,22 +13,20 @@ public sealed partial class LibrarySyncLogActor
     {
         Receive<Append>(append => SubmitAppend(append, [append.Entry], append.ExpectedTerm, isBatch: false));
         Receive<AppendBatch>(batch => SubmitAppend(batch, batch.Entries, batch.ExpectedTerm, isBatch: true));
-        Receive<Replicate>(replicate =>
+        Receive<Replicate>(replicate => SubmitFollowerWrite(replicate, () =>
         {
+            if (replicate.LeaderTerm < 1 || replicate.LeaderTerm > EntryValidator.MaxSequence)
+                throw new ArgumentException(
+                    $"leader term must be at least 1 and at most {EntryValidator.MaxSequence} (2^53-1), got {replicate.LeaderTerm}",
+                    nameof(Replicate.LeaderTerm));
             // Prepared here, on this actor's thread, so the storage thread only links the set to the head and inserts.
-            PreparedReplication? prepared = null;
-            SubmitFollowerWrite(replicate, () =>
-            {
-                if (replicate.LeaderTerm < 1 || replicate.LeaderTerm > EntryValidator.MaxSequence)
-                    throw new ArgumentException(
-                        $"leader term must be at least 1 and at most {EntryValidator.MaxSequence} (2^53-1), got {replicate.LeaderTerm}",
-                        nameof(Replicate.LeaderTerm));
-                prepared = SyncLogDb.PrepareReplication(replicate.Entries);
-            }, () => new PendingReplicate(replicate, Sender, prepared));
-        });
-        Receive<ResyncFrom>(resync => SubmitFollowerWrite(resync,
-            () => EntryValidator.RequireSequence(resync.Sequence, nameof(ResyncFrom.Sequence)),
-            () => new PendingResync(resync, Sender)));
+            return new PendingReplicate(replicate, Sender, SyncLogDb.PrepareReplication(replicate.Entries));
+        }));
+        Receive<ResyncFrom>(resync => SubmitFollowerWrite(resync, () =>
+        {
+            EntryValidator.RequireSequence(resync.Sequence, nameof(ResyncFrom.Sequence));
+            return new PendingResync(resync, Sender);
+        }));
         Receive<OpenLibrary>(open =>
         {
             if (_stopRequested)
@@ -99,7 +97,8 @@ public sealed partial class LibrarySyncLogActor
     }
 
     // Replicate and ResyncFrom: the follower-only check runs when the write is judged (see WritePipeline.NextJob).
-    private void SubmitFollowerWrite(object request, Action validate, Func<PendingWrite> pending)
+    // checkAndBuild throws ArgumentException for a request to refuse, and otherwise builds the write to queue.
+    private void SubmitFollowerWrite(object request, Func<PendingWrite> checkAndBuild)
     {
         if (_stopRequested)
         {
@@ -107,15 +106,17 @@ public sealed partial class LibrarySyncLogActor
             return;
         }
 
-        if (Invalid(validate) is { } invalid)
+        PendingWrite write;
+        try
         {
-            _pipeline!.Submit(new PendingReply(request, Sender, invalid));
-            Settle();
-            WriteNext();
-            return;
+            write = checkAndBuild();
+        }
+        catch (ArgumentException e)
+        {
+            write = new PendingReply(request, Sender, new InvalidRequest(_libraryId, EntryValidator.ReasonOf(e)));
         }
 
-        _pipeline!.Submit(pending());
+        _pipeline!.Submit(write);
         Settle();
         WriteNext();
     }
@@ -202,8 +203,7 @@ public sealed partial class LibrarySyncLogActor
             return new WriteResult.Committed(sequences, await writer.LatestSequenceAsync());
         }),
         ReplicateJob replicate => _io.Run<WriteResult>(async () =>
-            new WriteResult.Replicated(await writer.ReplicateAsync(
-                replicate.Write.Prepared ?? SyncLogDb.PrepareReplication(replicate.Write.Replication.Entries)))),
+            new WriteResult.Replicated(await writer.ReplicateAsync(replicate.Write.Prepared))),
         ResyncJob resync => _io.Run<WriteResult>(async () =>
         {
             var (latest, vacuumedThrough) = await writer.ResyncFromAsync(resync.Write.Resync.Sequence, resync.Write.Resync.Checksum);

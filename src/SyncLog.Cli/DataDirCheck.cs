@@ -58,9 +58,16 @@ internal static class DataDirCheck
     public static string UnknownLibrary(Guid library, string file) =>
         $"unknown library {library}: no sync log at {file}";
 
-    /// <summary>Library ids with a log under <paramref name="dataDir"/>, by folder name.</summary>
+    /// <summary>
+    /// Library ids with a log under <paramref name="dataDir"/>, by folder name; refuses a data dir that does not exist,
+    /// as <see cref="RequireLibrary"/> does, while one without libraries is an empty list.
+    /// </summary>
     public static List<Guid> Libraries(string dataDir)
     {
+        // A mistyped --data-dir (or a stale $SYNCLOG_DATA_DIR) must not pass for a data dir with no libraries yet.
+        RequireNotAFile(dataDir);
+        if (!Directory.Exists(dataDir))
+            throw new CliRefusedException($"no libraries: data dir '{dataDir}' does not exist");
         var root = Path.Combine(dataDir, "libraries");
         RequireNotAFile(root);
         if (!Directory.Exists(root))

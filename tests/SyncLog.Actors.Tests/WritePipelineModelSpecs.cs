@@ -223,7 +223,7 @@ public sealed class WritePipelineModelSpecs
                 .ToList();
             var term = Math.Max(1, Math.Max(_recorded.Term, _highestReplicated) + _random.Next(-1, 2));
             var message = Track(new Replicate(Library, entries, term));
-            _pipeline.Submit(new PendingReplicate(message, ActorRefs.Nobody));
+            _pipeline.Submit(new PendingReplicate(message, ActorRefs.Nobody, SyncLogDb.PrepareReplication(entries)));
         }
 
         private void SubmitResync()

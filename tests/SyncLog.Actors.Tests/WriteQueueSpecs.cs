@@ -39,7 +39,10 @@ public sealed class WriteQueueSpecs
     {
         var queue = new WriteQueue();
         var first = Append(1);
-        var replicate = new PendingReplicate(new Replicate(Library, [], 1), ActorRefs.Nobody);
+        IReadOnlyList<SyncLogEntry> entries =
+            [new SyncLogEntry(0, 1, "leader", DateTimeOffset.UtcNow, "tag", "r", ChangeType.Insert, 1, "{}")];
+        var replicate = new PendingReplicate(new Replicate(Library, entries, 1), ActorRefs.Nobody,
+            SyncLogDb.PrepareReplication(entries));
         var last = Append(1);
         queue.Enqueue(first);
         queue.Enqueue(replicate);

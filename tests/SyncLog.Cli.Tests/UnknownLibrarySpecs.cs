@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace SyncLog.Cli.Tests;
 
 /// <summary>A library with no log is one situation: every command says so the same way, exits 1 and creates nothing.</summary>
@@ -46,15 +48,46 @@ public sealed class UnknownLibrarySpecs : IDisposable
         Assert.False(Directory.Exists(missing), "the command created the data dir");
     }
 
-    [Fact]
-    public void Latest_of_every_library_in_a_data_dir_that_does_not_exist_says_so()
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Latest_in_a_data_dir_that_does_not_exist_is_refused_naming_it_with_or_without_json(bool oneLibrary, bool json)
     {
         var missing = Path.Combine(_cli.DataDir, "typo");
+        string[] library = oneLibrary ? ["--library", _library] : [];
+        string[] format = json ? ["--json"] : [];
 
-        var run = Synclog.RunIn(missing, "latest");
+        var run = Synclog.RunIn(missing, ["latest", .. library, .. format]);
 
-        Assert.Equal((0, $"no libraries: data dir '{missing}' does not exist"), (run.ExitCode, run.Stdout.Trim()));
+        var expected = oneLibrary
+            ? $"unknown library {_library}: data dir '{missing}' does not exist"
+            : $"no libraries: data dir '{missing}' does not exist";
+        Assert.Equal(("", 1), (run.Stdout, run.ExitCode));
+        if (json)
+        {
+            var error = JsonDocument.Parse(run.Stderr).RootElement;
+            Assert.Equal((expected, 1), (error.GetProperty("error").GetString(), error.GetProperty("exit_code").GetInt32()));
+        }
+        else
+        {
+            BadInputSpecs.AssertOneLine(run, 1, expected);
+        }
+
         Assert.False(Directory.Exists(missing), "latest created the data dir");
+    }
+
+    [Fact]
+    public void Latest_of_every_library_in_an_existing_data_dir_without_libraries_is_an_empty_answer()
+    {
+        Directory.CreateDirectory(_cli.DataDir);
+
+        var text = _cli.Run("latest");
+        var json = _cli.Run("latest", "--json");
+
+        Assert.Equal((0, $"no libraries in {_cli.DataDir}", ""), (text.ExitCode, text.Stdout.Trim(), text.Stderr));
+        Assert.Equal((0, "[]", ""), (json.ExitCode, json.Stdout.Trim(), json.Stderr));
     }
 
     [Fact]

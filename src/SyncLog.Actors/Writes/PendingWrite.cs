@@ -18,9 +18,9 @@ internal sealed record PendingReply(object Request, IActorRef ReplyTo, object Re
 
 /// <summary>
 /// A <see cref="Replicate"/> waiting to run alone on the write connection, with its entries already checked and encoded
-/// (<see cref="SyncLogDb.PrepareReplication"/>) when it arrived; a set not prepared yet is prepared when it runs.
+/// (<see cref="SyncLogDb.PrepareReplication"/>) when it arrived, so the write only links the set to the head and inserts.
 /// </summary>
-internal sealed record PendingReplicate(Replicate Replication, IActorRef ReplyTo, PreparedReplication? Prepared = null)
+internal sealed record PendingReplicate(Replicate Replication, IActorRef ReplyTo, PreparedReplication Prepared)
     : PendingWrite(Replication, ReplyTo);
 
 /// <summary>A <see cref="ResyncFrom"/> waiting to run alone on the write connection.</summary>

@@ -47,9 +47,7 @@ internal static class LatestCommand
             }
             else if (rows.Count == 0)
             {
-                Console.WriteLine(Directory.Exists(host.Settings.DataDir)
-                    ? $"no libraries in {host.Settings.DataDir}"
-                    : $"no libraries: data dir '{host.Settings.DataDir}' does not exist");
+                Console.WriteLine($"no libraries in {host.Settings.DataDir}");
             }
             else
             {
