@@ -20,9 +20,11 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
         akka.loglevel = WARNING
         """), "bench");
 
-    private WriterProbe Probe(Guid library, Actors.Writes.ILogWriter writer) => new(writer, _tallies.GetOrAdd(library, _ => new WriterTally()));
+    private Actors.Writes.ILogWriter WriterFor(Guid library, Actors.Writes.ILogWriter writer) =>
+        _standIns.TryGetValue(library, out var standIn) ? standIn : new WriterProbe(writer, _tallies.GetOrAdd(library, _ => new WriterTally()));
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, WriterTally> _tallies = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Actors.Writes.ILogWriter> _standIns = new();
 
     public SyncLogHost Host => _host;
 
@@ -33,12 +35,14 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
     /// <summary>The file of <paramref name="library"/>'s log.</summary>
     public string PathOf(Guid library) => SyncLogDb.PathFor(library, dataDir);
 
-    /// <summary>A fresh library led by this host.</summary>
-    public async Task<Guid> NewLibraryAsync()
+    /// <summary>A fresh library led by this host; its appends go to <paramref name="standIn"/> instead of its file, if given.</summary>
+    public async Task<Guid> NewLibraryAsync(Actors.Writes.ILogWriter? standIn = null)
     {
         var library = Guid.NewGuid();
+        if (standIn is not null)
+            _standIns[library] = standIn;
         // Every library of this host counts its transactions; the probe is one timestamp pair per transaction.
-        Actors.Writes.LogWriterSeam.Get(_host.System).Wrap ??= Probe;
+        Actors.Writes.LogWriterSeam.Get(_host.System).Wrap ??= WriterFor;
         // Opened explicitly, as an app does: a library that was never opened or written has no log to answer from.
         if (await _host.AskAsync(new OpenLibrary(library)) is not LibraryOpened)
             throw new InvalidOperationException("could not open the bench library");
@@ -49,9 +53,9 @@ internal sealed class ActorAppendBench(string dataDir, string passivateAfter = "
 
     /// <summary>Acked single appends from <paramref name="producers"/> producers, each with <paramref name="window"/> in flight.</summary>
     public async Task<(double RowsPerSecond, LongHistogram Latency, Guid Library)> AppendAsync(NewSyncLogEntry[] rows, int producers,
-        int window, RateCurve? curve = null)
+        int window, RateCurve? curve = null, Actors.Writes.ILogWriter? standIn = null)
     {
-        var library = await NewLibraryAsync();
+        var library = await NewLibraryAsync(standIn);
         var perProducer = rows.Length / producers;
         var (perSecond, latency) = await Producers.RunAsync(_host.System, _host.Supervisor, producers, perProducer, window,
             (p, i) => new Append(library, rows[p * perProducer + i]), reply => reply is Appended, curve);
