@@ -5,11 +5,12 @@ namespace SyncLog.Actors;
 // The log's identity, the followers' acknowledgements, and the followers learned from another leader (handover). Acks,
 // forgets and learned sets run like reads (concurrently with the write pipeline, answered from the task), but on the
 // log's one write connection: the writer's gate serializes them with appends, and an ack is judged against the latest
-// sequence committed at that moment. Learned sets also run one after another, in the order they arrived.
+// sequence committed at that moment. Learned sets and forgets also run one after another, in the order they arrived.
 public sealed partial class LibrarySyncLogActor
 {
-    // The LearnFollowers report stored last (null before any): the next one starts once it has been answered. A stop
-    // waits for the whole chain (each is tracked like a read), so every report queued here gets its real outcome.
+    // The LearnFollowers report or ForgetFollower stored last (null before any): the next starts once it has been
+    // answered. A stop waits for the whole chain (each is tracked like a read), so every request queued here gets its
+    // real outcome.
     private Task? _learning;
 
     private void HandleFollowers()
@@ -91,8 +92,9 @@ public sealed partial class LibrarySyncLogActor
             if (Invalid(() => EntryValidator.RequireId(forget.FollowerDeviceId, nameof(ForgetFollower.FollowerDeviceId), "follower device id")) is { } invalid)
                 Reply(invalid);
             else
-                Read(db => db.ForgetFollowerAsync(forget.FollowerDeviceId),
-                    known => new FollowerForgotten(_libraryId, forget.FollowerDeviceId, known));
+                // In the learned reports' chain: a forget that arrived after a report is not undone by it.
+                _learning = ReadAfter(_learning, db => db.ForgetFollowerAsync(forget.FollowerDeviceId),
+                    known => new FollowerForgotten(_libraryId, forget.FollowerDeviceId, known)) ?? _learning;
         });
     }
 

@@ -180,9 +180,16 @@ public sealed partial class LibrarySyncLogActor
             });
         running.ContinueWith(t =>
         {
-            replyTo.Tell(t.IsCompletedSuccessfully ? toReply(t.Result) : Refusal(t.Exception));
-            done.SetResult();
-            self.Tell(new ReadDone(incarnation, done.Task));
+            // Marked done whatever happens to the reply: a chained read after this one, and a stop's drain, wait for it.
+            try
+            {
+                replyTo.Tell(ReplyTo(t, toReply));
+            }
+            finally
+            {
+                done.SetResult();
+                self.Tell(new ReadDone(incarnation, done.Task));
+            }
         }, TaskScheduler.Default);
         return done.Task;
     }
@@ -221,6 +228,23 @@ public sealed partial class LibrarySyncLogActor
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _pendingIo.Add(done.Task);
         return done;
+    }
+
+    // The answer to a finished read; a reply that cannot be built is answered as the failure it is.
+    private object ReplyTo<T>(Task<T> read, Func<T, object> toReply)
+    {
+        if (!read.IsCompletedSuccessfully)
+            return Refusal(read.Exception);
+        try
+        {
+            return toReply(read.Result);
+        }
+#pragma warning disable CA1031 // Any exception building the reply is answered, never left to strand the sender.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Refusal(e);
+        }
     }
 
     private object Refusal(Exception? e)

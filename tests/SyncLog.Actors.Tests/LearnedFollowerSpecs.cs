@@ -203,6 +203,24 @@ public sealed class LearnedFollowerSpecs() : SyncLogSpec("synclog.max-retention 
     }
 
     [Fact]
+    public void A_forget_that_arrives_after_a_queued_report_is_not_undone_by_it()
+    {
+        FiveEntries();
+        var (reached, release) = HoldTheReportWithTheLaptop();
+        var probe = CreateTestProbe();
+        SendReportsAThenB(reached, probe.Ref);
+
+        // Report B (the phone) waits behind A; the admin forgets the phone after B arrived.
+        Supervisor.Tell(new ForgetFollower(_library, "phone"), probe.Ref);
+        release.SetResult();
+
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 2), probe.ExpectMsg<FollowersLearned>(Patience));
+        Assert.Equal(new FollowersLearned(_library, OtherDevice, 1), probe.ExpectMsg<FollowersLearned>(Patience));
+        Assert.Equal(new FollowerForgotten(_library, "phone", WasKnown: true), probe.ExpectMsg<FollowerForgotten>(Patience));
+        Assert.Equal("", LearnedDevices());
+    }
+
+    [Fact]
     public void A_report_whose_write_fails_is_answered_and_the_report_after_it_is_still_stored()
     {
         FiveEntries();
