@@ -71,10 +71,27 @@ public sealed partial class LibrarySyncLogActor
         }
 
         _pipeline!.Submit(invalid is null
-            ? new PendingAppend(request, Sender, entries!, expectedTerm, isBatch)
+            ? new PendingAppend(request, Sender, Prepare(entries!), expectedTerm, isBatch)
             : new PendingReply(request, Sender, invalid));
         Settle();
         WriteAfterMailbox();
+    }
+
+    // Encoded and chained here, on this actor's thread, onto where the log will be once everything before it is
+    // written, so the writer's thread only checks each link and inserts. With nothing queued or running, the guess
+    // starts over from the file's own tip; a guess broken meanwhile (a refusal, a retried key, a failed write) costs
+    // the writer a hash per entry until then, never a wrong checksum.
+    private IReadOnlyList<NewSyncLogEntry> Prepare(IReadOnlyList<NewSyncLogEntry> entries)
+    {
+        if (_db is not { } db || !_pipeline!.Leadership.IsLedBy(_settings.DeviceId))
+            return entries;
+        if (_pipeline.IsIdle)
+        {
+            var (latest, head) = db.ChainTip;
+            _chain.Reset(latest, head);
+        }
+
+        return _chain.Prepare(entries);
     }
 
     // With no job running this append would start one alone. Started after the messages already in the mailbox, the

@@ -42,6 +42,9 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     private IActorRef? _journal;
     private WritePipeline? _pipeline;
     private SyncLogDb? _db;
+
+    // Where this library's chain will be once the appends accepted so far are written (see Prepare).
+    private readonly AppendChain _chain = new();
     private ILogWriter? _writer;
     private Task<SyncLogDb>? _opening;
     private DateTime? _lockedSince;

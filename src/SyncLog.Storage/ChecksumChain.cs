@@ -84,6 +84,16 @@ internal static class ChecksumChain
     /// </summary>
     public static void SetPrevious(Span<byte> encoded, SyncLogChecksum previous) => previous.WriteTo(encoded[Tag.Length..]);
 
+    /// <summary>
+    /// Overwrites both the previous checksum and the sequence in an input <see cref="Encode"/> wrote: an entry chained
+    /// on a guess that did not hold is linked where it really lands.
+    /// </summary>
+    public static void Relink(Span<byte> encoded, SyncLogChecksum previous, long sequence)
+    {
+        SetPrevious(encoded, previous);
+        BinaryPrimitives.WriteInt64BigEndian(encoded[(Tag.Length + SyncLogChecksum.Size)..], sequence);
+    }
+
     /// <summary>The checksum of an input <see cref="Encode"/> wrote.</summary>
     public static SyncLogChecksum Hash(ReadOnlySpan<byte> encoded)
     {

@@ -178,6 +178,19 @@ public sealed class SyncLogDb : IAsyncDisposable
     }
 
     /// <summary>
+    /// The latest sequence and the checksum the next appended entry chains on, for an <see cref="AppendChain"/> to start
+    /// from; exact only while no write runs.
+    /// </summary>
+    internal (long Latest, SyncLogChecksum Head) ChainTip
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return Writer.Tip;
+        }
+    }
+
+    /// <summary>
     /// <see cref="AppendBatchAsync"/> for a host that has already run <see cref="EntryValidator"/> on every entry
     /// (the actor validates each request alone, so one bad entry never fails a group); skips a second JSON parse.
     /// </summary>

@@ -107,6 +107,12 @@ internal sealed class SyncLogWriter : IDisposable
 
     public long LatestSequence => Volatile.Read(ref _latest);
 
+    /// <summary>
+    /// The latest sequence and the checksum the next entry chains on; exact only while no write is running (the
+    /// library actor reads it when nothing is in flight, to start its <see cref="AppendChain"/> over).
+    /// </summary>
+    public (long Latest, SyncLogChecksum Head) Tip => (Volatile.Read(ref _latest), _head ?? SyncLogChecksum.Zero);
+
     public long VacuumedThroughSequence => Volatile.Read(ref _vacuumedThrough);
 
     /// <summary>
@@ -140,8 +146,10 @@ internal sealed class SyncLogWriter : IDisposable
                 var batch = entries;
                 while (batch.Count > 0)
                 {
-                    foreach (var e in batch)
+                    var prepared = batch as PreparedAppend;
+                    for (var i = 0; i < batch.Count; i++)
                     {
+                        var e = batch[i];
                         var key = keyed ? e.IdempotencyKey : null;
                         if (key is not null && FindKey(key) is { } first)
                         {
@@ -152,7 +160,9 @@ internal sealed class SyncLogWriter : IDisposable
                         if (latest >= EntryValidator.MaxSequence)
                             throw new SyncLogSequenceExhaustedException(_filePath, latest);
                         latest++;
-                        head = InsertChained(head, latest, e);
+                        head = prepared?.PreparedAt(i) is { } ready
+                            ? InsertPrepared(head, latest, e.Version, ready)
+                            : InsertChained(head, latest, e);
                         if (key is not null)
                         {
                             RecordKey(key, latest);
@@ -539,6 +549,26 @@ internal sealed class SyncLogWriter : IDisposable
         var encoded = _encoded.AsSpan(0, length);
         var checksum = ChecksumChain.Hash(encoded);
         InsertEncoded(encoded, sequence, e.Version, checksum);
+        return checksum;
+    }
+
+    // An entry encoded and chained off this thread: inserted as it is when its guessed link holds, else linked here.
+    private SyncLogChecksum InsertPrepared(SyncLogChecksum previous, long sequence, long version, PreparedEntry ready)
+    {
+        if (ready.Sequence == sequence && ready.Previous == previous)
+        {
+            InsertEncoded(ready.Encoded, sequence, version, ready.Checksum);
+            return ready.Checksum;
+        }
+
+        // Relinked in the writer's own buffer: the prepared input stays as it was, whatever becomes of this transaction.
+        if (ready.Encoded.Length > _encoded.Length)
+            _encoded = new byte[Math.Max(ready.Encoded.Length, 2 * _encoded.Length)];
+        var encoded = _encoded.AsSpan(0, ready.Encoded.Length);
+        ready.Encoded.CopyTo(encoded);
+        ChecksumChain.Relink(encoded, previous, sequence);
+        var checksum = ChecksumChain.Hash(encoded);
+        InsertEncoded(encoded, sequence, version, checksum);
         return checksum;
     }
 

@@ -8,7 +8,7 @@ namespace SyncLog.Actors.Tests;
 /// <summary>
 /// Seeded random schedules against the real library actor, with writes failing or slowed at random below it and the
 /// actor killed or stopped mid-run: every request is answered exactly once, each sender's appends in order, every
-/// acknowledged sequence is on disk with its payload, and the log has no hole. A failure names its seed; rerun one
+/// acknowledged sequence is on disk with its payload, the log has no hole, and its checksum chain holds. A failure names its seed; rerun one
 /// with <c>SYNCLOG_ACTOR_MODEL_SEED=&lt;seed&gt;</c>.
 /// </summary>
 public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1h\nsynclog.max-batch-size = 8")
@@ -178,6 +178,12 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
 
         var sequences = stored.Keys.Order().ToList();
         Assert.Equal(Enumerable.Range(0, sequences.Count).Select(i => sequences.FirstOrDefault() + i), sequences);
+
+        // Appends are chained on the actor's guess of the log's tip; refusals, failures and restarts break that guess,
+        // and the writer must then link them itself: the chain recomputed from the file holds everywhere.
+        Supervisor.Tell(new VerifyChain(library), probeForReads.Ref);
+        var chain = probeForReads.ExpectMsg<ChainVerified>(Patience).Result;
+        Assert.True(chain.IsIntact, $"chain broken at {chain.FirstBrokenSequence}: {chain.Problem}");
     }
 
     /// <summary>Fails the next writes on demand (before touching the file, so nothing of them is stored) and slows all a little.</summary>

@@ -55,19 +55,21 @@ internal sealed class LateJoiners(int cap = int.MaxValue, Func<bool>? budgetSpen
         {
             if (_waiting.Count == 0 || budgetSpent?.Invoke() == true)
                 return [];
-            // Sized up front: called for every few appends under load, a growing list copied them again and again.
-            var entries = new List<NewSyncLogEntry>(Math.Min(room, _waitingEntries));
+            var parts = new List<IReadOnlyList<NewSyncLogEntry>>();
             var taken = 0;
-            while (!_closed && taken < _waiting.Count && entries.Count + _waiting[taken].Entries.Count <= room)
+            var count = 0;
+            while (!_closed && taken < _waiting.Count && count + _waiting[taken].Entries.Count <= room)
             {
-                entries.AddRange(_waiting[taken].Entries);
+                parts.Add(_waiting[taken].Entries);
+                count += _waiting[taken].Entries.Count;
                 _joined.Add(_waiting[taken]);
                 taken++;
             }
 
             _waiting.RemoveRange(0, taken);
-            _waitingEntries -= entries.Count;
-            return entries;
+            _waitingEntries -= count;
+            // Each append keeps the form its actor prepared it in (encoded and chained), so the writer only links them.
+            return PreparedAppend.Concat(parts);
         }
     }
 

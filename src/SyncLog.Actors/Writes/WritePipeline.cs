@@ -159,15 +159,17 @@ internal sealed class WritePipeline
             }
 
             var replies = new object?[group.Count];
-            var entries = new List<NewSyncLogEntry>(EntriesIn(group));
+            var accepted = new List<IReadOnlyList<NewSyncLogEntry>>(group.Count);
             for (var i = 0; i < group.Count; i++)
             {
                 if (group[i] is PendingReply pending)
                     replies[i] = pending.Reply;
                 else if (group[i] is PendingAppend append && (replies[i] = RefuseAppend(append.ExpectedTerm)) is null)
-                    entries.AddRange(append.Entries);
+                    accepted.Add(append.Entries);
             }
 
+            // Each append keeps the form its actor prepared it in (encoded and chained), so the writer only links them.
+            var entries = PreparedAppend.Concat(accepted);
             if (entries.Count == 0)
             {
                 Answer(group, replies, sequences: null, failure: null);
@@ -281,14 +283,6 @@ internal sealed class WritePipeline
     private StaleTerm? RefuseOlderPage(long leaderTerm) => leaderTerm < KnownTerm
         ? new StaleTerm(_libraryId, leaderTerm, KnownTerm, Leadership.LeaderDeviceId)
         : null;
-
-    private static int EntriesIn(IReadOnlyList<PendingWrite> group)
-    {
-        var count = 0;
-        for (var i = 0; i < group.Count; i++)
-            count += group[i] is PendingAppend append ? append.Entries.Count : 0;
-        return count;
-    }
 
     private StorageFailure Unexpected(WriteResult result) =>
         new(_libraryId, $"write ended with an unexpected outcome {result.GetType().Name}");

@@ -1,0 +1,46 @@
+namespace SyncLog.Storage;
+
+/// <summary>
+/// Where one library's chain will be when the appends sent so far are written: the library actor chains each validated
+/// append onto it as it arrives (see <see cref="PreparedAppend"/>), off the writer's thread. It is a guess the writer
+/// checks entry by entry, so it is put back on the writer's own tip whenever nothing is waiting to be written.
+/// Not thread-safe: the library actor's thread only.
+/// </summary>
+internal sealed class AppendChain
+{
+    private long _latest;
+    private SyncLogChecksum _head;
+
+    /// <summary>Starts the guess over from what the log holds: its latest sequence and the checksum there.</summary>
+    public void Reset(long latest, SyncLogChecksum head)
+    {
+        _latest = latest;
+        _head = head;
+    }
+
+    /// <summary>Encodes and chains <paramref name="entries"/> (already validated) after the guessed tip, and moves the tip past them.</summary>
+    public PreparedAppend Prepare(IReadOnlyList<NewSyncLogEntry> entries)
+    {
+        var copied = new NewSyncLogEntry[entries.Count];
+        var prepared = new PreparedEntry[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = copied[i] = entries[i];
+            var timestamp = UtcTimestamp.ToText(e.Timestamp);
+            var changeType = ChangeTypeText.ToText(e.ChangeType);
+            var buffer = new byte[ChecksumChain.EncodedSize(e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType, e.Data)];
+            var sequence = _latest + 1;
+            var length = ChecksumChain.Encode(buffer, _head, sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId,
+                changeType, e.Version, e.Data);
+            // EncodedSize counts UTF-8 bytes exactly, so the buffer is the input; a shorter one would hash a different input.
+            if (length != buffer.Length)
+                Array.Resize(ref buffer, length);
+            var checksum = ChecksumChain.Hash(buffer);
+            prepared[i] = new PreparedEntry(buffer, sequence, _head, checksum);
+            _latest = sequence;
+            _head = checksum;
+        }
+
+        return PreparedAppend.Of(copied, prepared);
+    }
+}
