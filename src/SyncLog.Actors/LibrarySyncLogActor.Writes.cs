@@ -70,9 +70,18 @@ public sealed partial class LibrarySyncLogActor
             invalid = new InvalidRequest(_libraryId, EntryValidator.ReasonOf(e));
         }
 
-        _pipeline!.Submit(invalid is null
-            ? new PendingAppend(request, Sender, Prepare(entries!), expectedTerm, isBatch)
-            : new PendingReply(request, Sender, invalid));
+        if (invalid is not null)
+        {
+            _pipeline!.Submit(new PendingReply(request, Sender, invalid));
+        }
+        else
+        {
+            var guessed = _chain.Tip;
+            // Refused as overloaded, the append is never written: the guess goes back to before it.
+            if (!_pipeline!.Submit(new PendingAppend(request, Sender, Prepare(entries!), expectedTerm, isBatch)))
+                _chain.Reset(guessed.Latest, guessed.Head);
+        }
+
         Settle();
         WriteAfterMailbox();
     }
@@ -89,9 +98,28 @@ public sealed partial class LibrarySyncLogActor
         {
             var (latest, head) = db.ChainTip;
             _chain.Reset(latest, head);
+            _guessBroken = false;
+            _relinkedSeen = db.RelinkedEntries;
+        }
+        else if (_guessBroken)
+        {
+            // Every entry chained on a broken guess would be hashed twice (here, then by the writer): until the guess
+            // can start over, appends go as they came and the writer chains them.
+            return entries;
         }
 
         return _chain.Prepare(entries);
+    }
+
+    // After each write: a failed one, or one whose writer had to relink prepared entries, broke the guess.
+    private void NoteGuess(WriteResult result)
+    {
+        if (_db is not { } db)
+            return;
+        var relinked = db.RelinkedEntries;
+        if (result is WriteResult.Failed || relinked != _relinkedSeen)
+            _guessBroken = true;
+        _relinkedSeen = relinked;
     }
 
     // With no job running this append would start one alone. Started after the messages already in the mailbox, the
@@ -270,6 +298,7 @@ public sealed partial class LibrarySyncLogActor
                 break;
         }
 
+        NoteGuess(done.Result);
         _pipeline.Complete(done.JobId, done.Result);
         WriteNext();
         PumpSubscriptions();

@@ -45,6 +45,10 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
 
     // Where this library's chain will be once the appends accepted so far are written (see Prepare).
     private readonly AppendChain _chain = new();
+
+    // The guess is known broken (a write failed, or the writer relinked entries) until the pipeline is next idle.
+    private bool _guessBroken;
+    private long _relinkedSeen;
     private ILogWriter? _writer;
     private Task<SyncLogDb>? _opening;
     private DateTime? _lockedSince;

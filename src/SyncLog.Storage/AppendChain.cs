@@ -11,7 +11,10 @@ internal sealed class AppendChain
     private long _latest;
     private SyncLogChecksum _head;
 
-    /// <summary>Starts the guess over from what the log holds: its latest sequence and the checksum there.</summary>
+    /// <summary>The guessed tip: the latest sequence and checksum once everything prepared so far is written.</summary>
+    public (long Latest, SyncLogChecksum Head) Tip => (_latest, _head);
+
+    /// <summary>Starts the guess over from what the log holds (its latest sequence and the checksum there), or rewinds it to a <see cref="Tip"/>.</summary>
     public void Reset(long latest, SyncLogChecksum head)
     {
         _latest = latest;

@@ -191,6 +191,12 @@ public sealed class SyncLogDb : IAsyncDisposable
     }
 
     /// <summary>
+    /// How many prepared entries so far were chained on a guess that did not hold (the writer linked them itself): an
+    /// <see cref="AppendChain"/> whose guess broke stops guessing until it can start over from the file.
+    /// </summary>
+    internal long RelinkedEntries => Writer.Relinked;
+
+    /// <summary>
     /// <see cref="AppendBatchAsync"/> for a host that has already run <see cref="EntryValidator"/> on every entry
     /// (the actor validates each request alone, so one bad entry never fails a group); skips a second JSON parse.
     /// </summary>

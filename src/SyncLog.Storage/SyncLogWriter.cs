@@ -65,6 +65,7 @@ internal sealed class SyncLogWriter : IDisposable
     private long _latest;
     private long _vacuumedThrough;
     private long _keyCount;
+    private long _relinked;
 
     // The checksum input of the row being appended: hashed, and the column texts in it bound as they are.
     private byte[] _encoded = new byte[1024];
@@ -106,6 +107,9 @@ internal sealed class SyncLogWriter : IDisposable
     }
 
     public long LatestSequence => Volatile.Read(ref _latest);
+
+    /// <summary>Prepared entries whose guessed link did not hold, so the writer linked and hashed them itself; ever growing.</summary>
+    public long Relinked => Interlocked.Read(ref _relinked);
 
     /// <summary>
     /// The latest sequence and the checksum the next entry chains on; exact only while no write is running (the
@@ -562,6 +566,7 @@ internal sealed class SyncLogWriter : IDisposable
         }
 
         // Relinked in the writer's own buffer: the prepared input stays as it was, whatever becomes of this transaction.
+        Interlocked.Increment(ref _relinked);
         if (ready.Encoded.Length > _encoded.Length)
             _encoded = new byte[Math.Max(ready.Encoded.Length, 2 * _encoded.Length)];
         var encoded = _encoded.AsSpan(0, ready.Encoded.Length);

@@ -13,7 +13,7 @@ namespace SyncLog.Actors.Tests;
 /// </summary>
 public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1h\nsynclog.max-batch-size = 8")
 {
-    private const int Schedules = 20;
+    private const int Schedules = 40;
     private const int OperationsPerSchedule = 60;
     private readonly Dictionary<Guid, FlakyWriter> _flaky = [];
 
@@ -50,7 +50,11 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
         var sent = senders.Select(_ => new List<object>()).ToArray();
         var others = CreateTestProbe();
         var otherCount = 0;
-        var term = 0L;
+        var term = 1L;
+        // Led and written once before the burst: the file is open and the leadership recorded, so the burst's appends
+        // are encoded and chained on the actor's guess of the tip (without this they all went unprepared).
+        Lead(library, term: 1);
+        AppendOne(library, new NewSyncLogEntry(ThisDevice, DateTimeOffset.UtcNow, "album", "setup", ChangeType.Insert, "{}"));
         var payload = 0;
         var child = Sys.ActorSelection(Supervisor.Path / SyncLogSupervisor.ChildName(library));
 

@@ -46,6 +46,7 @@ public sealed class PreparedAppendSpecs : IDisposable
         var group = PreparedAppend.Concat([chain.Prepare(second.Take(1).ToList()), chain.Prepare(second.Skip(1).ToList())]);
         await db.AppendValidatedBatchAsync(group);
 
+        Assert.Equal(0, db.RelinkedEntries);
         await using var control = await ControlAsync(first, second);
         Assert.Equal(Rows(control), Rows(db));
         Assert.Equal(ChecksumRows(control), ChecksumRows(db));
@@ -68,6 +69,7 @@ public sealed class PreparedAppendSpecs : IDisposable
 
         await db.AppendValidatedBatchAsync(prepared);
 
+        Assert.Equal(3, db.RelinkedEntries);
         await using var control = await ControlAsync(before, written);
         Assert.Equal(Rows(control), Rows(db));
         Assert.Equal(ChecksumRows(control), ChecksumRows(db));

@@ -63,9 +63,13 @@ internal sealed class WritePipeline
     /// <summary>The highest term any judgement may still refer to: a follower refuses pages (and learned followers) of older terms.</summary>
     public long KnownTerm => Math.Max(Leadership.Term, HighestReplicatedTerm);
 
-    /// <summary>Takes a write in. Input must already be validated (an invalid one comes as a <see cref="PendingReply"/>).</summary>
-    public void Submit(PendingWrite write)
+    /// <summary>
+    /// Takes a write in. Input must already be validated (an invalid one comes as a <see cref="PendingReply"/>). False
+    /// when an append was refused here, as <see cref="Overloaded"/>: it will never be written.
+    /// </summary>
+    public bool Submit(PendingWrite write)
     {
+        var accepted = true;
         if (write is PendingAppend append)
         {
             var pending = _queue.PendingAppendEntries + (InFlight is AppendJob job ? job.Late.WaitingEntries : 0);
@@ -74,21 +78,25 @@ internal sealed class WritePipeline
             if (InFlight is null && !_changingLeadership)
                 pending -= _queue.HeadAppendEntries;
             if (pending >= _maxPendingAppends)
+            {
                 write = new PendingReply(append.Request, append.ReplyTo, new Overloaded(_libraryId, pending));
+                accepted = false;
+            }
             // With nothing queued ahead, an append allowed now may join the transaction in flight (judged under the
             // same leadership: any change seals the joiners first).
             else if (_queue.Count == 0 && !_changingLeadership && InFlight is AppendJob { Late: var late }
                      && RefuseAppend(append.ExpectedTerm) is null && late.TryAdd(append))
-                return;
+                return true;
         }
 
         if (write is PendingReply refused && InFlight is null && _queue.Count == 0)
         {
             _reply(refused.Request, refused.ReplyTo, refused.Reply);
-            return;
+            return accepted;
         }
 
         _queue.Enqueue(write);
+        return accepted;
     }
 
     /// <summary>
