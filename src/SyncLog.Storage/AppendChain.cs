@@ -8,6 +8,7 @@ namespace SyncLog.Storage;
 /// </summary>
 internal sealed class AppendChain
 {
+    private readonly ChecksumInputs _inputs = new();
     private long _latest;
     private SyncLogChecksum _head;
 
@@ -29,17 +30,11 @@ internal sealed class AppendChain
         for (var i = 0; i < entries.Count; i++)
         {
             var e = copied[i] = entries[i];
-            var timestamp = UtcTimestamp.ToText(e.Timestamp);
-            var changeType = ChangeTypeText.ToText(e.ChangeType);
-            var buffer = new byte[ChecksumChain.EncodedSize(e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType, e.Data)];
             var sequence = _latest + 1;
-            var length = ChecksumChain.Encode(buffer, _head, sequence, e.DeviceId, timestamp, e.ModelType, e.RecordId,
-                changeType, e.Version, e.Data);
-            // EncodedSize counts UTF-8 bytes exactly, so the buffer is the input; a shorter one would hash a different input.
-            if (length != buffer.Length)
-                Array.Resize(ref buffer, length);
-            var checksum = ChecksumChain.Hash(buffer);
-            prepared[i] = new PreparedEntry(buffer, sequence, _head, checksum);
+            var input = _inputs.Encode(_head, sequence, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType,
+                e.Version, e.Data);
+            var checksum = ChecksumChain.Hash(input.Span);
+            prepared[i] = new PreparedEntry(input, sequence, _head, checksum);
             _latest = sequence;
             _head = checksum;
         }

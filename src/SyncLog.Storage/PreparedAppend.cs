@@ -78,4 +78,4 @@ internal sealed class PreparedAppend : IReadOnlyList<NewSyncLogEntry>
 /// One entry's checksum input (<see cref="ChecksumChain.Encode"/>), the sequence and previous checksum it was chained
 /// on, and the checksum that gives: valid as the entry's checksum only if the writer's head and next sequence match.
 /// </summary>
-internal sealed record PreparedEntry(byte[] Encoded, long Sequence, SyncLogChecksum Previous, SyncLogChecksum Checksum);
+internal sealed record PreparedEntry(ReadOnlyMemory<byte> Encoded, long Sequence, SyncLogChecksum Previous, SyncLogChecksum Checksum);

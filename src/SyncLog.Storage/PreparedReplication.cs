@@ -8,7 +8,6 @@ namespace SyncLog.Storage;
 public sealed class PreparedReplication
 {
     // Encodings are packed into chunks below the large object heap's threshold, so a set costs young allocations only.
-    private const int ChunkBytes = 64 * 1024;
 
     private readonly SyncLogEntry[] _entries;
     // Read-only: the writer takes sequences and versions from the entries and texts from their encodings, so an entry
@@ -64,26 +63,14 @@ public sealed class PreparedReplication
 
         var encoded = new ReadOnlyMemory<byte>[copy.Length];
         long? brokenLinkAt = null;
-        var chunk = Array.Empty<byte>();
-        var used = 0;
+        var inputs = new ChecksumInputs();
         for (var i = 0; i < copy.Length; i++)
         {
             var e = copy[i];
             EntryValidator.ValidateStoredExceptData(e, paramName);
-            var timestamp = UtcTimestamp.ToText(e.Timestamp);
-            var changeType = ChangeTypeText.ToText(e.ChangeType);
-            var size = ChecksumChain.EncodedSize(e.DeviceId, timestamp, e.ModelType, e.RecordId, changeType, e.Data);
-            if (chunk.Length - used < size)
-            {
-                chunk = new byte[Math.Max(size, ChunkBytes)];
-                used = 0;
-            }
-
             var previous = i == 0 ? SyncLogChecksum.Zero : copy[i - 1].Checksum!.Value;
-            var length = ChecksumChain.Encode(chunk.AsSpan(used), previous, e.Sequence, e.DeviceId, timestamp, e.ModelType,
-                e.RecordId, changeType, e.Version, e.Data);
-            var bytes = chunk.AsMemory(used, length);
-            used += length;
+            var bytes = inputs.Encode(previous, e.Sequence, e.DeviceId, e.Timestamp, e.ModelType, e.RecordId, e.ChangeType,
+                e.Version, e.Data);
             // The JSON check reads the UTF-8 just encoded instead of encoding the text once more.
             EntryValidator.RequireJsonUtf8(bytes.Span[ChecksumChain.TextsOf(bytes.Span).Data], paramName);
             EntryValidator.RequireContiguous(copy, i, paramName);

@@ -561,7 +561,7 @@ internal sealed class SyncLogWriter : IDisposable
     {
         if (ready.Sequence == sequence && ready.Previous == previous)
         {
-            InsertEncoded(ready.Encoded, sequence, version, ready.Checksum);
+            InsertEncoded(ready.Encoded.Span, sequence, version, ready.Checksum);
             return ready.Checksum;
         }
 
@@ -570,7 +570,7 @@ internal sealed class SyncLogWriter : IDisposable
         if (ready.Encoded.Length > _encoded.Length)
             _encoded = new byte[Math.Max(ready.Encoded.Length, 2 * _encoded.Length)];
         var encoded = _encoded.AsSpan(0, ready.Encoded.Length);
-        ready.Encoded.CopyTo(encoded);
+        ready.Encoded.Span.CopyTo(encoded);
         ChecksumChain.Relink(encoded, previous, sequence);
         var checksum = ChecksumChain.Hash(encoded);
         InsertEncoded(encoded, sequence, version, checksum);

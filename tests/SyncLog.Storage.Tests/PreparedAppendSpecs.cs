@@ -10,12 +10,6 @@ public sealed class PreparedAppendSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static List<string> ChecksumRows(SyncLogDb db) =>
-        Raw.Column(db.FilePath, "SELECT sequence || ':' || hex(checksum) FROM sync_log_checksum ORDER BY sequence");
-
-    private static List<string> Rows(SyncLogDb db) =>
-        Raw.Column(db.FilePath, "SELECT sequence || ':' || device_id || ':' || record_id || ':' || change_type || ':' || version || ':' || data FROM sync_log ORDER BY sequence");
-
     // The same entries written the plain way, into a log of their own: what the prepared log must hold.
     private async Task<SyncLogDb> ControlAsync(params IReadOnlyList<NewSyncLogEntry>[] writes)
     {
@@ -48,8 +42,8 @@ public sealed class PreparedAppendSpecs : IDisposable
 
         Assert.Equal(0, db.RelinkedEntries);
         await using var control = await ControlAsync(first, second);
-        Assert.Equal(Rows(control), Rows(db));
-        Assert.Equal(ChecksumRows(control), ChecksumRows(db));
+        Assert.Equal(StoredRows.Entries(control), StoredRows.Entries(db));
+        Assert.Equal(StoredRows.Checksums(control), StoredRows.Checksums(db));
         Assert.True((await db.VerifyChainAsync()).IsIntact);
     }
 
@@ -71,11 +65,11 @@ public sealed class PreparedAppendSpecs : IDisposable
 
         Assert.Equal(3, db.RelinkedEntries);
         await using var control = await ControlAsync(before, written);
-        Assert.Equal(Rows(control), Rows(db));
-        Assert.Equal(ChecksumRows(control), ChecksumRows(db));
+        Assert.Equal(StoredRows.Entries(control), StoredRows.Entries(db));
+        Assert.Equal(StoredRows.Checksums(control), StoredRows.Checksums(db));
         Assert.True((await db.VerifyChainAsync()).IsIntact);
         // Linked in the writer's own buffer: the prepared inputs are as the actor made them.
-        Assert.All(Enumerable.Range(0, prepared.Count), i => Assert.Equal(inputs[i], prepared.PreparedAt(i)!.Encoded));
+        Assert.All(Enumerable.Range(0, prepared.Count), i => Assert.Equal(inputs[i], prepared.PreparedAt(i)!.Encoded.ToArray()));
     }
 
     [Fact]
@@ -93,8 +87,8 @@ public sealed class PreparedAppendSpecs : IDisposable
 
         Assert.Equal([1L, 2, 3], sequences);
         await using var control = await ControlAsync([keyed], after);
-        Assert.Equal(Rows(control), Rows(db));
-        Assert.Equal(ChecksumRows(control), ChecksumRows(db));
+        Assert.Equal(StoredRows.Entries(control), StoredRows.Entries(db));
+        Assert.Equal(StoredRows.Checksums(control), StoredRows.Checksums(db));
         Assert.True((await db.VerifyChainAsync()).IsIntact);
     }
 
@@ -115,8 +109,8 @@ public sealed class PreparedAppendSpecs : IDisposable
         await db.AppendValidatedBatchAsync(group);
 
         await using var control = await ControlAsync(next, unprepared);
-        Assert.Equal(Rows(control), Rows(db));
-        Assert.Equal(ChecksumRows(control), ChecksumRows(db));
+        Assert.Equal(StoredRows.Entries(control), StoredRows.Entries(db));
+        Assert.Equal(StoredRows.Checksums(control), StoredRows.Checksums(db));
         Assert.True((await db.VerifyChainAsync()).IsIntact);
     }
 
