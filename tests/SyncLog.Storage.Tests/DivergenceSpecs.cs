@@ -6,9 +6,6 @@ public sealed class DivergenceSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static List<string> ChecksumRows(SyncLogDb db) =>
-        Raw.Column(db.FilePath, "SELECT sequence || ':' || hex(checksum) FROM sync_log_checksum ORDER BY sequence");
-
     [Fact]
     public async Task A_follower_accepts_a_matching_chain_and_ends_with_the_leaders_checksums()
     {
@@ -21,7 +18,7 @@ public sealed class DivergenceSpecs : IDisposable
         Assert.Equal(ReplicationOutcome.Applied, (await follower.ReplicateAsync(page.Skip(3).ToList())).Outcome);
 
         Assert.Equal(await leader.ChainHeadAsync(), await follower.ChainHeadAsync());
-        Assert.Equal(ChecksumRows(leader), ChecksumRows(follower));
+        Assert.Equal(StoredRows.Checksums(leader), StoredRows.Checksums(follower));
     }
 
     [Fact]
@@ -32,7 +29,7 @@ public sealed class DivergenceSpecs : IDisposable
         await leader.AppendBatchAsync(Entries.Many(8));
         var page = (await leader.FetchSinceAsync(0, 100)).Entries.ToList();
         await follower.ReplicateAsync(page.Take(2).ToList());
-        var rowsBefore = ChecksumRows(follower);
+        var rowsBefore = StoredRows.Checksums(follower);
         // Content changed in flight, the leader's checksum kept.
         page[5] = page[5] with { Data = """{"name":"forged"}""" };
 
@@ -40,7 +37,7 @@ public sealed class DivergenceSpecs : IDisposable
 
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 2, 0, 6), result);
         Assert.Equal([1L, 2], Raw.Sequences(follower.FilePath));
-        Assert.Equal(rowsBefore, ChecksumRows(follower));
+        Assert.Equal(rowsBefore, StoredRows.Checksums(follower));
         Assert.Equal(2, await follower.LatestSequenceAsync());
     }
 

@@ -6,12 +6,6 @@ public sealed class PreparedReplicationSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static List<string> ChecksumRows(SyncLogDb db) =>
-        Raw.Column(db.FilePath, "SELECT sequence || ':' || hex(checksum) FROM sync_log_checksum ORDER BY sequence");
-
-    private static List<string> Rows(SyncLogDb db) =>
-        Raw.Column(db.FilePath, "SELECT sequence || ':' || device_id || ':' || record_id || ':' || data FROM sync_log ORDER BY sequence");
-
     private async Task<(SyncLogDb Leader, List<SyncLogEntry> Page)> LeaderAsync(int count)
     {
         var leader = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
@@ -26,7 +20,7 @@ public sealed class PreparedReplicationSpecs : IDisposable
         await using var _ = leader;
         await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
         await follower.ReplicateAsync(page.Take(2).ToList());
-        var (rows, checksums) = (Rows(follower), ChecksumRows(follower));
+        var (rows, checksums) = (StoredRows.Entries(follower), StoredRows.Checksums(follower));
         // Entry 5's content changed in flight, its checksum kept: 5 no longer follows from 4; 6 still follows from 5.
         var forged = page.Skip(2).ToList();
         forged[2] = forged[2] with { Data = """{"name":"forged"}""" };
@@ -37,8 +31,8 @@ public sealed class PreparedReplicationSpecs : IDisposable
         Assert.True(set.IsChained);
         Assert.Equal(5, set.BrokenLinkAt);
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 2, 0, 5), result);
-        Assert.Equal(rows, Rows(follower));
-        Assert.Equal(checksums, ChecksumRows(follower));
+        Assert.Equal(rows, StoredRows.Entries(follower));
+        Assert.Equal(checksums, StoredRows.Checksums(follower));
         Assert.Equal(2, await follower.LatestSequenceAsync());
         // The refusal left the log as it was: the leader's own set still continues it.
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 8, 6), await follower.ReplicateAsync(SyncLogDb.PrepareReplication(page.Skip(2).ToList())));
@@ -51,7 +45,7 @@ public sealed class PreparedReplicationSpecs : IDisposable
         var (leader, page) = await LeaderAsync(6);
         await using var _ = leader;
         await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
-        var checksums = ChecksumRows(follower);
+        var checksums = StoredRows.Checksums(follower);
         // Entry 4 carries entry 1's checksum: the links 3 -> 4 and 4 -> 5 are both broken, 4 is the first.
         page[3] = page[3] with { Checksum = page[0].Checksum };
 
@@ -59,7 +53,7 @@ public sealed class PreparedReplicationSpecs : IDisposable
 
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 0, 0, 4), result);
         Assert.Empty(Raw.Sequences(follower.FilePath));
-        Assert.Equal(checksums, ChecksumRows(follower));
+        Assert.Equal(checksums, StoredRows.Checksums(follower));
     }
 
     [Fact]
@@ -90,14 +84,14 @@ public sealed class PreparedReplicationSpecs : IDisposable
         await using var follower = await SyncLogDb.OpenAsync(Guid.NewGuid(), _dir.Path);
         // Split brain: the follower logged an entry 1 of its own; the leader's 2..4 are consistent among themselves.
         await follower.AppendAsync(Entries.New(100));
-        var rows = Rows(follower);
+        var rows = StoredRows.Entries(follower);
 
         var set = SyncLogDb.PrepareReplication(page.Skip(1).ToList());
         var result = await follower.ReplicateAsync(set);
 
         Assert.Null(set.BrokenLinkAt);
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 1, 0, 2), result);
-        Assert.Equal(rows, Rows(follower));
+        Assert.Equal(rows, StoredRows.Entries(follower));
         Assert.Equal(1, await follower.LatestSequenceAsync());
     }
 
@@ -117,12 +111,12 @@ public sealed class PreparedReplicationSpecs : IDisposable
         // Then each log gets an entry 1: the leader's own, or another leader's with its own checksum.
         await lagging.ReplicateAsync(page.Take(1).ToList());
         await follower.ReplicateAsync(otherPage);
-        var rows = Rows(follower);
+        var rows = StoredRows.Entries(follower);
 
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 4, 3), await lagging.ReplicateAsync(set));
         Assert.Equal(await leader.ChainHeadAsync(), await lagging.ChainHeadAsync());
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Diverged, 1, 0, 2), await follower.ReplicateAsync(set));
-        Assert.Equal(rows, Rows(follower));
+        Assert.Equal(rows, StoredRows.Entries(follower));
     }
 
     [Fact]
@@ -140,8 +134,8 @@ public sealed class PreparedReplicationSpecs : IDisposable
 
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 60, 0), retry);
         Assert.Equal(await leader.ChainHeadAsync(), await follower.ChainHeadAsync());
-        Assert.Equal(ChecksumRows(leader), ChecksumRows(follower));
-        Assert.Equal(Rows(leader), Rows(follower));
+        Assert.Equal(StoredRows.Checksums(leader), StoredRows.Checksums(follower));
+        Assert.Equal(StoredRows.Entries(leader), StoredRows.Entries(follower));
         Assert.True((await follower.VerifyChainAsync()).IsIntact);
     }
 
@@ -156,7 +150,7 @@ public sealed class PreparedReplicationSpecs : IDisposable
         list[1] = list[1] with { Data = """{"name":"changed"}""" };
 
         Assert.Equal(ReplicationOutcome.Applied, (await follower.ReplicateAsync(set)).Outcome);
-        Assert.Equal(Rows(leader), Rows(follower));
+        Assert.Equal(StoredRows.Entries(leader), StoredRows.Entries(follower));
     }
 
     [Fact]
@@ -171,7 +165,7 @@ public sealed class PreparedReplicationSpecs : IDisposable
         Assert.Throws<NotSupportedException>(() => ((IList<SyncLogEntry>)set.Entries)[2] = page[2] with { Sequence = 9 });
 
         Assert.Equal(new ReplicationResult(ReplicationOutcome.Applied, 3, 3), await follower.ReplicateAsync(set));
-        Assert.Equal(Rows(leader), Rows(follower));
+        Assert.Equal(StoredRows.Entries(leader), StoredRows.Entries(follower));
         Assert.True((await follower.VerifyChainAsync()).IsIntact);
     }
 
