@@ -76,10 +76,10 @@ public sealed partial class LibrarySyncLogActor
         }
         else
         {
-            var guessed = _chain.Tip;
+            var prepared = Prepare(entries!, out var guessedBefore);
             // Refused as overloaded, the append is never written: the guess goes back to before it.
-            if (!_pipeline!.Submit(new PendingAppend(request, Sender, Prepare(entries!), expectedTerm, isBatch)))
-                _chain.Reset(guessed.Latest, guessed.Head);
+            if (!_pipeline!.Submit(new PendingAppend(request, Sender, prepared, expectedTerm, isBatch)))
+                _chain.Reset(guessedBefore.Latest, guessedBefore.Head);
         }
 
         Settle();
@@ -88,10 +88,12 @@ public sealed partial class LibrarySyncLogActor
 
     // Encoded and chained here, on this actor's thread, onto where the log will be once everything before it is
     // written, so the writer's thread only checks each link and inserts. With nothing queued or running, the guess
-    // starts over from the file's own tip; a guess broken meanwhile (a refusal, a retried key, a failed write) costs
-    // the writer a hash per entry until then, never a wrong checksum.
-    private IReadOnlyList<NewSyncLogEntry> Prepare(IReadOnlyList<NewSyncLogEntry> entries)
+    // starts over from the file's own tip. A guess that breaks (a refusal, a retried key, a failed write) never gives
+    // a wrong checksum: the writer links those entries itself. `guessedBefore` is the guess before these entries.
+    private IReadOnlyList<NewSyncLogEntry> Prepare(IReadOnlyList<NewSyncLogEntry> entries,
+        out (long Latest, SyncLogChecksum Head) guessedBefore)
     {
+        guessedBefore = _chain.Tip;
         if (_db is not { } db || !_pipeline!.Leadership.IsLedBy(_settings.DeviceId))
             return entries;
         if (_pipeline.IsIdle)
@@ -100,6 +102,7 @@ public sealed partial class LibrarySyncLogActor
             _chain.Reset(latest, head);
             _guessBroken = false;
             _relinkedSeen = db.RelinkedEntries;
+            guessedBefore = _chain.Tip;
         }
         else if (_guessBroken)
         {
