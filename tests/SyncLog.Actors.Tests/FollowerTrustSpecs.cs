@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.TestKit;
 using SyncLog.Storage;
 
 namespace SyncLog.Actors.Tests;
@@ -35,15 +36,21 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
             Directory.Delete(_followerDir, recursive: true);
     }
 
-    [Fact]
-    public async Task A_peer_can_neither_push_entries_into_the_feed_nor_point_the_follower_at_another_leader()
+    // This host leads the library with `entries` appended; the follower host starts following it over the network.
+    private async Task<(TestProbe Probe, IActorRef Leader, IActorRef Follower)> LeadAndFollowAsync(int entries)
     {
         var probe = CreateTestProbe();
         Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
-        AppendOne(_library, Entry(2), probe);
+        for (var n = 1; n <= entries; n++)
+            AppendOne(_library, Entry(n), probe);
         var leader = await Resolve(_follower.System, Sys, Supervisor.Path);
-        var follower = _follower.StartFollower(_library, leader);
+        return (probe, leader, _follower.StartFollower(_library, leader));
+    }
+
+    [Fact]
+    public async Task A_peer_can_neither_push_entries_into_the_feed_nor_point_the_follower_at_another_leader()
+    {
+        var (probe, leader, follower) = await LeadAndFollowAsync(entries: 2);
         AwaitStatus(follower, status => status is { State: FollowerState.Following, LocalLatestSequence: 2 });
 
         // The peer forges the next entry and pushes it at every feed path of the old shape, then
@@ -71,11 +78,7 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
     [Fact]
     public async Task An_unwrapped_or_forged_follower_request_is_refused_on_a_networked_host_and_the_entrance_is_heard()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
-        var leader = await Resolve(_follower.System, Sys, Supervisor.Path);
-        var follower = _follower.StartFollower(_library, leader);
+        var (_, leader, follower) = await LeadAndFollowAsync(entries: 1);
         var actor = await _follower.System.ActorSelection(follower.Path).ResolveOne(Patience);
         Assert.IsNotType<LocalEntrance>(actor);
         var app = CreateTestProbe(_follower.System);
@@ -100,11 +103,7 @@ public sealed class FollowerTrustSpecs : SyncLogSpec, IAsyncLifetime
     [Fact]
     public async Task A_remote_peer_receives_the_refusal_of_each_follower_request_under_its_stable_manifest()
     {
-        var probe = CreateTestProbe();
-        Lead(_library, probe: probe);
-        AppendOne(_library, Entry(1), probe);
-        var leader = await Resolve(_follower.System, Sys, Supervisor.Path);
-        var follower = _follower.StartFollower(_library, leader);
+        var (_, leader, follower) = await LeadAndFollowAsync(entries: 1);
         AwaitStatus(follower, status => status is { State: FollowerState.Following, LocalLatestSequence: 1 });
         var followerPath = new RootActorPath(Address(_follower.System)) / follower.Path.Elements;
         var peer = CreateTestProbe(_peer);

@@ -139,22 +139,31 @@ public sealed class ProtocolSerializerSpecs : SyncLogSpec
         Assert.Contains("must not be null", refused.Message);
     }
 
-    [Fact]
-    public void A_malformed_binary_page_is_refused_as_a_serialization_exception()
+    // A binary page of one small entry, with the serializer that wrote it: the payload the malformed-page specs patch.
+    private (SerializerWithStringManifest Serializer, byte[] Bytes) OneEntryBinaryPage()
     {
         var page = new SubscriptionEntries(Guid.NewGuid(),
             [new SyncLogEntry(1, 1, "d", At, "m", "r", ChangeType.Insert, 1, """{"a":1}""", Checksum)]);
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(page);
-        var bytes = serializer.ToBinary(page);
+        return (serializer, serializer.ToBinary(page));
+    }
+
+    // A copy of `bytes` with `patch` written at `at`.
+    private static byte[] Patched(byte[] bytes, int at, byte[] patch)
+    {
+        var copy = bytes.ToArray();
+        patch.CopyTo(copy, at);
+        return copy;
+    }
+
+    [Fact]
+    public void A_malformed_binary_page_is_refused_as_a_serialization_exception()
+    {
+        var (serializer, bytes) = OneEntryBinaryPage();
         const string manifest = "subscription-entries-v2";
         // Offsets into the one entry: count at 16, device id's length at 36, its one byte at 40, change type after
         // the timestamp (41 + 10) and the model and record ids (2 x 5): 61.
-        byte[] With(int at, params byte[] patch)
-        {
-            var copy = bytes.ToArray();
-            patch.CopyTo(copy, at);
-            return copy;
-        }
+        byte[] With(int at, params byte[] patch) => Patched(bytes, at, patch);
 
         var reasons = new[]
         {
@@ -177,17 +186,9 @@ public sealed class ProtocolSerializerSpecs : SyncLogSpec
     [Fact]
     public void A_binary_page_claiming_huge_counts_or_lengths_allocates_nothing_near_them_and_an_impossible_timestamp_is_refused()
     {
-        var page = new SubscriptionEntries(Guid.NewGuid(),
-            [new SyncLogEntry(1, 1, "d", At, "m", "r", ChangeType.Insert, 1, """{"a":1}""", Checksum)]);
-        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(page);
-        var bytes = serializer.ToBinary(page);
+        var (serializer, bytes) = OneEntryBinaryPage();
         // The entry's timestamp: clock ticks at 41, offset minutes at 49 (after the device id's length at 36 and byte at 40).
-        byte[] With(int at, params byte[] patch)
-        {
-            var copy = bytes.ToArray();
-            patch.CopyTo(copy, at);
-            return copy;
-        }
+        byte[] With(int at, params byte[] patch) => Patched(bytes, at, patch);
 
         string Refusal(byte[] payload) =>
             Assert.Throws<SerializationException>(() => serializer.FromBinary(payload, "subscription-entries-v2")).Message;
