@@ -8,7 +8,8 @@ namespace SyncLog.Actors.Tests;
 /// <summary>
 /// Seeded random schedules against the real library actor, with writes failing or slowed at random below it and the
 /// actor killed or stopped mid-run: every request is answered exactly once, each sender's appends in order, every
-/// acknowledged sequence is on disk with its payload, the log has no hole, and its checksum chain holds. A failure names its seed; rerun one
+/// acknowledged sequence is on disk with its payload, a retried idempotency key gets its first sequence back, the log
+/// has no hole, and its checksum chain holds. A failure names its seed; rerun one
 /// with <c>SYNCLOG_ACTOR_MODEL_SEED=&lt;seed&gt;</c>.
 /// </summary>
 public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1h\nsynclog.max-batch-size = 8")
@@ -61,6 +62,17 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
         NewSyncLogEntry NewEntry(bool valid = true) =>
             new(ThisDevice, DateTimeOffset.UtcNow, "album", $"r{++payload}", ChangeType.Insert, valid ? $$"""{"p":{{payload}}}""" : "{oops");
 
+        // A fresh keyed entry, or a sender's retry of one of its keyed entries, sent again exactly as it was.
+        var keyed = senders.Select(_ => new List<NewSyncLogEntry>()).ToArray();
+        NewSyncLogEntry KeyedEntry(int sender)
+        {
+            if (keyed[sender].Count > 0 && random.Next(2) == 0)
+                return keyed[sender][random.Next(keyed[sender].Count)];
+            var entry = NewEntry() with { IdempotencyKey = $"key-{seed}-{payload}" };
+            keyed[sender].Add(entry);
+            return entry;
+        }
+
         for (var op = 0; op < OperationsPerSchedule; op++)
         {
             var roll = random.Next(100);
@@ -68,9 +80,12 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
             {
                 var s = random.Next(senders.Length);
                 long? expected = random.Next(5) == 0 ? term + random.Next(-1, 2) : null;
-                object request = random.Next(3) == 0
+                var kind = random.Next(12);
+                object request = kind < 4
                     ? new AppendBatch(library, Enumerable.Range(0, random.Next(1, 6)).Select(_ => NewEntry(random.Next(15) != 0)).ToList(), expected)
-                    : new Append(library, NewEntry(random.Next(15) != 0), expected);
+                    : kind < 6
+                        ? new Append(library, KeyedEntry(s), expected)
+                        : new Append(library, NewEntry(random.Next(15) != 0), expected);
                 sent[s].Add(request);
                 Supervisor.Tell(request, senders[s].Ref);
             }
@@ -121,10 +136,27 @@ public sealed class ActorModelSpecs() : SyncLogSpec("synclog.passivate-after = 1
         {
             var replies = senders[s].ReceiveN(sent[s].Count, Patience).ToList();
             var last = 0L;
+            // A key's first acknowledged sequence, and the keys sent before (an attempt answered StorageFailure may
+            // still have committed, so a retry of it may get an older sequence back).
+            var firstSequence = new Dictionary<string, long>();
+            var triedKeys = new HashSet<string>();
             for (var i = 0; i < replies.Count; i++)
             {
                 switch (replies[i], sent[s][i])
                 {
+                    case (Appended a, Append { Entry.IdempotencyKey: { } key } request):
+                        if (firstSequence.TryGetValue(key, out var first))
+                            Assert.True(first == a.Sequence, $"sender {s}: retried key {key} got {a.Sequence}, first given {first}");
+                        else if (!triedKeys.Contains(key))
+                            Assert.True(a.Sequence > last, $"sender {s}: sequence {a.Sequence} after {last}");
+                        firstSequence.TryAdd(key, a.Sequence);
+                        triedKeys.Add(key);
+                        last = Math.Max(last, a.Sequence);
+                        acked.Add((a.Sequence, request.Entry.Data));
+                        break;
+                    case (_, Append { Entry.IdempotencyKey: { } key }) when replies[i] is NotLeader or StaleTerm or Overloaded or StorageFailure:
+                        triedKeys.Add(key);
+                        break;
                     case (Appended a, Append request):
                         Assert.True(a.Sequence > last, $"sender {s}: sequence {a.Sequence} after {last}");
                         last = a.Sequence;
