@@ -11,6 +11,7 @@ namespace SyncLog.Actors;
 public sealed partial class LibrarySyncLogActor
 {
     private readonly Dictionary<IActorRef, Subscription> _subscriptions = [];
+    private bool _reportedSubscribers;
     private int _subscriptionReads;
 
     private void HandleSubscriptions()
@@ -41,6 +42,7 @@ public sealed partial class LibrarySyncLogActor
         {
             // The subscriber died: drop it without a word (nobody is left to tell).
             _subscriptions.Remove(t.ActorRef);
+            ReportSubscribers();
             StopIfRequestedAndIdle();
         });
     }
@@ -85,6 +87,7 @@ public sealed partial class LibrarySyncLogActor
 
         var subscription = new Subscription(subscribe.Subscriber, subscribe.AfterSequence, subscribe.InitialDemand);
         _subscriptions.Add(subscribe.Subscriber, subscription);
+        ReportSubscribers();
         Context.Watch(subscribe.Subscriber);
         subscribe.Subscriber.Tell(new SubscriptionStarted(_libraryId, subscribe.AfterSequence, _latest));
         Settle();
@@ -189,8 +192,19 @@ public sealed partial class LibrarySyncLogActor
     private void EndSubscription(Subscription subscription, SubscriptionEndReason reason, long vacuumedThrough, string detail)
     {
         _subscriptions.Remove(subscription.Subscriber);
+        ReportSubscribers();
         Context.Unwatch(subscription.Subscriber);
         subscription.Subscriber.Tell(new SubscriptionEnded(_libraryId, reason, subscription.Position, vacuumedThrough, detail));
+    }
+
+    // The supervisor passivates libraries without subscribers first when it needs a slot; it hears only of changes.
+    private void ReportSubscribers()
+    {
+        var hasSubscribers = _subscriptions.Count > 0;
+        if (hasSubscribers == _reportedSubscribers)
+            return;
+        _reportedSubscribers = hasSubscribers;
+        Context.Parent.Tell(new SubscribersChanged(_libraryId, hasSubscribers));
     }
 
     // Every live subscription ends with a reason when this incarnation stops serving: none is left hanging.

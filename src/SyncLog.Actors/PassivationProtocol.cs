@@ -18,3 +18,9 @@ internal sealed record StopWhenIdle : INoSerializationVerificationNeeded
 /// again, since a restarted child has forgotten it was asked to stop.
 /// </summary>
 internal sealed record LibraryStarted(Guid LibraryId) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// Child to supervisor: this library gained its first live subscriber, or lost its last. Making room for another library
+/// passivates libraries without subscribers first, since stopping one ends its subscriptions (a tail, a follower).
+/// </summary>
+internal sealed record SubscribersChanged(Guid LibraryId, bool HasSubscribers) : INoSerializationVerificationNeeded;

@@ -23,6 +23,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<Guid, List<(object Message, IActorRef Sender)>> _waitingForSlot = [];
     private readonly Dictionary<IActorRef, Guid> _libraryOf = [];
     private readonly Dictionary<Guid, IActorRef> _children = [];
+    private readonly HashSet<Guid> _subscribed = [];
     private readonly LibrarySlots _slots;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LibraryDrains _drains = LibraryDrains.Get(Context.System);
@@ -58,8 +59,20 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
 
         Receive<LibraryStarted>(started =>
         {
+            // A fresh incarnation (a restart too) has no subscribers yet.
+            _subscribed.Remove(started.LibraryId);
             if (_passivating.ContainsKey(started.LibraryId))
                 Sender.Tell(StopWhenIdle.Instance);
+        });
+
+        Receive<SubscribersChanged>(changed =>
+        {
+            if (!_children.TryGetValue(changed.LibraryId, out var child) || !child.Equals(Sender))
+                return;
+            if (changed.HasSubscribers)
+                _subscribed.Add(changed.LibraryId);
+            else
+                _subscribed.Remove(changed.LibraryId);
         });
 
         Receive<Terminated>(terminated =>
@@ -67,6 +80,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
             if (!_libraryOf.Remove(terminated.ActorRef, out var libraryId))
                 return;
             _children.Remove(libraryId);
+            _subscribed.Remove(libraryId);
             _slots.Closed(libraryId);
             if (_passivating.Remove(libraryId, out var held) && held.Count > 0)
             {
@@ -171,6 +185,12 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
         {
             waiting.Add((message, Sender));
         }
+        else if (request is RequestEntries { Count: > 0 } or Unsubscribe)
+        {
+            // No incarnation, running, stopping or waiting, can hold this subscription: a fresh one would drop the
+            // message after opening the file (and perhaps passivating another library to make room). The stream it
+            // belongs to has ended or gets its SubscriptionEnded from the incarnation that had it.
+        }
         else if (_slots.HasRoom)
         {
             Start(library).Forward(message);
@@ -205,12 +225,15 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
         MakeRoom();
     }
 
-    // One library stops for each one waiting, least recently used first; those already stopping count. A busy one
-    // finishes what it holds before it stops, and what reaches it meanwhile is held: nothing is lost.
+    // One library stops for each one waiting, least recently used first; those already stopping count. Libraries
+    // without live subscribers go first (stopping one ends its subscriptions); with subscribers only when every open
+    // library has some. A busy one finishes what it holds before it stops, and what reaches it meanwhile is held.
     private void MakeRoom()
     {
         var stopping = _passivating.Count;
-        foreach (var library in _slots.LeastRecentlyUsed)
+        var unsubscribedFirst = _slots.LeastRecentlyUsed.Where(library => !_subscribed.Contains(library))
+            .Concat(_slots.LeastRecentlyUsed.Where(_subscribed.Contains));
+        foreach (var library in unsubscribedFirst)
         {
             if (stopping >= _slots.WaitingCount)
                 return;
