@@ -46,8 +46,9 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
     // Where this library's chain will be once the appends accepted so far are written (see Prepare).
     private readonly AppendChain _chain = new();
 
-    // The guess is known broken (a write failed, or the writer relinked entries) until the pipeline is next idle.
-    private bool _guessBroken;
+    // The guess is known broken (a write failed, or the writer relinked entries) until the pipeline is next idle. It
+    // starts broken: appends queued before the file opened were not chained, so no guess holds until one is taken idle.
+    private bool _guessBroken = true;
     private long _relinkedSeen;
     private ILogWriter? _writer;
     private Task<SyncLogDb>? _opening;
@@ -465,14 +466,20 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         var write = _writeTask;
         var inFlight = _pipeline?.InFlight;
         var pipeline = _pipeline;
-        if (write is null && _pendingIo.Count == 0)
+        // An open still in flight must not leak its file lock, and the next incarnation waits until it is closed
+        // (else its own open would find the lock held and fail after the busy timeout).
+        var openClosed = _opening?.ContinueWith(
+            t => t.Status == TaskStatus.RanToCompletion ? t.Result.DisposeAsync().AsTask() : Task.CompletedTask,
+            TaskScheduler.Default).Unwrap();
+        _opening = null;
+        if (write is null && _pendingIo.Count == 0 && openClosed is null)
         {
             // Nothing runs on the file: closed before the supervisor learns this actor is gone.
             db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         else
         {
-            var drained = Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask)).ContinueWith(_ =>
+            var drained = Task.WhenAll(_pendingIo.Append(write ?? Task.CompletedTask).Append(openClosed ?? Task.CompletedTask)).ContinueWith(_ =>
             {
                 // Close first: whoever reacts to the answers may open the file again at once.
                 db?.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -481,10 +488,6 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
             }, TaskScheduler.Default);
             LibraryDrains.Get(Context.System).Draining(_libraryId, drained);
         }
-
-        // An open still in flight when we stop must not leak its file lock.
-        _opening?.ContinueWith(t => t.Result.DisposeAsync().AsTask(), TaskContinuationOptions.OnlyOnRanToCompletion);
-        _opening = null;
     }
 
     // Everything waiting for this incarnation (queued writes and late joiners, jobs held before they ran, leadership

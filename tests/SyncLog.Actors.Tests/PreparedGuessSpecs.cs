@@ -5,8 +5,8 @@ namespace SyncLog.Actors.Tests;
 
 /// <summary>
 /// Prepared appends through the real actor: appends reach the writer encoded and chained on the right guess of the
-/// log's tip, an append refused as <see cref="Overloaded"/> takes its entries back out of the guess, and a failed write
-/// stops the guessing until the library is idle again. A wrong guess never stores a wrong checksum (the writer
+/// log's tip, an append refused as <see cref="Overloaded"/> takes its entries back out of the guess, a failed write
+/// stops the guessing until the library is idle again, and nothing is guessed before the guess was first taken idle. A wrong guess never stores a wrong checksum (the writer
 /// relinks), so what these specs guard is that the fast path is really taken, which the chain checks alone cannot see.
 /// </summary>
 public sealed class PreparedGuessSpecs() : SyncLogSpec("""
@@ -120,6 +120,30 @@ public sealed class PreparedGuessSpecs() : SyncLogSpec("""
         for (var i = 6; i <= 9; i++)
             Assert.Equal(i, probe.ExpectMsg<Appended>(Patience).Sequence);
         AssertRightGuesses(writer.Written);
+        AssertChainIntact();
+    }
+
+    [Fact]
+    public void Appends_that_arrive_while_a_new_librarys_first_write_creates_its_file_are_not_guessed_wrong()
+    {
+        var writer = Record();
+        Lead(_library);
+        var probe = CreateTestProbe();
+
+        // The first append was queued before the file existed, so it was not chained: nothing after it may be guessed
+        // on the empty log's tip while it is being written.
+        writer.HoldNext(joinLate: true);
+        Supervisor.Tell(new Append(_library, Entry(0)), probe.Ref);
+        AwaitCondition(() => writer.Held == 1, Patience);
+        for (var i = 1; i <= 3; i++)
+            Supervisor.Tell(new Append(_library, Entry(i)), probe.Ref);
+        HandledSoFar();
+        writer.ReleaseHeld();
+
+        for (var i = 1; i <= 4; i++)
+            Assert.Equal(i, probe.ExpectMsg<Appended>(Patience).Sequence);
+        Assert.All(writer.Written, w => Assert.True(w.Prepared is null || w.Prepared.Sequence == w.Sequence,
+            $"sequence {w.Sequence} was prepared as {w.Prepared?.Sequence}"));
         AssertChainIntact();
     }
 
