@@ -11,9 +11,10 @@ namespace SyncLog.Actors;
 /// </summary>
 /// <remarks>
 /// Under <c>synclog.max-open-libraries</c> a library without an actor that finds every slot taken waits, its requests
-/// held in order, while the least recently used library is passivated through the same handshake; the first slot
-/// freed goes to the library that waited longest. One that waits longer than <c>max-open-libraries-wait</c> has its
-/// requests refused with <see cref="StorageFailure"/> ("too many open libraries ...; retry").
+/// held in order, while the least recently used library (one without live subscribers first) is passivated through the
+/// same handshake; the first slot freed goes to the library that waited longest. One that waits longer than
+/// <c>max-open-libraries-wait</c> has its requests refused with <see cref="StorageFailure"/> ("too many open libraries
+/// ...; retry").
 /// </remarks>
 public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
 {
