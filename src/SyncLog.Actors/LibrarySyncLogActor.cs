@@ -406,8 +406,9 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
         });
         Receive<StopWhenIdle>(_ =>
         {
-            // Only a subscribe that raced the passivation request gets here with subscribers (a library with any never
-            // asks to passivate); the supervisor already holds this library's new messages, so they end, resumable.
+            // With subscribers only when a subscribe raced the passivation request (a library with any never asks to
+            // passivate) or when the supervisor closes it to free a slot under max-open-libraries while every open
+            // library has subscribers; it already holds this library's new messages, so they end, resumable.
             _stopRequested = true;
             EndAllSubscriptions(SubscriptionEndReason.LibraryStopped, $"library {_libraryId:D} passivated; resubscribe after the last delivered sequence");
             StopIfRequestedAndIdle();

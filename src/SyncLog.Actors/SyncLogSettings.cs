@@ -116,16 +116,16 @@ public sealed record SyncLogSettings
             Retention = section.GetTimeSpan("retention"),
             MaxRetention = section.GetTimeSpan("max-retention"),
             VacuumInterval = section.GetTimeSpan("vacuum-interval"),
-            MaxBatchSize = section.GetInt("max-batch-size"),
-            MaxBatchSizeHard = section.GetInt("max-batch-size-hard"),
+            MaxBatchSize = WholeNumber(section, "max-batch-size"),
+            MaxBatchSizeHard = WholeNumber(section, "max-batch-size-hard"),
             MaxBatchLatency = section.GetTimeSpan("max-batch-latency"),
             MaxBatchLatencyHard = section.GetTimeSpan("max-batch-latency-hard"),
-            MaxPendingAppends = section.GetInt("max-pending-appends"),
+            MaxPendingAppends = WholeNumber(section, "max-pending-appends"),
             PassivateAfter = section.GetTimeSpan("passivate-after"),
-            SubscriptionBuffer = section.GetInt("subscription-buffer"),
-            MaxOpenLibraries = section.GetInt("max-open-libraries"),
+            SubscriptionBuffer = WholeNumber(section, "subscription-buffer"),
+            MaxOpenLibraries = WholeNumber(section, "max-open-libraries"),
             MaxOpenLibrariesWait = section.GetTimeSpan("max-open-libraries-wait"),
-            StorageIoThreads = section.GetInt("storage.io-threads"),
+            StorageIoThreads = WholeNumber(section, "storage.io-threads"),
             ReadOnly = readOnly,
             RefuseWrites = section.GetBoolean("refuse-writes"),
             ServeAllowWrites = section.GetBoolean("serve.allow-writes"),
@@ -134,9 +134,9 @@ public sealed record SyncLogSettings
                 Synchronous = ParseSynchronous(section.GetString("storage.synchronous")),
                 BusyTimeout = section.GetTimeSpan("storage.busy-timeout"),
                 CacheSizeKiB = (int)((section.GetByteSize("storage.cache-size") ?? 0) / 1024),
-                VacuumChunkSize = section.GetInt("storage.vacuum-chunk-size"),
-                IncrementalVacuumPages = section.GetInt("storage.incremental-vacuum-pages"),
-                IdempotencyWindow = section.GetInt("storage.idempotency-window"),
+                VacuumChunkSize = WholeNumber(section, "storage.vacuum-chunk-size"),
+                IncrementalVacuumPages = WholeNumber(section, "storage.incremental-vacuum-pages"),
+                IdempotencyWindow = WholeNumber(section, "storage.idempotency-window"),
                 MaxFileSizeBytes = section.GetByteSize("storage.max-file-size") ?? 0,
                 ReadOnly = readOnly,
             },
@@ -144,7 +144,7 @@ public sealed record SyncLogSettings
             // keep the persistent actor's lifecycle without touching sync-host.db.
             JournalPluginId = readOnly ? "akka.persistence.journal.inmem" : "synclog.persistence.journal",
             SnapshotPluginId = readOnly ? "akka.persistence.snapshot-store.inmem" : "synclog.persistence.snapshot-store",
-            SnapshotEvery = section.GetInt("persistence.snapshot-every"),
+            SnapshotEvery = WholeNumber(section, "persistence.snapshot-every"),
             Follower = FollowerSettings.FromConfig(section),
             HostDbPath = Path.Combine(dataDir, section.GetString("persistence.host-db-file")),
         };
@@ -152,9 +152,27 @@ public sealed record SyncLogSettings
         return settings;
     }
 
-    /// <summary>A duration as it is written in HOCON (30d, 12h, 500ms), so an error quotes what the user can type.</summary>
-    private static string Hocon(TimeSpan value) =>
-        value.Ticks % TimeSpan.TicksPerDay == 0 ? $"{value.Ticks / TimeSpan.TicksPerDay}d"
+    /// <summary>
+    /// Reads a whole-number setting of <paramref name="section"/> (the <c>synclog</c> section); a number too large for it
+    /// is refused naming the key, where Akka's getter would only say that some value overflowed an Int32.
+    /// </summary>
+    internal static int WholeNumber(Config section, string key)
+    {
+        try
+        {
+            return section.GetInt(key);
+        }
+        catch (OverflowException)
+        {
+            throw new ConfigurationException(
+                $"synclog.{key} is too large a number (of either sign) for this setting, got {section.GetString(key)}");
+        }
+    }
+
+    /// <summary>A duration as it is written in HOCON (30d, 12h, 500ms, 0), so an error or a refusal quotes what the user can type.</summary>
+    internal static string Hocon(TimeSpan value) =>
+        value == TimeSpan.Zero ? "0"
+        : value.Ticks % TimeSpan.TicksPerDay == 0 ? $"{value.Ticks / TimeSpan.TicksPerDay}d"
         : value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{value.Ticks / TimeSpan.TicksPerHour}h"
         : value.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{value.Ticks / TimeSpan.TicksPerMinute}m"
         : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.Ticks / TimeSpan.TicksPerSecond}s"

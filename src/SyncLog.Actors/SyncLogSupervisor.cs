@@ -264,7 +264,7 @@ public sealed class SyncLogSupervisor : ReceiveActor, IWithTimers
             return;
         _slots.StopWaiting(libraryId);
         var refusal = new StorageFailure(libraryId,
-            $"too many open libraries (cap {_slots.Cap}, synclog.max-open-libraries); none freed a slot within {_settings.MaxOpenLibrariesWait}; retry");
+            $"too many open libraries (cap {_slots.Cap}, synclog.max-open-libraries); none freed a slot within {SyncLogSettings.Hocon(_settings.MaxOpenLibrariesWait)} (synclog.max-open-libraries-wait); retry");
         _log.Warning("Library {0}: {1}", libraryId, refusal.Reason);
         foreach (var (message, sender) in held)
         {

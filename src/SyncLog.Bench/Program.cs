@@ -75,7 +75,15 @@ root.SetAction(async (parse, _) =>
             Directory.Delete(dir, recursive: true);
     }
 });
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "-?" or "--help"))
+{
+    // One line, as synclog's own errors are: System.CommandLine would print every error, .NET type names and the help.
+    Console.Error.WriteLine($"synclog-bench: {BenchArguments.Describe(parsed.Errors[0].Message)} (see 'synclog-bench --help')");
+    return 1;
+}
+
+return await parsed.InvokeAsync();
 
 // A value that is not a whole number already has System.CommandLine's own parse error; reading it would throw instead.
 static bool WholeNumbers(System.CommandLine.Parsing.OptionResult result) =>

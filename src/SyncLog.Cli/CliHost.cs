@@ -254,9 +254,10 @@ internal sealed partial class CliHost(GlobalOptions options)
 
         if (text.Contains('\0', StringComparison.Ordinal))
             throw new CliUsageException($"config file '{file.FullName}' is not a text file (it holds NUL bytes); a HOCON file is");
+        Config parsed;
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            parsed = ConfigurationFactory.ParseString(text);
         }
         catch (ConfigurationException e)
         {
@@ -268,5 +269,47 @@ internal sealed partial class CliHost(GlobalOptions options)
             // against) fails with a null reference.
             throw new CliUsageException($"config file '{file.FullName}' is not HOCON synclog can read (includes are not supported)");
         }
+
+        if (UnknownSetting(parsed) is { } unknown)
+            throw new CliUsageException($"config file '{file.FullName}': {unknown}; every synclog setting and its default is in hocon/synclog.hocon");
+
+        return parsed;
     }
+
+    /// <summary>
+    /// What is wrong with the first <c>synclog.*</c> setting of <paramref name="file"/> that <c>synclog.hocon</c> does not
+    /// have, or that gives one value for a whole section of settings (which Akka's getters fail on without a key): HOCON
+    /// takes any key, so a misspelt one (<c>max-open-librarie</c>) would otherwise be ignored and its default kept
+    /// without a word. The plugin settings under <c>synclog.persistence</c> and the mailbox wiring are Akka's, open-ended.
+    /// </summary>
+    private static string? UnknownSetting(Config file)
+    {
+        string? Find(HoconValue node, string path)
+        {
+            if (path is "synclog.persistence" or "synclog.mailbox")
+                return null;
+            if (!node.IsObject())
+            {
+                return !SyncLogConfig.Defaults.HasPath(path) ? $"unknown setting {path}"
+                    : SyncLogConfig.Defaults.GetValue(path).IsObject() ? $"{path} is a section of settings, not one value"
+                    : null;
+            }
+
+            foreach (var (name, child) in node.GetObject().Items)
+            {
+                // A quoted key with a dot or a space in it names no synclog setting, and is no path HasPath could read.
+                if (!SettingName().IsMatch(name))
+                    return $"unknown setting {path}.\"{name}\"";
+                if (Find(child, $"{path}.{name}") is { } found)
+                    return found;
+            }
+
+            return null;
+        }
+
+        return file.GetValue("synclog") is { } root ? Find(root, "synclog") : null;
+    }
+
+    [GeneratedRegex("^[a-z0-9-]+$")]
+    private static partial Regex SettingName();
 }

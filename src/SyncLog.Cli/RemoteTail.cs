@@ -96,7 +96,7 @@ internal sealed class RemoteTail(ActorSystem system, string address, Guid librar
                 catch (SyncLogSubscriptionEndedException e)
                 {
                     return e.Reason == SubscriptionEndReason.LibraryStopped
-                        ? "its library stopped, as it does when the host shuts down"
+                        ? "its library stopped: the host is shutting down, or closed the library to free a slot for another under synclog.max-open-libraries"
                         : $"its library failed: {ErrorReport.OneLine(e.Message)}";
                 }
                 catch (SyncLogException e)

@@ -33,7 +33,8 @@ public sealed class OpenLibrariesRefusalSpecs() : SyncLogSpec("""
         var refusal = probe.ExpectMsg<StorageFailure>(Patience);
         Assert.Equal(waiting, refusal.LibraryId);
         Assert.Contains("too many open libraries (cap 1", refusal.Reason, StringComparison.Ordinal);
-        Assert.EndsWith("retry", refusal.Reason, StringComparison.Ordinal);
+        // The wait as the setting is written, not as a TimeSpan prints (00:00:00.5000000).
+        Assert.EndsWith("within 500ms (synclog.max-open-libraries-wait); retry", refusal.Reason, StringComparison.Ordinal);
 
         release.SetResult();
         Assert.Equal(1, busyProbe.ExpectMsg<Appended>(Patience).Sequence);

@@ -139,6 +139,29 @@ public sealed class BadInputSpecs : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("synclog.max-open-librarie = 3", "unknown setting synclog.max-open-librarie;")]
+    [InlineData("synclog { follower { page-size = 10, pagesize = 3 } }", "unknown setting synclog.follower.pagesize;")]
+    [InlineData("synclog.follower = 5", "synclog.follower is a section of settings, not one value")]
+    [InlineData("synclog = on", "synclog is a section of settings, not one value")]
+    [InlineData("synclog.max-open-libraries = 99999999999", "synclog.max-open-libraries is too large a number (of either sign) for this setting, got 99999999999")]
+    [InlineData("synclog.max-pending-appends = -99999999999", "synclog.max-pending-appends is too large a number (of either sign) for this setting, got -99999999999")]
+    [InlineData("synclog.max-open-libraries = -1", "synclog.max-open-libraries must be 0 (no limit) or at least 1, got -1")]
+    [InlineData("synclog.max-open-libraries-wait = 0", "synclog.max-open-libraries-wait must be positive, got 0")]
+    [InlineData("synclog.max-pending-appends = 0", "synclog.max-pending-appends must be at least 1, got 0")]
+    [InlineData("synclog.max-batch-latency = 2s", "synclog.max-batch-latency-hard must be positive and at least max-batch-latency (2s), got 1s")]
+    [InlineData("synclog.follower.ask-timeout = 0", "synclog.follower.ask-timeout must be positive, got 0")]
+    public void A_misspelt_misshapen_or_out_of_range_config_setting_is_named_and_nothing_is_written(string hocon, string expected)
+    {
+        Directory.CreateDirectory(_cli.DataDir);
+        var config = Path.Combine(_cli.DataDir, "bad.hocon");
+        File.WriteAllText(config, hocon + "\n");
+        var dataDir = Path.Combine(_cli.DataDir, "fresh");
+
+        AssertOneLine(Synclog.RunIn(dataDir, "lead", "--library", Library, "--term", "1", "--config", config), 2, expected);
+        Assert.False(Directory.Exists(dataDir), "a refused configuration created the data dir");
+    }
+
     [Fact]
     public void Append_refuses_single_entry_flags_together_with_a_file_and_a_directory_as_the_file()
     {

@@ -14,5 +14,7 @@ public sealed class StatsCommandSpecs : CliSpec
 
         Assert.Matches(@"vacuumed through\s+│?\s*0\b", stats.Stdout);
         Assert.Contains("1 entry; latest sequence 1", fetch.Stdout, StringComparison.Ordinal);
+        // The per-model counts under a heading of their own, not under the file size.
+        Assert.Matches(@"file size[^\n]*\n\s*entries per model[^\n]*\n\s+tag\s+│?\s*1\b", stats.Stdout);
     }
 }

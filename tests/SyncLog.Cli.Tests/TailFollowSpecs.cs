@@ -105,6 +105,30 @@ public sealed class TailFollowSpecs() : ServedProcessesSpec("synclog-tail-tests"
     }
 
     [Fact]
+    public async Task Tail_follow_leader_says_its_library_was_closed_for_another_under_max_open_libraries_and_goes_on()
+    {
+        Lead();
+        Import(Fresh(1));
+        var config = Path.Combine(Root, "one-open-library.conf");
+        File.WriteAllText(config, "synclog.max-open-libraries = 1\n");
+        await ServeWith("--config", config);
+        var tail = Start("tail", "--library", _library.ToString(), "--follow", "--leader", Gateway, "--json");
+        await Until(() => Sequences(tail).LastOrDefault() == 1, tail, "tail prints the entry already there");
+
+        // Another library takes the only slot: the tailed one is closed whatever subscribers it has, which ends them.
+        var gateway = await ResolveGateway(Gateway);
+        Assert.IsType<LibraryNotFound>(await gateway.Ask<object>(new GetLatestSequence(Guid.NewGuid()), Patience));
+        await tail.WaitForErrorLine(
+            $"synclog: lost the served host at {Gateway} (its library stopped: the host is shutting down, or closed the library to free a slot for another under synclog.max-open-libraries); reconnecting",
+            Patience);
+        await AppendThroughGateway(1);
+        await Until(() => Sequences(tail).LastOrDefault() == 2, tail, "tail subscribes again and prints what the host commits");
+
+        Assert.Equal([1L, 2], Sequences(tail));
+        Assert.Equal(0, await tail.Interrupt(Patience));
+    }
+
+    [Fact]
     public async Task Tail_follow_leader_goes_on_past_entries_the_served_host_vacuumed()
     {
         Lead();
@@ -312,10 +336,12 @@ public sealed class TailFollowSpecs() : ServedProcessesSpec("synclog-tail-tests"
         data = new { n },
     });
 
-    private async Task<SynclogProcess> Serve()
+    private Task<SynclogProcess> Serve() => ServeWith();
+
+    private async Task<SynclogProcess> ServeWith(params string[] extra)
     {
         string[] port = _gateway is null ? [] : ["--port", PortOf(_gateway)];
-        var (serve, gateway) = await Serve(DataDir, "laptop", ["--allow-writes", .. port]);
+        var (serve, gateway) = await Serve(DataDir, "laptop", ["--allow-writes", .. port, .. extra]);
         _gateway = gateway;
         return serve;
     }

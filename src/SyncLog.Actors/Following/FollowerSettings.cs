@@ -70,9 +70,9 @@ public sealed record FollowerSettings
         ArgumentNullException.ThrowIfNull(synclog);
         var settings = new FollowerSettings
         {
-            PageSize = synclog.GetInt("follower.page-size"),
-            PrefetchPages = synclog.GetInt("follower.prefetch-pages"),
-            MaxReplicateRows = synclog.GetInt("follower.max-replicate-rows"),
+            PageSize = SyncLogSettings.WholeNumber(synclog, "follower.page-size"),
+            PrefetchPages = SyncLogSettings.WholeNumber(synclog, "follower.prefetch-pages"),
+            MaxReplicateRows = SyncLogSettings.WholeNumber(synclog, "follower.max-replicate-rows"),
             AskTimeout = synclog.GetTimeSpan("follower.ask-timeout"),
             BackoffMin = synclog.GetTimeSpan("follower.backoff-min"),
             BackoffMax = synclog.GetTimeSpan("follower.backoff-max"),
@@ -94,15 +94,15 @@ public sealed record FollowerSettings
         Require(PrefetchPages is >= 1 and <= 16, $"synclog.follower.prefetch-pages must be between 1 and 16, got {PrefetchPages}");
         Require(MaxReplicateRows is >= 1 and <= MaxReplicateRowsLimit,
             $"synclog.follower.max-replicate-rows must be between 1 and {MaxReplicateRowsLimit}, got {MaxReplicateRows}");
-        Require(AskTimeout > TimeSpan.Zero, $"synclog.follower.ask-timeout must be positive, got {AskTimeout}");
-        Require(BackoffMin > TimeSpan.Zero, $"synclog.follower.backoff-min must be positive, got {BackoffMin}");
-        Require(BackoffMax >= BackoffMin, $"synclog.follower.backoff-max must be at least backoff-min ({BackoffMin}), got {BackoffMax}");
+        Require(AskTimeout > TimeSpan.Zero, $"synclog.follower.ask-timeout must be positive, got {SyncLogSettings.Hocon(AskTimeout)}");
+        Require(BackoffMin > TimeSpan.Zero, $"synclog.follower.backoff-min must be positive, got {SyncLogSettings.Hocon(BackoffMin)}");
+        Require(BackoffMax >= BackoffMin, $"synclog.follower.backoff-max must be at least backoff-min ({SyncLogSettings.Hocon(BackoffMin)}), got {SyncLogSettings.Hocon(BackoffMax)}");
         Require(BackoffRandomFactor is >= 0 and <= 1,
             $"synclog.follower.backoff-random-factor must be between 0 and 1, got {BackoffRandomFactor}");
-        Require(AckInterval >= TimeSpan.Zero, $"synclog.follower.ack-interval must be 0 (every page) or positive, got {AckInterval}");
-        Require(HeartbeatInterval >= TimeSpan.Zero, $"synclog.follower.heartbeat-interval must be 0 (off) or positive, got {HeartbeatInterval}");
+        Require(AckInterval >= TimeSpan.Zero, $"synclog.follower.ack-interval must be 0 (every page) or positive, got {SyncLogSettings.Hocon(AckInterval)}");
+        Require(HeartbeatInterval >= TimeSpan.Zero, $"synclog.follower.heartbeat-interval must be 0 (off) or positive, got {SyncLogSettings.Hocon(HeartbeatInterval)}");
         Require(LearnFollowersInterval >= TimeSpan.Zero,
-            $"synclog.follower.learn-followers-interval must be 0 (only on connect) or positive, got {LearnFollowersInterval}");
+            $"synclog.follower.learn-followers-interval must be 0 (only on connect) or positive, got {SyncLogSettings.Hocon(LearnFollowersInterval)}");
     }
 
     private static void Require(bool condition, string message)

@@ -49,6 +49,8 @@ internal static class StatsCommand
             table.AddRow("oldest time", Output.Time(stats.OldestTimestamp) ?? "-");
             table.AddRow("newest time", Output.Time(stats.NewestTimestamp) ?? "-");
             table.AddRow("file size", Output.Size(stats.FileSizeBytes));
+            // A heading of their own, or the models read as parts of the file size above them.
+            table.AddRow("entries per model", stats.CountsByModel.Count == 0 ? "none" : "");
             foreach (var (model, count) in stats.CountsByModel)
                 table.AddRow($"  {Markup.Escape(model)}", Number(count));
             table.AddRow("followers", stats.Followers.Count == 0 ? "none" : Number(stats.Followers.Count));
