@@ -181,7 +181,10 @@ internal sealed class BenchRunner(BenchOptions options, Action<string> progress)
         var rows = _runs.Where(r => r.Section is "1 raw limit" or "3 ours").Select(run =>
         {
             var (lateFrom, lateTo) = ResultTable.LateWindow(run.Rows);
-            var note = $"table 0 -> {run.Rows:N0} rows; {lateFrom / 1000:N0}k-{lateTo / 1000:N0}k {run.Curve.Rate(lateFrom, lateTo):N0}/s";
+            // A stretch inside one acknowledgement (a batch in a --quick run) has no rate of its own.
+            var lateRate = run.Curve.Rate(lateFrom, lateTo);
+            var note = $"table 0 -> {run.Rows:N0} rows; {lateFrom / 1000:N0}k-{lateTo / 1000:N0}k " +
+                (double.IsFinite(lateRate) ? $"{lateRate:N0}/s" : "inside one acknowledgement");
             if (run == raw)
                 return new BenchResult(run.Section, run.Name, run.Curve.Overall, "rows/s", Note: note + "; best of 2 runs, before and after section 3");
             var ratio = run.Curve.Overall / raw.Curve.Rate(0, run.Rows);
