@@ -66,9 +66,12 @@ internal sealed partial class CliHost(GlobalOptions options)
             var reason = e switch
             {
                 ArgumentNullException => "a synclog setting has no value, or a list or object where one value belongs",
+                // HOCON durations and sizes have no sign: Akka reads '-5ms' as not a duration at all.
                 FormatException when QuotedValue().Match(e.Message) is { Success: true } quoted
                                      && KeyHolding(overrides, quoted.Groups["value"].Value) is { } key =>
-                    $"{key} has a value of the wrong kind, got '{quoted.Groups["value"].Value}'",
+                    quoted.Groups["value"].Value.TrimStart().StartsWith('-')
+                        ? $"{key} must not be negative, got '{quoted.Groups["value"].Value}'"
+                        : $"{key} has a value of the wrong kind, got '{quoted.Groups["value"].Value}'",
                 FormatException => $"a synclog setting has a value of the wrong kind: {ErrorReport.OneLine(e.Message).TrimEnd('.')}",
                 _ => ErrorReport.WithoutParameterName(ErrorReport.OneLine(e.Message)),
             };

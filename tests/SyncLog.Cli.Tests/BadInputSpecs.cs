@@ -151,6 +151,7 @@ public sealed class BadInputSpecs : IDisposable
     [InlineData("synclog.max-pending-appends = 0", "synclog.max-pending-appends must be at least 1, got 0")]
     [InlineData("synclog.max-batch-latency = 2s", "synclog.max-batch-latency-hard must be positive and at least max-batch-latency (2s), got 1s")]
     [InlineData("synclog.follower.ask-timeout = 0", "synclog.follower.ask-timeout must be positive, got 0")]
+    [InlineData("synclog.max-batch-latency = -5ms", "synclog.max-batch-latency must not be negative, got '-5ms'")]
     public void A_misspelt_misshapen_or_out_of_range_config_setting_is_named_and_nothing_is_written(string hocon, string expected)
     {
         Directory.CreateDirectory(_cli.DataDir);
