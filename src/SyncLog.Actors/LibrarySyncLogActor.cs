@@ -243,6 +243,11 @@ public sealed partial class LibrarySyncLogActor : ReceiveActor, IWithStash, IWit
 
     private void OpenFile()
     {
+        // One open at a time: a request during the locked-file retry wait and the retry timer would otherwise both
+        // open, the loser failing on the winner's lock (and, on a stop, the winner's handle leaking past the drain).
+        if (_opening is not null || _db is not null)
+            return;
+        Timers.Cancel(ReopenTimerKey);
         // The open (and the first read of the file) runs on a storage thread; the outcome comes back as a message.
         var incarnation = _incarnation;
         var dataDir = _settings.DataDir;
