@@ -17,6 +17,13 @@ internal abstract class DelegatingLogWriter : ILogWriter
     /// <summary>The library's real writer.</summary>
     protected ILogWriter Inner { get; set; }
 
+    /// <summary>For a decorator created before its library opens: wraps the real writer once the seam hands it over.</summary>
+    public ILogWriter Around(ILogWriter inner)
+    {
+        Inner = inner;
+        return this;
+    }
+
     public virtual Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewSyncLogEntry> entries,
         Func<int, IReadOnlyList<NewSyncLogEntry>> joinLate, int maxEntries) =>
         Inner.AppendAsync(entries, joinLate, maxEntries);

@@ -109,12 +109,6 @@ public sealed class GroupCommitSpecs() : SyncLogSpec("""
             }
         }
 
-        public RecordingWriter Around(ILogWriter inner)
-        {
-            Inner = inner;
-            return this;
-        }
-
         public void Hold() => _gate = _release;
 
         public void Release() => _release.TrySetResult();

@@ -207,12 +207,6 @@ public sealed class PreparedGuessSpecs() : SyncLogSpec("""
             }
         }
 
-        public GuessRecordingWriter Around(ILogWriter inner)
-        {
-            Inner = inner;
-            return this;
-        }
-
         public void Forget()
         {
             lock (_written)
