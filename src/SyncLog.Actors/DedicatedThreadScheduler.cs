@@ -28,6 +28,9 @@ internal sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => _threads;
 
+    /// <summary>Work waiting for a thread: what the specs count to see that an operation was queued once.</summary>
+    public int QueuedCount => _queue.Count;
+
     /// <summary>Runs <paramref name="work"/> on one of this scheduler's threads.</summary>
     public Task<T> Run<T>(Func<Task<T>> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();

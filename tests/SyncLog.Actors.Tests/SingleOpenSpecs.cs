@@ -18,15 +18,13 @@ public sealed class SingleOpenSpecs() : SyncLogSpec("synclog.storage.io-threads 
     {
         var probe = CreateTestProbe();
         var (held, second) = await LockedThenHeldAsync(probe);
+        // The second request's open and the retry's would both wait for the held thread; a second one would lose to
+        // the first's lock after the busy timeout and fail the library.
+        Assert.Equal(1, StorageIo.Get(Sys).Scheduler.QueuedCount);
         held.Set();
 
         probe.ExpectMsg<Fetched>(Patience);
         second.ExpectMsg<Fetched>(Patience);
-        // Longer than the busy timeout: a second open, losing to the first's lock, would have failed the library by now.
-        Thread.Sleep(TimeSpan.FromSeconds(4));
-        Supervisor.Tell(new FetchSince(_library, 0, 10), probe.Ref);
-        var reply = probe.ExpectMsg<object>(Patience);
-        Assert.True(reply is Fetched, reply.ToString());
     }
 
     [Fact]
@@ -48,8 +46,8 @@ public sealed class SingleOpenSpecs() : SyncLogSpec("synclog.storage.io-threads 
         Assert.True(reply is Fetched, reply.ToString());
     }
 
-    // The library finds its file locked by another owner and waits to retry; meanwhile the storage thread is held and a
-    // second request arrives, and the retry timer fires; then the other owner lets go. Returns the storage thread's
+    // The library finds its file locked by another owner and waits to retry; meanwhile the storage thread is held, a
+    // second request arrives and the retry timer fires; then the other owner lets go. Returns the storage thread's
     // gate (set it to let the queued work run) and the second request's probe.
     private async Task<(ManualResetEventSlim Held, Akka.TestKit.TestProbe Second)> LockedThenHeldAsync(Akka.TestKit.TestProbe probe)
     {
@@ -76,8 +74,9 @@ public sealed class SingleOpenSpecs() : SyncLogSpec("synclog.storage.io-threads 
 
         Supervisor.Tell(new FetchSince(_library, 0, 10), probe.Ref);
         Assert.True(holding.Wait(Patience));
-        // Several retry intervals (100 ms): the timer's open queues behind the held thread too.
-        Thread.Sleep(TimeSpan.FromMilliseconds(800));
+        // Five retry intervals (100 ms each), with nothing answered while the thread is held: a retry timer still armed
+        // beside the second request's open would have fired by now and queued an open of its own.
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
         await other.DisposeAsync();
         return (held, second);
     }
